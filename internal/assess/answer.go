@@ -1,0 +1,115 @@
+package assess
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Evidence is a link that backs an answer, with the day the evidence applies to (not the day it
+// was recorded).
+type Evidence struct {
+	URL           string `json:"url"`
+	EffectiveDate Date   `json:"effective_date"`
+}
+
+// Answer is the stored answer to one element of an evaluation.
+type Answer struct {
+	Question    string
+	Element     string
+	Value       Value
+	Explanation string
+	Evidence    []Evidence
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Ref is the answer's "question.element" key.
+func (a Answer) Ref() string { return Ref(a.Question, a.Element) }
+
+// Answered reports whether the element has an answer that counts toward progress.
+func (a Answer) Answered() bool { return a.Value.IsSet() }
+
+// EvidenceInput is one evidence link as a person or a client sent it.
+type EvidenceInput struct {
+	URL           string `json:"url"`
+	EffectiveDate string `json:"effective_date"`
+}
+
+// AnswerInput is an answer as sent, before it is checked against its element.
+type AnswerInput struct {
+	Value       json.RawMessage `json:"value"`
+	Explanation string          `json:"explanation"`
+	Evidence    []EvidenceInput `json:"evidence"`
+}
+
+// NewAnswer checks an input against the element it answers and returns the answer to store.
+// today is the day against which future dates are refused. Every problem is reported at once,
+// keyed by field.
+func (q *Questionnaire) NewAnswer(question, element string, in AnswerInput, today Date) (Answer, error) {
+	_, el, ok := q.Element(question, element)
+	if !ok {
+		return Answer{}, fmt.Errorf("element %s: %w", Ref(question, element), ErrNotFound)
+	}
+	errs := fieldErrors{}
+	v, err := ParseValue(el, in.Value, today)
+	errs.merge("", err)
+	if err := checkText(in.Explanation, MaxTextLength); err != nil {
+		errs.add("explanation", "%s", err.Error())
+	}
+	evidence, err := checkEvidence(in.Evidence, today)
+	errs.merge("", err)
+	if err := errs.err(); err != nil {
+		return Answer{}, err
+	}
+	return Answer{
+		Question:    question,
+		Element:     element,
+		Value:       v,
+		Explanation: strings.TrimSpace(in.Explanation),
+		Evidence:    evidence,
+	}, nil
+}
+
+func checkEvidence(in []EvidenceInput, today Date) ([]Evidence, error) {
+	if len(in) > MaxEvidence {
+		return nil, Invalid("evidence", "at most %d links", MaxEvidence)
+	}
+	errs := fieldErrors{}
+	out := make([]Evidence, 0, len(in))
+	for i, e := range in {
+		field := fmt.Sprintf("evidence[%d].", i)
+		link := strings.TrimSpace(e.URL)
+		if err := CheckURL(link); err != nil {
+			errs.add(field+"url", "%s", err.Error())
+		}
+		d, err := checkDate(field+"effective_date", strings.TrimSpace(e.EffectiveDate), today)
+		errs.merge("", err)
+		out = append(out, Evidence{URL: link, EffectiveDate: d})
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CheckURL accepts absolute http and https links with a host, of reasonable length.
+func CheckURL(s string) error {
+	if s == "" {
+		return fmt.Errorf("is empty: want an http or https link")
+	}
+	if len(s) > MaxURLLength {
+		return fmt.Errorf("is longer than %d characters", MaxURLLength)
+	}
+	if err := checkText(s, MaxURLLength); err != nil || strings.ContainsAny(s, " \t\r\n") {
+		return fmt.Errorf("contains spaces or control characters")
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("want an http or https link, such as https://example.com/security")
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package assess
+
+import (
+	"strings"
+	"time"
+)
+
+// Limits on provider fields.
+const (
+	MaxNameLength     = 200
+	MaxOfferingLength = 200
+	MaxNotesLength    = 10000
+)
+
+// Provider is one offering of one cloud provider, such as "Acme Cloud, object storage".
+type Provider struct {
+	ID           int64
+	Name         string
+	Offering     string
+	ServiceModel ServiceModel
+	Website      string
+	Notes        string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// ProviderInput is a provider as a person or a client sent it.
+type ProviderInput struct {
+	Name         string `json:"name"`
+	Offering     string `json:"offering"`
+	ServiceModel string `json:"service_model"`
+	Website      string `json:"website"`
+	Notes        string `json:"notes"`
+}
+
+// NewProvider checks an input and returns the provider to store, or a ValidationError naming
+// every field that is wrong.
+func NewProvider(in ProviderInput) (Provider, error) {
+	p := Provider{
+		Name:         strings.TrimSpace(in.Name),
+		Offering:     strings.TrimSpace(in.Offering),
+		ServiceModel: ServiceModel(strings.TrimSpace(in.ServiceModel)),
+		Website:      strings.TrimSpace(in.Website),
+		Notes:        strings.TrimSpace(in.Notes),
+	}
+	errs := fieldErrors{}
+	if p.Name == "" {
+		errs.add("name", "is required")
+	} else if err := checkLine(p.Name, MaxNameLength); err != nil {
+		errs.add("name", "%s", err.Error())
+	}
+	if err := checkLine(p.Offering, MaxOfferingLength); err != nil {
+		errs.add("offering", "%s", err.Error())
+	}
+	if !p.ServiceModel.Valid() {
+		errs.add("service_model", "want one of saas, paas, iaas")
+	}
+	if p.Website != "" {
+		if err := CheckURL(p.Website); err != nil {
+			errs.add("website", "%s", err.Error())
+		}
+	}
+	if err := checkText(p.Notes, MaxNotesLength); err != nil {
+		errs.add("notes", "%s", err.Error())
+	}
+	return p, errs.err()
+}
+
+// checkLine is checkText for one-line fields: no line breaks, and no characters that reorder
+// the text around them (a name must read the same everywhere it is shown).
+func checkLine(s string, max int) error {
+	if err := checkText(s, max); err != nil {
+		return err
+	}
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return errLineBreak
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+			return errBidi
+		}
+	}
+	return nil
+}
+
+type textError string
+
+func (e textError) Error() string { return string(e) }
+
+const (
+	errLineBreak = textError("must be one line")
+	errBidi      = textError("contains a character that reverses the direction of text")
+)
+
+// ProviderSort orders a provider list.
+type ProviderSort string
+
+// The orders a provider list can take.
+const (
+	SortByName  ProviderSort = "name"  // A to Z
+	SortByScore ProviderSort = "score" // best latest score first; never evaluated last
+)
+
+// Paging limits of a provider list.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+	maxSearchLength = 200
+)
+
+// ProviderQuery asks for one page of providers.
+type ProviderQuery struct {
+	Search string // part of the name, any case
+	Sort   ProviderSort
+	Limit  int
+	Offset int
+}
+
+// Check fills defaults and refuses what cannot be served.
+func (q *ProviderQuery) Check() error {
+	errs := fieldErrors{}
+	q.Search = strings.TrimSpace(q.Search)
+	if err := checkLine(q.Search, maxSearchLength); err != nil {
+		errs.add("q", "%s", err.Error())
+	}
+	switch q.Sort {
+	case "":
+		q.Sort = SortByName
+	case SortByName, SortByScore:
+	default:
+		errs.add("sort", "want name or score")
+	}
+	switch {
+	case q.Limit == 0:
+		q.Limit = DefaultPageSize
+	case q.Limit < 0 || q.Limit > MaxPageSize:
+		errs.add("limit", "want 1 to %d", MaxPageSize)
+	}
+	if q.Offset < 0 {
+		errs.add("offset", "want 0 or more")
+	}
+	return errs.err()
+}
+
+// ProviderListing is a provider with its newest evaluation (nil when never evaluated). The
+// evaluation carries its stored score but no answers.
+type ProviderListing struct {
+	Provider
+	Latest *Evaluation
+}
+
+// ProviderPage is one page of a provider list and the number of providers that match in all.
+type ProviderPage struct {
+	Providers []ProviderListing
+	Total     int
+}

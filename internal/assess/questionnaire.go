@@ -1,0 +1,309 @@
+package assess
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"sync"
+)
+
+// AnswerType says what kind of value an element takes.
+type AnswerType string
+
+// The answer types.
+const (
+	TypeStatus AnswerType = "status"
+	TypeMatrix AnswerType = "matrix"
+	TypeChoice AnswerType = "choice"
+	TypeMulti  AnswerType = "multi"
+	TypeNumber AnswerType = "number"
+	TypeDate   AnswerType = "date"
+	TypeText   AnswerType = "text"
+)
+
+func (t AnswerType) valid() bool {
+	switch t {
+	case TypeStatus, TypeMatrix, TypeChoice, TypeMulti, TypeNumber, TypeDate, TypeText:
+		return true
+	}
+	return false
+}
+
+// Questionnaire is one version of a set of questions. It is data, loaded from JSON.
+type Questionnaire struct {
+	Key         string     `json:"key"`
+	Version     int        `json:"version"`
+	Title       string     `json:"title"`
+	Description string     `json:"description,omitempty"`
+	Questions   []Question `json:"questions"`
+}
+
+// Question groups elements; its score is one of the figures the coverage score averages.
+type Question struct {
+	Key      string    `json:"key"`
+	Title    string    `json:"title"`
+	Prompt   string    `json:"prompt,omitempty"`
+	Weight   float64   `json:"weight"`
+	Elements []Element `json:"elements"`
+}
+
+// Element is one thing a respondent answers.
+type Element struct {
+	Key      string     `json:"key"`
+	Label    string     `json:"label"`
+	Help     string     `json:"help,omitempty"`
+	Type     AnswerType `json:"type"`
+	Weight   float64    `json:"weight"`
+	Evidence bool       `json:"evidence"`
+	Options  []Option   `json:"options,omitempty"`
+	Unit     string     `json:"unit,omitempty"`
+	Bands    *Bands     `json:"bands,omitempty"`
+}
+
+// Option is one choice of a choice or multi element. Credit is what choosing it earns (default 1);
+// a multi element earns the best credit among the options chosen.
+type Option struct {
+	Key    string  `json:"key"`
+	Label  string  `json:"label"`
+	Credit float64 `json:"credit"`
+}
+
+// Bands turn a number into a credit: a value at or beyond Full earns 1, at or beyond Half earns 0.5,
+// anything else 0. Better says which direction is beyond: "higher" or "lower".
+type Bands struct {
+	Better string  `json:"better"`
+	Full   float64 `json:"full"`
+	Half   float64 `json:"half"`
+}
+
+// Ref is the "question.element" key of an element, as used in the API.
+func Ref(question, element string) string { return question + "." + element }
+
+// Element finds an element by its question and element keys.
+func (q *Questionnaire) Element(question, element string) (*Question, *Element, bool) {
+	for i := range q.Questions {
+		if q.Questions[i].Key != question {
+			continue
+		}
+		for j := range q.Questions[i].Elements {
+			if q.Questions[i].Elements[j].Key == element {
+				return &q.Questions[i], &q.Questions[i].Elements[j], true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// ElementCount is the number of elements across every question.
+func (q *Questionnaire) ElementCount() int {
+	n := 0
+	for _, qu := range q.Questions {
+		n += len(qu.Elements)
+	}
+	return n
+}
+
+// Option finds an option of a choice or multi element.
+func (e *Element) Option(key string) (Option, bool) {
+	for _, o := range e.Options {
+		if o.Key == key {
+			return o, true
+		}
+	}
+	return Option{}, false
+}
+
+// ParseQuestionnaire reads a questionnaire from JSON and checks it, filling in default weights
+// and option credits. Unknown fields are refused so that a typo cannot silently change scoring.
+func ParseQuestionnaire(data []byte) (*Questionnaire, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var q Questionnaire
+	if err := dec.Decode(&q); err != nil {
+		return nil, fmt.Errorf("questionnaire: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("questionnaire: trailing data after the document")
+	}
+	if err := q.check(); err != nil {
+		return nil, fmt.Errorf("questionnaire %q v%d: %w", q.Key, q.Version, err)
+	}
+	return &q, nil
+}
+
+var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)
+
+func (q *Questionnaire) check() error {
+	if !keyPattern.MatchString(q.Key) {
+		return fmt.Errorf("key %q: want lower-case letters, digits, '_' or '-'", q.Key)
+	}
+	if q.Version < 1 {
+		return fmt.Errorf("version %d: want 1 or more", q.Version)
+	}
+	if q.Title == "" {
+		return fmt.Errorf("title is empty")
+	}
+	if len(q.Questions) == 0 {
+		return fmt.Errorf("no questions")
+	}
+	seen := map[string]bool{}
+	for i := range q.Questions {
+		qu := &q.Questions[i]
+		if seen[qu.Key] {
+			return fmt.Errorf("question %q appears twice", qu.Key)
+		}
+		seen[qu.Key] = true
+		if err := qu.check(); err != nil {
+			return fmt.Errorf("question %q: %w", qu.Key, err)
+		}
+	}
+	return nil
+}
+
+func (qu *Question) check() error {
+	if !keyPattern.MatchString(qu.Key) || qu.Title == "" {
+		return fmt.Errorf("want a lower-case key and a title")
+	}
+	if err := defaultWeight(&qu.Weight); err != nil {
+		return err
+	}
+	if len(qu.Elements) == 0 {
+		return fmt.Errorf("no elements")
+	}
+	seen := map[string]bool{}
+	for i := range qu.Elements {
+		el := &qu.Elements[i]
+		if seen[el.Key] {
+			return fmt.Errorf("element %q appears twice", el.Key)
+		}
+		seen[el.Key] = true
+		if err := el.check(); err != nil {
+			return fmt.Errorf("element %q: %w", el.Key, err)
+		}
+	}
+	return nil
+}
+
+func (el *Element) check() error {
+	if !keyPattern.MatchString(el.Key) || el.Label == "" {
+		return fmt.Errorf("want a lower-case key and a label")
+	}
+	if !el.Type.valid() {
+		return fmt.Errorf("unknown type %q", el.Type)
+	}
+	if err := defaultWeight(&el.Weight); err != nil {
+		return err
+	}
+	hasOptions := el.Type == TypeChoice || el.Type == TypeMulti
+	if hasOptions != (len(el.Options) > 0) {
+		return fmt.Errorf("options are for choice and multi elements, which need at least one")
+	}
+	if el.Bands != nil && el.Type != TypeNumber {
+		return fmt.Errorf("bands are for number elements")
+	}
+	if el.Bands != nil {
+		if err := el.Bands.check(); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for i := range el.Options {
+		o := &el.Options[i]
+		if !keyPattern.MatchString(o.Key) || o.Label == "" || seen[o.Key] {
+			return fmt.Errorf("option %q: want a unique lower-case key and a label", o.Key)
+		}
+		seen[o.Key] = true
+		if o.Credit == 0 {
+			o.Credit = 1
+		}
+		if o.Credit < 0 || o.Credit > 1 || math.IsNaN(o.Credit) {
+			return fmt.Errorf("option %q: credit %v is outside 0 to 1", o.Key, o.Credit)
+		}
+	}
+	return nil
+}
+
+func (b *Bands) check() error {
+	switch {
+	case b.Better == "higher" && b.Full >= b.Half:
+	case b.Better == "lower" && b.Full <= b.Half:
+	default:
+		return fmt.Errorf("bands: want better \"higher\" with full >= half, or \"lower\" with full <= half")
+	}
+	return nil
+}
+
+// defaultWeight makes a missing weight 1 and refuses weights that would break the arithmetic.
+func defaultWeight(w *float64) error {
+	if *w == 0 {
+		*w = 1
+	}
+	if *w < 0 || *w > 100 || math.IsNaN(*w) {
+		return fmt.Errorf("weight %v: want more than 0 and at most 100", *w)
+	}
+	return nil
+}
+
+//go:embed questionnaires/*.json
+var builtinFiles embed.FS
+
+// DefaultKey is the key of the questionnaire new evaluations use.
+const DefaultKey = "shared-responsibility"
+
+// Builtin holds the questionnaires shipped in the binary, by key and version.
+type Builtin struct {
+	byKey map[string]map[int]*Questionnaire
+}
+
+var loadBuiltin = sync.OnceValues(func() (*Builtin, error) {
+	entries, err := builtinFiles.ReadDir("questionnaires")
+	if err != nil {
+		return nil, err
+	}
+	b := &Builtin{byKey: map[string]map[int]*Questionnaire{}}
+	for _, e := range entries {
+		data, err := builtinFiles.ReadFile("questionnaires/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		q, err := ParseQuestionnaire(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		if b.byKey[q.Key] == nil {
+			b.byKey[q.Key] = map[int]*Questionnaire{}
+		}
+		b.byKey[q.Key][q.Version] = q
+	}
+	return b, nil
+})
+
+// Questionnaires loads (once) and returns the built-in questionnaires; an error means a
+// shipped data file is broken.
+func Questionnaires() (*Builtin, error) { return loadBuiltin() }
+
+// Find returns one version of a questionnaire.
+func (b *Builtin) Find(key string, version int) (*Questionnaire, error) {
+	q, ok := b.byKey[key][version]
+	if !ok {
+		return nil, fmt.Errorf("questionnaire %q version %d: %w", key, version, ErrNotFound)
+	}
+	return q, nil
+}
+
+// Latest returns the newest version of a questionnaire.
+func (b *Builtin) Latest(key string) (*Questionnaire, error) {
+	var best *Questionnaire
+	for _, q := range b.byKey[key] {
+		if best == nil || q.Version > best.Version {
+			best = q
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("questionnaire %q: %w", key, ErrNotFound)
+	}
+	return best, nil
+}

@@ -1,0 +1,225 @@
+package assess
+
+import "math"
+
+// ScoringVersion identifies the scoring rules below. It changes whenever a rule changes, so that
+// a stored score says which rules produced it.
+const ScoringVersion = 1
+
+// Tier is the coverage score in one word.
+type Tier string
+
+// The tiers, best first.
+const (
+	Strong   Tier = "strong"
+	Adequate Tier = "adequate"
+	Weak     Tier = "weak"
+	Poor     Tier = "poor"
+)
+
+// TierOf places an unrounded coverage score in its tier.
+func TierOf(score float64) Tier {
+	switch {
+	case score >= 80:
+		return Strong
+	case score >= 60:
+		return Adequate
+	case score >= 40:
+		return Weak
+	}
+	return Poor
+}
+
+// Label is the tier's name for people.
+func (t Tier) Label() string {
+	switch t {
+	case Strong:
+		return "Strong"
+	case Adequate:
+		return "Adequate"
+	case Weak:
+		return "Weak"
+	case Poor:
+		return "Poor"
+	}
+	return string(t)
+}
+
+// ElementScore is what one element contributes: the trail behind every question score.
+type ElementScore struct {
+	Question  string
+	Element   string
+	Weight    float64
+	Credit    float64 // 0 to 1
+	Applies   bool    // false when answered not_applicable
+	Answered  bool
+	Evidenced bool // the answer carries at least one evidence link
+}
+
+// QuestionScore is one question's score and progress. Scored is false when every element was
+// answered not_applicable; Score is then meaningless and left out of the coverage score.
+type QuestionScore struct {
+	Key      string
+	Weight   float64
+	Score    float64 // 0 to 100, unrounded
+	Scored   bool
+	Progress float64 // 0 to 100
+	Answered int
+	Total    int
+	Elements []ElementScore
+}
+
+// Score is the outcome of scoring one evaluation on one day. Figures are unrounded; Round1
+// gives the one-decimal figure that people see.
+type Score struct {
+	Overall        float64 // coverage, 0 to 100
+	Tier           Tier
+	Progress       float64 // share of elements answered, 0 to 100
+	Evidenced      float64 // share of credited weight backed by evidence, 0 to 100
+	AsOf           Date
+	ScoringVersion int
+	Questions      []QuestionScore
+}
+
+// Question finds one question's score.
+func (s Score) Question(key string) (QuestionScore, bool) {
+	for _, q := range s.Questions {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	return QuestionScore{}, false
+}
+
+// Round1 rounds a score to the one decimal that is shown and exported.
+func Round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// ScoreEvaluation scores answers (keyed by "question.element") against questionnaire q on day
+// today. It is a pure function: the same inputs give the same score.
+func ScoreEvaluation(q *Questionnaire, answers map[string]Answer, today Date) Score {
+	s := Score{AsOf: today, ScoringVersion: ScoringVersion}
+	var sumScore, sumQuestionWeight, credited, evidenced float64
+	answered, total := 0, 0
+	for _, qu := range q.Questions {
+		qs := scoreQuestion(qu, answers, today)
+		s.Questions = append(s.Questions, qs)
+		answered += qs.Answered
+		total += qs.Total
+		if qs.Scored {
+			sumScore += qu.Weight * qs.Score
+			sumQuestionWeight += qu.Weight
+		}
+		for _, es := range qs.Elements {
+			if es.Applies {
+				credited += es.Weight * es.Credit
+				if es.Evidenced {
+					evidenced += es.Weight * es.Credit
+				}
+			}
+		}
+	}
+	if sumQuestionWeight > 0 {
+		s.Overall = sumScore / sumQuestionWeight
+	}
+	s.Tier = TierOf(s.Overall)
+	s.Progress = percent(float64(answered), float64(total))
+	s.Evidenced = percent(evidenced, credited)
+	return s
+}
+
+func scoreQuestion(qu Question, answers map[string]Answer, today Date) QuestionScore {
+	qs := QuestionScore{Key: qu.Key, Weight: qu.Weight, Total: len(qu.Elements)}
+	var earned, possible float64
+	for i := range qu.Elements {
+		el := &qu.Elements[i]
+		a, ok := answers[Ref(qu.Key, el.Key)]
+		es := ElementScore{Question: qu.Key, Element: el.Key, Weight: el.Weight, Applies: true}
+		if ok && a.Answered() {
+			es.Answered = true
+			es.Applies = !a.Value.NotApplicable()
+			es.Credit = ElementCredit(el, a.Value, today)
+			es.Evidenced = len(a.Evidence) > 0
+			qs.Answered++
+		}
+		if es.Applies {
+			earned += es.Weight * es.Credit
+			possible += es.Weight
+		}
+		qs.Elements = append(qs.Elements, es)
+	}
+	if possible > 0 {
+		qs.Score = 100 * earned / possible
+		qs.Scored = true
+	}
+	qs.Progress = percent(float64(qs.Answered), float64(qs.Total))
+	return qs
+}
+
+// ElementCredit is what an answer earns, from 0 to 1, on day today.
+func ElementCredit(el *Element, v Value, today Date) float64 {
+	if !v.IsSet() {
+		return 0
+	}
+	switch v.Type {
+	case TypeStatus:
+		return statusCredit[v.Status]
+	case TypeMatrix:
+		assigned := 0
+		for _, l := range Layers {
+			if v.Matrix[l] != "" {
+				assigned++
+			}
+		}
+		return float64(assigned) / float64(len(Layers))
+	case TypeMulti:
+		best := 0.0
+		for _, key := range v.Multi {
+			if o, ok := el.Option(key); ok {
+				best = math.Max(best, o.Credit)
+			}
+		}
+		return best
+	case TypeChoice:
+		o, _ := el.Option(v.Choice)
+		return o.Credit
+	case TypeNumber:
+		return numberCredit(el.Bands, v.Number)
+	case TypeDate:
+		return dateCredit(today.DaysSince(v.Date))
+	case TypeText:
+		return 1
+	}
+	return 0
+}
+
+var statusCredit = map[Status]float64{Yes: 1, Partial: 0.5, No: 0}
+
+func numberCredit(b *Bands, n float64) float64 {
+	switch {
+	case b == nil:
+		return 1
+	case b.Better == "higher" && n >= b.Full, b.Better == "lower" && n <= b.Full:
+		return 1
+	case b.Better == "higher" && n >= b.Half, b.Better == "lower" && n <= b.Half:
+		return 0.5
+	}
+	return 0
+}
+
+// dateCredit scores a date by its age in days: a year or less 1, two years or less 0.5.
+func dateCredit(ageDays int) float64 {
+	switch {
+	case ageDays <= 365:
+		return 1
+	case ageDays <= 730:
+		return 0.5
+	}
+	return 0
+}
+
+func percent(part, whole float64) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return 100 * part / whole
+}

@@ -1,0 +1,172 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"shareline/internal/assess"
+)
+
+type evaluationRow struct {
+	ID                   int64     `db:"id"`
+	ProviderID           int64     `db:"provider_id"`
+	QuestionnaireKey     string    `db:"questionnaire_key"`
+	QuestionnaireVersion int       `db:"questionnaire_version"`
+	ScoreOverall         float64   `db:"score_overall"`
+	ScoreTier            string    `db:"score_tier"`
+	ScoreProgress        float64   `db:"score_progress"`
+	ScoreEvidenced       float64   `db:"score_evidenced"`
+	ScoreQuestions       []byte    `db:"score_questions"`
+	ScoreAsOf            time.Time `db:"score_as_of"`
+	ScoringVersion       int       `db:"scoring_version"`
+	CreatedAt            time.Time `db:"created_at"`
+	UpdatedAt            time.Time `db:"updated_at"`
+}
+
+const evaluationColumns = `e.id, e.provider_id, e.questionnaire_key, e.questionnaire_version,
+	e.score_overall, e.score_tier, e.score_progress, e.score_evidenced, e.score_questions,
+	e.score_as_of, e.scoring_version, e.created_at, e.updated_at`
+
+// storedQuestionScore is a question's score as kept in evaluations.score_questions.
+type storedQuestionScore struct {
+	Key      string  `json:"key"`
+	Weight   float64 `json:"weight"`
+	Score    float64 `json:"score"`
+	Scored   bool    `json:"scored"`
+	Progress float64 `json:"progress"`
+	Answered int     `json:"answered"`
+	Total    int     `json:"total"`
+}
+
+func (r evaluationRow) evaluation() (assess.Evaluation, error) {
+	var qs []storedQuestionScore
+	if err := json.Unmarshal(r.ScoreQuestions, &qs); err != nil {
+		return assess.Evaluation{}, fmt.Errorf("postgres: evaluation %d: question scores: %w", r.ID, err)
+	}
+	score := assess.Score{
+		Overall: r.ScoreOverall, Tier: assess.Tier(r.ScoreTier), Progress: r.ScoreProgress,
+		Evidenced: r.ScoreEvidenced, AsOf: assess.DateOf(r.ScoreAsOf), ScoringVersion: r.ScoringVersion,
+	}
+	for _, q := range qs {
+		score.Questions = append(score.Questions, assess.QuestionScore{
+			Key: q.Key, Weight: q.Weight, Score: q.Score, Scored: q.Scored, Progress: q.Progress,
+			Answered: q.Answered, Total: q.Total,
+		})
+	}
+	return assess.Evaluation{
+		ID: r.ID, ProviderID: r.ProviderID, QuestionnaireKey: r.QuestionnaireKey,
+		QuestionnaireVersion: r.QuestionnaireVersion, Score: score,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}, nil
+}
+
+// CreateEvaluation starts an evaluation of a provider on questionnaire q, scored as of today
+// (empty, so zero), and makes it the provider's latest.
+func (s *Store) CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date) (assess.Evaluation, error) {
+	var ev assess.Evaluation
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Lock the provider so that two evaluations started at once both land in order.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM providers WHERE id = $1 FOR UPDATE`, providerID); err != nil {
+			return err
+		}
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO evaluations (provider_id, questionnaire_key, questionnaire_version, score_as_of, scoring_version)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			providerID, q.Key, q.Version, today.Time(), assess.ScoringVersion).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if err := storeScore(ctx, tx, id, assess.ScoreEvaluation(q, nil, today)); err != nil {
+			return err
+		}
+		if ev, err = findEvaluation(ctx, tx, id, false); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE providers SET latest_evaluation_id = $2 WHERE id = $1`, providerID, ev.ID)
+		return err
+	})
+	if err != nil {
+		return assess.Evaluation{}, translate(err, fmt.Sprintf("create evaluation of provider %d", providerID))
+	}
+	ev.Answers = map[string]assess.Answer{}
+	return ev, nil
+}
+
+// FindEvaluation returns an evaluation with its stored score and every answer.
+func (s *Store) FindEvaluation(ctx context.Context, id int64) (assess.Evaluation, error) {
+	var ev assess.Evaluation
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		var err error
+		if ev, err = findEvaluation(ctx, tx, id, false); err != nil {
+			return err
+		}
+		ev.Answers, err = s.findAnswers(ctx, tx, ev)
+		return err
+	})
+	if err != nil {
+		return assess.Evaluation{}, translate(err, fmt.Sprintf("find evaluation %d", id))
+	}
+	return ev, nil
+}
+
+func findEvaluation(ctx context.Context, q querier, id int64, forUpdate bool) (assess.Evaluation, error) {
+	sql := `SELECT ` + evaluationColumns + ` FROM evaluations AS e WHERE e.id = $1`
+	if forUpdate {
+		sql += ` FOR UPDATE`
+	}
+	rows, _ := q.Query(ctx, sql, id)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[evaluationRow])
+	if err != nil {
+		return assess.Evaluation{}, err
+	}
+	return row.evaluation()
+}
+
+// ListEvaluations returns a provider's evaluations, newest first, with their stored scores and
+// no answers.
+func (s *Store) ListEvaluations(ctx context.Context, providerID int64) ([]assess.Evaluation, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+evaluationColumns+` FROM evaluations AS e
+		WHERE e.provider_id = $1 ORDER BY e.id DESC`, providerID)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[evaluationRow])
+	if err != nil {
+		return nil, translate(err, fmt.Sprintf("list evaluations of provider %d", providerID))
+	}
+	out := make([]assess.Evaluation, 0, len(list))
+	for _, r := range list {
+		ev, err := r.evaluation()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+func questionScores(s assess.Score) []storedQuestionScore {
+	out := make([]storedQuestionScore, 0, len(s.Questions))
+	for _, q := range s.Questions {
+		out = append(out, storedQuestionScore{q.Key, q.Weight, q.Score, q.Scored, q.Progress, q.Answered, q.Total})
+	}
+	return out
+}
+
+// storeScore writes a score beside its evaluation.
+func storeScore(ctx context.Context, q querier, evaluationID int64, score assess.Score) error {
+	questions, err := json.Marshal(questionScores(score))
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `
+		UPDATE evaluations SET score_overall = $2, score_tier = $3, score_progress = $4,
+			score_evidenced = $5, score_questions = $6, score_as_of = $7, scoring_version = $8,
+			updated_at = now()
+		WHERE id = $1`,
+		evaluationID, score.Overall, score.Tier, score.Progress, score.Evidenced, questions,
+		score.AsOf.Time(), score.ScoringVersion)
+	return err
+}

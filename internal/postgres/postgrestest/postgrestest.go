@@ -1,0 +1,181 @@
+// Package postgrestest gives tests a fresh, migrated PostgreSQL database each, on whatever server
+// internal/pglocal finds (DATABASE_URL, the local default server, or a private cluster).
+//
+// The first test in a process migrates a template database named after a hash of the migration
+// files; every test then gets a copy of it (CREATE DATABASE ... TEMPLATE), which takes a few
+// milliseconds, and drops it when the test ends.
+package postgrestest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"shareline/internal/assess"
+	"shareline/internal/pglocal"
+	"shareline/internal/postgres"
+	"shareline/migrations"
+)
+
+// server is the database server the tests share, found once per process.
+var server = sync.OnceValues(func() (*pgx.ConnConfig, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db, err := pglocal.Open(ctx, pglocal.Options{
+		URL:      os.Getenv("DATABASE_URL"),
+		Database: "shareline_test",
+		DataDir:  filepath.Join(os.TempDir(), "shareline-test-pg"),
+		Log:      os.Stderr,
+	})
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := pgx.ParseConfig(db.URL)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+})
+
+// URL returns the connection string of a new migrated database that is dropped when t ends.
+func URL(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg, err := server()
+	if err != nil {
+		t.Fatalf("no database for tests: %v", err)
+	}
+	admin, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatalf("connect to the test server: %v", err)
+	}
+	defer admin.Close(ctx)
+	template, err := ensureTemplate(ctx, admin, cfg)
+	if err != nil {
+		t.Fatalf("template database: %v", err)
+	}
+	name := "shareline_t_" + randomSuffix(t)
+	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s",
+		pgx.Identifier{name}.Sanitize(), pgx.Identifier{template}.Sanitize())); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(t, cfg, name) })
+	c := cfg.Copy()
+	c.Database = name
+	return c.ConnString()
+}
+
+// Pool returns a pool on a new migrated database, closed and dropped when t ends.
+func Pool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), URL(t))
+	if err != nil {
+		t.Fatalf("open pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// Store returns a Store on a new migrated database.
+func Store(t testing.TB) *postgres.Store {
+	t.Helper()
+	qs, err := assess.Questionnaires()
+	if err != nil {
+		t.Fatalf("questionnaires: %v", err)
+	}
+	return postgres.New(Pool(t), qs)
+}
+
+// ensureTemplate creates and migrates the template for the current migrations, once across every
+// test process (an advisory lock keeps parallel packages from racing).
+func ensureTemplate(ctx context.Context, admin *pgx.Conn, cfg *pgx.ConnConfig) (string, error) {
+	name, err := templateName()
+	if err != nil {
+		return "", err
+	}
+	if _, err := admin.Exec(ctx, `SELECT pg_advisory_lock(7461726)`); err != nil {
+		return "", err
+	}
+	defer admin.Exec(context.Background(), `SELECT pg_advisory_unlock(7461726)`)
+	var exists bool
+	if err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	// Build under a temporary name and rename at the end, so that a half-migrated template left
+	// by a crash is never used.
+	building := name + "_building"
+	admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{building}.Sanitize())
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{building}.Sanitize()); err != nil {
+		return "", err
+	}
+	c := cfg.Copy()
+	c.Database = building
+	pool, err := pgxpool.New(ctx, c.ConnString())
+	if err != nil {
+		return "", err
+	}
+	_, err = postgres.Migrate(ctx, pool)
+	pool.Close()
+	if err != nil {
+		return "", err
+	}
+	_, err = admin.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s RENAME TO %s",
+		pgx.Identifier{building}.Sanitize(), pgx.Identifier{name}.Sanitize()))
+	return name, err
+}
+
+// templateName is named after the migrations' contents, so that a changed migration gets a new
+// template rather than a stale one.
+func templateName() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(migrations.FS, path)
+		h.Write([]byte(path))
+		h.Write(b)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return "shareline_tmpl_" + hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func dropDatabase(t testing.TB, cfg *pgx.ConnConfig, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Errorf("drop test database %s: %v", name, err)
+		return
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		t.Errorf("drop test database %s: %v", name, err)
+	}
+}
+
+func randomSuffix(t testing.TB) string {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,157 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"shareline/internal/assess"
+)
+
+type providerRow struct {
+	ID           int64     `db:"id"`
+	Name         string    `db:"name"`
+	Offering     string    `db:"offering"`
+	ServiceModel string    `db:"service_model"`
+	Website      string    `db:"website"`
+	Notes        string    `db:"notes"`
+	CreatedAt    time.Time `db:"created_at"`
+	UpdatedAt    time.Time `db:"updated_at"`
+}
+
+func (r providerRow) provider() assess.Provider {
+	return assess.Provider{
+		ID: r.ID, Name: r.Name, Offering: r.Offering, ServiceModel: assess.ServiceModel(r.ServiceModel),
+		Website: r.Website, Notes: r.Notes, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+const providerColumns = `p.id, p.name, p.offering, p.service_model, p.website, p.notes, p.created_at, p.updated_at`
+
+// CreateProvider stores a new provider and returns it with its id. A name already taken, in any
+// case, is a conflict.
+func (s *Store) CreateProvider(ctx context.Context, p assess.Provider) (assess.Provider, error) {
+	rows, _ := s.pool.Query(ctx, `
+		INSERT INTO providers AS p (name, offering, service_model, website, notes)
+		VALUES ($1, $2, $3, $4, $5)
+		RETURNING `+providerColumns,
+		p.Name, p.Offering, p.ServiceModel, p.Website, p.Notes)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
+	if err != nil {
+		return assess.Provider{}, translate(err, "create provider "+p.Name)
+	}
+	return row.provider(), nil
+}
+
+// UpdateProvider replaces a provider's fields.
+func (s *Store) UpdateProvider(ctx context.Context, p assess.Provider) (assess.Provider, error) {
+	rows, _ := s.pool.Query(ctx, `
+		UPDATE providers AS p
+		SET name = $2, offering = $3, service_model = $4, website = $5, notes = $6, updated_at = now()
+		WHERE p.id = $1
+		RETURNING `+providerColumns,
+		p.ID, p.Name, p.Offering, p.ServiceModel, p.Website, p.Notes)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
+	if err != nil {
+		return assess.Provider{}, translate(err, "update provider "+p.Name)
+	}
+	return row.provider(), nil
+}
+
+// FindProvider returns one provider.
+func (s *Store) FindProvider(ctx context.Context, id int64) (assess.Provider, error) {
+	return findProvider(ctx, s.pool, id)
+}
+
+func findProvider(ctx context.Context, q querier, id int64) (assess.Provider, error) {
+	rows, _ := q.Query(ctx, `SELECT `+providerColumns+` FROM providers AS p WHERE p.id = $1`, id)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
+	if err != nil {
+		return assess.Provider{}, translate(err, "find provider")
+	}
+	return row.provider(), nil
+}
+
+// listingRow is a provider joined to its newest evaluation, whose columns are null when it has
+// none.
+type listingRow struct {
+	providerRow
+	EvalID                   *int64     `db:"eval_id"`
+	EvalQuestionnaireKey     *string    `db:"eval_questionnaire_key"`
+	EvalQuestionnaireVersion *int       `db:"eval_questionnaire_version"`
+	EvalOverall              *float64   `db:"eval_overall"`
+	EvalTier                 *string    `db:"eval_tier"`
+	EvalProgress             *float64   `db:"eval_progress"`
+	EvalEvidenced            *float64   `db:"eval_evidenced"`
+	EvalAsOf                 *time.Time `db:"eval_as_of"`
+	EvalScoringVersion       *int       `db:"eval_scoring_version"`
+	EvalCreatedAt            *time.Time `db:"eval_created_at"`
+	EvalUpdatedAt            *time.Time `db:"eval_updated_at"`
+	Total                    int        `db:"total"`
+}
+
+const listingEvaluationColumns = `e.id AS eval_id, e.questionnaire_key AS eval_questionnaire_key,
+	e.questionnaire_version AS eval_questionnaire_version, e.score_overall AS eval_overall,
+	e.score_tier AS eval_tier, e.score_progress AS eval_progress, e.score_evidenced AS eval_evidenced,
+	e.score_as_of AS eval_as_of, e.scoring_version AS eval_scoring_version,
+	e.created_at AS eval_created_at, e.updated_at AS eval_updated_at`
+
+// evaluation is the newest evaluation's head, or nil when the provider has none.
+func (r listingRow) evaluation() *assess.Evaluation {
+	if r.EvalID == nil {
+		return nil
+	}
+	return &assess.Evaluation{
+		ID: *r.EvalID, ProviderID: r.ID,
+		QuestionnaireKey: *r.EvalQuestionnaireKey, QuestionnaireVersion: *r.EvalQuestionnaireVersion,
+		Score: assess.Score{
+			Overall: *r.EvalOverall, Tier: assess.Tier(*r.EvalTier), Progress: *r.EvalProgress,
+			Evidenced: *r.EvalEvidenced, AsOf: assess.DateOf(*r.EvalAsOf), ScoringVersion: *r.EvalScoringVersion,
+		},
+		CreatedAt: *r.EvalCreatedAt, UpdatedAt: *r.EvalUpdatedAt,
+	}
+}
+
+// ListProviders returns one page of providers, each with its newest evaluation's stored score.
+func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error) {
+	if err := q.Check(); err != nil {
+		return assess.ProviderPage{}, err
+	}
+	order := `lower(p.name), p.id`
+	if q.Sort == assess.SortByScore {
+		order = `e.score_overall DESC NULLS LAST, lower(p.name), p.id`
+	}
+	rows, _ := s.pool.Query(ctx, `
+		SELECT `+providerColumns+`, `+listingEvaluationColumns+`, count(*) OVER () AS total
+		FROM providers AS p
+		LEFT JOIN evaluations AS e ON e.id = p.latest_evaluation_id
+		WHERE $1 = '' OR p.name ILIKE '%' || $1 || '%'
+		ORDER BY `+order+`
+		LIMIT $2 OFFSET $3`,
+		likeEscape(q.Search), q.Limit, q.Offset)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[listingRow])
+	if err != nil {
+		return assess.ProviderPage{}, translate(err, "list providers")
+	}
+	page := assess.ProviderPage{Providers: make([]assess.ProviderListing, 0, len(list))}
+	for _, r := range list {
+		page.Total = r.Total
+		page.Providers = append(page.Providers, assess.ProviderListing{Provider: r.provider(), Latest: r.evaluation()})
+	}
+	if len(list) == 0 && q.Offset > 0 {
+		// The page is past the end: still say how many there are.
+		err := s.pool.QueryRow(ctx, `SELECT count(*) FROM providers AS p WHERE $1 = '' OR p.name ILIKE '%' || $1 || '%'`,
+			likeEscape(q.Search)).Scan(&page.Total)
+		if err != nil {
+			return assess.ProviderPage{}, translate(err, "count providers")
+		}
+	}
+	return page, nil
+}
+
+// likeEscape makes a search term match itself literally inside ILIKE.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strings"
+
+	"shareline/internal/assess"
+	"shareline/templates"
+)
+
+// Errors of the HTTP layer itself; domain errors come from assess.
+var (
+	errBadJSON      = errors.New("the request body is not valid JSON")
+	errBadForm      = errors.New("the form could not be read")
+	errTooLarge     = errors.New("the request body is larger than 1 MiB")
+	errContentType  = errors.New("send the body as application/json")
+	errMethod       = errors.New("method not allowed")
+	errRouteMissing = errors.New("no such page")
+)
+
+// httpError is the one table from errors to statuses and codes.
+func httpError(err error) (status int, code string) {
+	var ve *assess.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return http.StatusUnprocessableEntity, "invalid"
+	case errors.Is(err, assess.ErrNotFound), errors.Is(err, errRouteMissing):
+		return http.StatusNotFound, "not_found"
+	case errors.Is(err, assess.ErrConflict):
+		return http.StatusConflict, "conflict"
+	case errors.Is(err, errTooLarge):
+		return http.StatusRequestEntityTooLarge, "too_large"
+	case errors.Is(err, errBadJSON), errors.Is(err, errBadForm):
+		return http.StatusBadRequest, "bad_request"
+	case errors.Is(err, errContentType):
+		return http.StatusUnsupportedMediaType, "unsupported_media_type"
+	case errors.Is(err, errMethod):
+		return http.StatusMethodNotAllowed, "method_not_allowed"
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// publicMessage is what a person is told. Internal errors are logged with a reference and only
+// the reference is shown: no SQL, no stack, no internals.
+func (s *Server) publicMessage(r *http.Request, err error, status int) string {
+	var ve *assess.ValidationError
+	switch {
+	case status == http.StatusInternalServerError:
+		ref := newReference()
+		s.log.ErrorContext(r.Context(), "request failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+		return "Something went wrong on our side. Reference: " + ref
+	case errors.As(err, &ve):
+		return "Some fields need attention: " + strings.TrimPrefix(ve.Error(), "invalid input: ")
+	case status == http.StatusNotFound:
+		return "Not found: the page or record does not exist."
+	case status == http.StatusConflict && errors.Is(err, assess.ErrConflict):
+		return conflictMessage(err)
+	}
+	return capitalize(err.Error())
+}
+
+func conflictMessage(err error) string {
+	if strings.Contains(err.Error(), "provider") {
+		return "A provider with this name already exists (names are compared ignoring case)."
+	}
+	return "This change conflicts with what is stored."
+}
+
+// error answers a failed request: JSON under /api/, an error fragment for htmx, a page otherwise.
+func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	status, code := httpError(err)
+	msg := s.publicMessage(r, err, status)
+	if isAPI(r) {
+		body := apiError{Code: code, Message: msg}
+		var ve *assess.ValidationError
+		if errors.As(err, &ve) {
+			body.Fields = ve.Fields
+		}
+		writeJSON(w, status, map[string]apiError{"error": body})
+		return
+	}
+	if isHTMX(r) {
+		w.Header().Set("HX-Reswap", "none")
+	}
+	s.render(w, r, status, templates.ErrorPage(status, http.StatusText(status), msg))
+}
+
+type apiError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func isAPI(r *http.Request) bool  { return strings.HasPrefix(r.URL.Path, "/api/") }
+func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+
+func newReference() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}

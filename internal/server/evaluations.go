@@ -1,0 +1,129 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"shareline/internal/assess"
+)
+
+// evaluationView is an evaluation with everything needed to show it, summarized today.
+type evaluationView struct {
+	Evaluation    assess.Evaluation
+	Provider      assess.Provider
+	Questionnaire *assess.Questionnaire
+	Summary       assess.Summary
+}
+
+// loadEvaluation reads an evaluation, its provider and its pinned questionnaire, and scores it as
+// of today, so that a score stored on an earlier day is never shown as current.
+func (s *Server) loadEvaluation(ctx context.Context, id int64) (evaluationView, error) {
+	ev, err := s.store.FindEvaluation(ctx, id)
+	if err != nil {
+		return evaluationView{}, err
+	}
+	p, err := s.store.FindProvider(ctx, ev.ProviderID)
+	if err != nil {
+		return evaluationView{}, err
+	}
+	q, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
+	if err != nil {
+		return evaluationView{}, err
+	}
+	return evaluationView{ev, p, q, assess.Summarize(q, p.ServiceModel, ev.Answers, s.today())}, nil
+}
+
+// saveAnswer checks an answer against the evaluation's own questionnaire version and stores it.
+// Both the API and the form save through here.
+func (s *Server) saveAnswer(ctx context.Context, evaluationID int64, ref string, in assess.AnswerInput) (evaluationView, assess.Answer, error) {
+	v, err := s.loadEvaluation(ctx, evaluationID)
+	if err != nil {
+		return v, assess.Answer{}, err
+	}
+	question, element, _ := strings.Cut(ref, ".")
+	a, err := v.Questionnaire.NewAnswer(question, element, in, s.today())
+	if err != nil {
+		return v, assess.Answer{}, err
+	}
+	saved, _, err := s.store.SaveAnswer(ctx, evaluationID, a, s.today())
+	if err != nil {
+		return v, assess.Answer{}, err
+	}
+	v.Evaluation.Answers[saved.Ref()] = saved
+	v.Summary = assess.Summarize(v.Questionnaire, v.Provider.ServiceModel, v.Evaluation.Answers, s.today())
+	return v, saved, nil
+}
+
+// startEvaluation starts an evaluation of a provider on the newest default questionnaire.
+func (s *Server) startEvaluation(ctx context.Context, providerID int64) (assess.Evaluation, error) {
+	if _, err := s.store.FindProvider(ctx, providerID); err != nil {
+		return assess.Evaluation{}, err
+	}
+	q, err := s.questionnaires.Latest(assess.DefaultKey)
+	if err != nil {
+		return assess.Evaluation{}, err
+	}
+	return s.store.CreateEvaluation(ctx, providerID, q, s.today())
+}
+
+func (s *Server) handleEvaluationCreate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ev, err := s.startEvaluation(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.loadEvaluation(r.Context(), ev.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/evaluations/"+idString(ev.ID))
+	writeJSON(w, http.StatusCreated, newEvaluationJSON(v.Evaluation, v.Summary))
+}
+
+func (s *Server) handleEvaluationGet(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.loadEvaluation(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newEvaluationJSON(v.Evaluation, v.Summary))
+}
+
+// answerSaved is the API's answer to a save: the stored answer and the evaluation's new score.
+type answerSaved struct {
+	answerJSON
+	Score scoreJSON `json:"score"`
+}
+
+func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var in assess.AnswerInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, saved, err := s.saveAnswer(r.Context(), id, chi.URLParam(r, "ref"), in)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, answerSaved{newAnswerJSON(saved), newScoreJSON(v.Summary.Score)})
+}

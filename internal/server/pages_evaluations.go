@@ -1,0 +1,190 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
+
+	"shareline/internal/assess"
+	"shareline/templates"
+)
+
+// page builds the evaluation page's view, every element showing its stored answer.
+func (s *Server) page(v evaluationView) templates.EvaluationView {
+	tv := templates.EvaluationView{
+		Provider: v.Provider, Questionnaire: v.Questionnaire, Evaluation: v.Evaluation,
+		Summary: v.Summary, Today: s.today(), Elements: map[string]templates.ElementState{},
+	}
+	for qi := range v.Questionnaire.Questions {
+		q := &v.Questionnaire.Questions[qi]
+		for ei := range q.Elements {
+			el := &q.Elements[ei]
+			ref := assess.Ref(q.Key, el.Key)
+			tv.Elements[ref] = templates.StateFromAnswer(q, el, v.Provider.ServiceModel, v.Evaluation.Answers[ref])
+		}
+	}
+	return tv
+}
+
+func (s *Server) handleEvaluationCreateForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ev, err := s.startEvaluation(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/evaluations/"+idString(ev.ID), http.StatusSeeOther)
+}
+
+func (s *Server) handleEvaluationPage(w http.ResponseWriter, r *http.Request) {
+	s.renderEvaluation(w, r, templates.EvaluationPage)
+}
+
+func (s *Server) handleEvaluationSummaryPage(w http.ResponseWriter, r *http.Request) {
+	s.renderEvaluation(w, r, templates.SummaryPage)
+}
+
+func (s *Server) renderEvaluation(w http.ResponseWriter, r *http.Request, page func(templates.EvaluationView) templ.Component) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.loadEvaluation(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, page(s.page(v)))
+}
+
+// handleAnswerSaveForm saves one element from its form. htmx gets the element's status and the
+// new score panel; a plain form post is redirected back to the element, or, when refused, gets
+// the page again with the person's input kept and the problems shown beside the element.
+func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ref := chi.URLParam(r, "ref")
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			err = errTooLarge
+		} else {
+			err = errBadForm
+		}
+		s.error(w, r, err)
+		return
+	}
+	in := answerFromForm(r.PostForm)
+	v, _, err := s.saveAnswer(r.Context(), id, ref, in)
+	var ve *assess.ValidationError
+	if err != nil && !errors.As(err, &ve) {
+		s.error(w, r, err)
+		return
+	}
+	tv := s.page(v)
+	st := tv.Elements[ref]
+	if ve != nil {
+		st = stateFromForm(st, r.PostForm, ve.Fields)
+		tv.Elements[ref] = st
+	} else {
+		st.Saved = true
+	}
+	switch {
+	case isHTMX(r) && ve != nil:
+		s.render(w, r, http.StatusUnprocessableEntity, templates.SaveResponse(tv, st))
+	case isHTMX(r):
+		s.render(w, r, http.StatusOK, templates.SaveResponse(tv, st))
+	case ve != nil:
+		s.render(w, r, http.StatusUnprocessableEntity, templates.EvaluationPage(tv))
+	default:
+		http.Redirect(w, r, "/evaluations/"+idString(id)+"#"+templates.DOMID("el", ref), http.StatusSeeOther)
+	}
+}
+
+// answerFromForm turns an element's form fields into the same input the API takes, so that both
+// are checked by one validator. A field left empty means "not answered".
+func answerFromForm(f url.Values) assess.AnswerInput {
+	in := assess.AnswerInput{Explanation: f.Get("explanation"), Value: formValue(f)}
+	urls, dates := f["evidence_url"], f["evidence_date"]
+	for i := 0; i < max(len(urls), len(dates)); i++ {
+		e := assess.EvidenceInput{URL: at(urls, i), EffectiveDate: at(dates, i)}
+		if strings.TrimSpace(e.URL) != "" || strings.TrimSpace(e.EffectiveDate) != "" {
+			in.Evidence = append(in.Evidence, e)
+		}
+	}
+	return in
+}
+
+// formValue encodes the value fields as JSON for the element type the form says it renders
+// (the validator checks the value against the real element, so a forged type only gets a
+// refusal): value.<layer> selects make a matrix, checkboxes a list, a number input a number.
+func formValue(f url.Values) json.RawMessage {
+	switch assess.AnswerType(f.Get("type")) {
+	case assess.TypeMatrix:
+		matrix := map[string]string{}
+		for k, vs := range f {
+			if layer, ok := strings.CutPrefix(k, "value."); ok && len(vs) > 0 && vs[0] != "" {
+				matrix[layer] = vs[0]
+			}
+		}
+		if len(matrix) == 0 {
+			return nil
+		}
+		return mustJSON(matrix)
+	case assess.TypeMulti:
+		return mustJSON(append([]string{}, f["value"]...))
+	}
+	raw := strings.TrimSpace(f.Get("value"))
+	if raw == "" {
+		return nil
+	}
+	if n, err := strconv.ParseFloat(raw, 64); err == nil && f.Get("type") == string(assess.TypeNumber) {
+		return mustJSON(n)
+	}
+	return mustJSON(raw)
+}
+
+// mustJSON encodes values that always encode: strings, numbers, lists and maps of strings.
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func at(list []string, i int) string {
+	if i < len(list) {
+		return list[i]
+	}
+	return ""
+}
+
+// stateFromForm shows what the person sent, with its problems, instead of the stored answer.
+func stateFromForm(st templates.ElementState, f url.Values, errs map[string]string) templates.ElementState {
+	st.Value = f.Get("value")
+	st.Multi = f["value"]
+	st.Matrix = map[assess.Layer]string{}
+	for _, l := range assess.Layers {
+		st.Matrix[l] = f.Get("value." + string(l))
+	}
+	st.Explanation = f.Get("explanation")
+	st.Evidence = answerFromForm(f).Evidence
+	st.Errors = errs
+	return st
+}

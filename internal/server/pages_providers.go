@@ -1,0 +1,143 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"shareline/internal/assess"
+	"shareline/templates"
+)
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/providers", http.StatusSeeOther)
+}
+
+func (s *Server) handleProvidersPage(w http.ResponseWriter, r *http.Request) {
+	view := templates.ProvidersView{}
+	status := http.StatusOK
+	q, err := providerQuery(r.URL.Query())
+	if err != nil {
+		// A hand-edited URL: show the first page and say what was wrong with it.
+		status, view.Error = http.StatusUnprocessableEntity, s.publicMessage(r, err, http.StatusUnprocessableEntity)
+		q = assess.ProviderQuery{}
+	}
+	view.Page, err = s.store.ListProviders(r.Context(), q)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	view.Query = q
+	if view.Query.Limit == 0 {
+		view.Query.Limit = assess.DefaultPageSize
+	}
+	s.render(w, r, status, templates.ProvidersPage(view))
+}
+
+func (s *Server) handleProviderNewPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, templates.ProviderFormPage(templates.ProviderFormView{}))
+}
+
+func (s *Server) handleProviderEditPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p, err := s.store.FindProvider(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	in := assess.ProviderInput{Name: p.Name, Offering: p.Offering, ServiceModel: string(p.ServiceModel), Website: p.Website, Notes: p.Notes}
+	s.render(w, r, http.StatusOK, templates.ProviderFormPage(templates.ProviderFormView{ID: id, Input: in}))
+}
+
+// providerForm reads the provider fields of a submitted form.
+func providerForm(w http.ResponseWriter, r *http.Request) (assess.ProviderInput, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return assess.ProviderInput{}, errTooLarge
+		}
+		return assess.ProviderInput{}, errBadForm
+	}
+	return assess.ProviderInput{
+		Name: r.PostForm.Get("name"), Offering: r.PostForm.Get("offering"),
+		ServiceModel: r.PostForm.Get("service_model"), Website: r.PostForm.Get("website"),
+		Notes: r.PostForm.Get("notes"),
+	}, nil
+}
+
+func (s *Server) handleProviderCreateForm(w http.ResponseWriter, r *http.Request) {
+	s.saveProviderForm(w, r, 0)
+}
+
+func (s *Server) handleProviderUpdateForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.saveProviderForm(w, r, id)
+}
+
+// saveProviderForm adds (id 0) or updates a provider from the form; a refused form comes back
+// with the person's input and each field's problem.
+func (s *Server) saveProviderForm(w http.ResponseWriter, r *http.Request, id int64) {
+	in, err := providerForm(w, r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p, err := assess.NewProvider(in)
+	if err == nil {
+		p.ID = id
+		if id == 0 {
+			p, err = s.store.CreateProvider(r.Context(), p)
+		} else {
+			p, err = s.store.UpdateProvider(r.Context(), p)
+		}
+	}
+	if errors.Is(err, assess.ErrConflict) {
+		err = assess.Invalid("name", "a provider with this name already exists (names are compared ignoring case)")
+		w.Header().Set("X-Shareline-Conflict", "name")
+		s.renderProviderForm(w, r, http.StatusConflict, id, in, err)
+		return
+	}
+	var ve *assess.ValidationError
+	if errors.As(err, &ve) {
+		s.renderProviderForm(w, r, http.StatusUnprocessableEntity, id, in, err)
+		return
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/providers/"+idString(p.ID), http.StatusSeeOther)
+}
+
+func (s *Server) renderProviderForm(w http.ResponseWriter, r *http.Request, status int, id int64, in assess.ProviderInput, err error) {
+	var ve *assess.ValidationError
+	errors.As(err, &ve)
+	s.render(w, r, status, templates.ProviderFormPage(templates.ProviderFormView{ID: id, Input: in, Errors: ve.Fields}))
+}
+
+func (s *Server) handleProviderPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p, err := s.store.FindProvider(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	evs, err := s.store.ListEvaluations(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.ProviderPage(templates.ProviderView{Provider: p, Evaluations: evs}))
+}

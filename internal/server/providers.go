@@ -1,0 +1,96 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"shareline/internal/assess"
+)
+
+// providerQuery reads a provider list query from URL parameters; numbers that do not parse are
+// reported by field like any other invalid input.
+func providerQuery(v url.Values) (assess.ProviderQuery, error) {
+	q := assess.ProviderQuery{Search: v.Get("q"), Sort: assess.ProviderSort(v.Get("sort"))}
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &q.Limit}, {"offset", &q.Offset}} {
+		raw := v.Get(f.name)
+		if raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return q, assess.Invalid(f.name, "want a whole number")
+		}
+		*f.dst = n
+	}
+	return q, q.Check()
+}
+
+type providerList struct {
+	Providers []providerJSON `json:"providers"`
+	Total     int            `json:"total"`
+}
+
+func (s *Server) handleProviderList(w http.ResponseWriter, r *http.Request) {
+	q, err := providerQuery(r.URL.Query())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	page, err := s.store.ListProviders(r.Context(), q)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := providerList{Providers: make([]providerJSON, 0, len(page.Providers)), Total: page.Total}
+	for _, p := range page.Providers {
+		out.Providers = append(out.Providers, newProviderJSON(p.Provider, p.Latest))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleProviderCreate(w http.ResponseWriter, r *http.Request) {
+	var in assess.ProviderInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p, err := assess.NewProvider(in)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p, err = s.store.CreateProvider(r.Context(), p)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/providers/"+idString(p.ID))
+	writeJSON(w, http.StatusCreated, newProviderJSON(p, nil))
+}
+
+func (s *Server) handleProviderGet(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p, err := s.store.FindProvider(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	evs, err := s.store.ListEvaluations(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var latest *assess.Evaluation
+	if len(evs) > 0 {
+		latest = &evs[0]
+	}
+	writeJSON(w, http.StatusOK, newProviderJSON(p, latest))
+}

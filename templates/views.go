@@ -1,0 +1,215 @@
+// Package templates holds Shareline's templ components: the layout, pages and the fragments that
+// htmx swaps in. Components take the view types below and render; they decide nothing.
+package templates
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"shareline/internal/assess"
+)
+
+// ProvidersView is the provider list page.
+type ProvidersView struct {
+	Page  assess.ProviderPage
+	Query assess.ProviderQuery
+	Error string
+}
+
+// ProviderFormView is the add or edit provider form. ID is 0 when adding.
+type ProviderFormView struct {
+	ID     int64
+	Input  assess.ProviderInput
+	Errors map[string]string
+}
+
+// ProviderView is one provider with its evaluations, newest first.
+type ProviderView struct {
+	Provider    assess.Provider
+	Evaluations []assess.Evaluation
+}
+
+// EvaluationView is the evaluation form or its summary.
+type EvaluationView struct {
+	Provider      assess.Provider
+	Questionnaire *assess.Questionnaire
+	Evaluation    assess.Evaluation
+	Summary       assess.Summary
+	Today         assess.Date
+	// Elements holds each element's form state by "question.element".
+	Elements map[string]ElementState
+}
+
+// ElementState is what one element's form shows: the stored answer, or what the person sent when
+// it was refused, with the problems found.
+type ElementState struct {
+	Question    *assess.Question
+	Element     *assess.Element
+	Model       assess.ServiceModel
+	Value       string // status, choice, number, date and text answers, as typed
+	Matrix      map[assess.Layer]string
+	Multi       []string
+	Explanation string
+	Evidence    []assess.EvidenceInput
+	Version     int
+	UpdatedAt   time.Time
+	Errors      map[string]string // by field: "value", "value.physical", "explanation", "evidence[0].url"
+	Saved       bool              // just saved: say so beside the element
+}
+
+// Ref is the element's "question.element" key.
+func (e ElementState) Ref() string { return assess.Ref(e.Question.Key, e.Element.Key) }
+
+// StateFromAnswer shows a stored answer (a zero Answer for an unanswered element).
+func StateFromAnswer(q *assess.Question, el *assess.Element, model assess.ServiceModel, a assess.Answer) ElementState {
+	st := ElementState{Question: q, Element: el, Model: model, Explanation: a.Explanation,
+		Version: a.Version, UpdatedAt: a.UpdatedAt, Matrix: map[assess.Layer]string{}}
+	v := a.Value
+	switch v.Type {
+	case assess.TypeStatus:
+		st.Value = string(v.Status)
+	case assess.TypeChoice:
+		st.Value = v.Choice
+	case assess.TypeText:
+		st.Value = v.Text
+	case assess.TypeNumber:
+		st.Value = strconv.FormatFloat(v.Number, 'f', -1, 64)
+	case assess.TypeDate:
+		st.Value = v.Date.String()
+	case assess.TypeMulti:
+		st.Multi = v.Multi
+	case assess.TypeMatrix:
+		for l, o := range v.Matrix {
+			st.Matrix[l] = string(o)
+		}
+	}
+	for _, e := range a.Evidence {
+		st.Evidence = append(st.Evidence, assess.EvidenceInput{URL: e.URL, EffectiveDate: e.EffectiveDate.String()})
+	}
+	return st
+}
+
+// Pct formats a score or a percentage with the one decimal people see.
+func Pct(x float64) string { return strconv.FormatFloat(assess.Round1(x), 'f', 1, 64) }
+
+// BarWidth is a 0–100 figure for an SVG bar's width.
+func BarWidth(x float64) string { return strconv.FormatFloat(min(max(x, 0), 100), 'f', 1, 64) }
+
+// ID formats a database id for URLs.
+func ID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Day formats a time as a calendar day.
+func Day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// Stamp formats a time for "last updated" columns.
+func Stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// DOMID makes an HTML id from parts, keeping it valid in CSS selectors.
+func DOMID(parts ...string) string {
+	return strings.NewReplacer(".", "-", " ", "-").Replace(strings.Join(parts, "-"))
+}
+
+// ProvidersURL is the provider list URL for a query, keeping the other parameters.
+func ProvidersURL(q assess.ProviderQuery, offset int) string {
+	v := url.Values{}
+	if q.Search != "" {
+		v.Set("q", q.Search)
+	}
+	if q.Sort != "" && q.Sort != assess.SortByName {
+		v.Set("sort", string(q.Sort))
+	}
+	if offset > 0 {
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	if q.Limit != 0 && q.Limit != assess.DefaultPageSize {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	if len(v) == 0 {
+		return "/providers"
+	}
+	return "/providers?" + v.Encode()
+}
+
+// PageInfo says which rows a page shows, such as "1–50 of 120".
+func PageInfo(q assess.ProviderQuery, shown, total int) string {
+	if shown == 0 {
+		return fmt.Sprintf("0 of %d", total)
+	}
+	return fmt.Sprintf("%d–%d of %d", q.Offset+1, q.Offset+shown, total)
+}
+
+// Credit formats an element's credit as a share.
+func Credit(c float64) string { return strconv.FormatFloat(c, 'f', -1, 64) }
+
+// ScoreOf finds one question's score in a summary.
+func ScoreOf(s assess.Score, key string) assess.QuestionScore {
+	qs, _ := s.Question(key)
+	return qs
+}
+
+// ElementScoreOf finds one element's score in a summary.
+func ElementScoreOf(s assess.Score, question, element string) assess.ElementScore {
+	qs, _ := s.Question(question)
+	for _, e := range qs.Elements {
+		if e.Element == element {
+			return e
+		}
+	}
+	return assess.ElementScore{}
+}
+
+// DeviationOf reports the deviation on a layer of a matrix element, if any.
+func DeviationOf(sum assess.Summary, question, element string, l assess.Layer) (assess.Deviation, bool) {
+	for _, d := range sum.Deviations {
+		if d.Question == question && d.Element == element && d.Layer == l {
+			return d, true
+		}
+	}
+	return assess.Deviation{}, false
+}
+
+// EvidenceRows is the evidence rows to show: those stored or sent, and one blank row to add another.
+func EvidenceRows(e []assess.EvidenceInput) []assess.EvidenceInput {
+	if len(e) >= assess.MaxEvidence {
+		return e
+	}
+	return append(append([]assess.EvidenceInput{}, e...), assess.EvidenceInput{})
+}
+
+func creditLabel(es assess.ElementScore) string {
+	switch {
+	case !es.Answered:
+		return "not answered"
+	case !es.Applies:
+		return "not applicable"
+	}
+	return fmt.Sprintf("credit %s of %s", Credit(es.Credit), Credit(1)) + weightNote(es.Weight)
+}
+
+func weightNote(w float64) string {
+	if w == 1 {
+		return ""
+	}
+	return fmt.Sprintf(" · weight %s", Credit(w))
+}
+
+// errorSummary puts a refused save's problems in one line.
+func errorSummary(errs map[string]string) string {
+	if msg, ok := errs["value"]; ok && len(errs) == 1 {
+		return msg
+	}
+	return fmt.Sprintf("%d field(s) need attention", len(errs))
+}
