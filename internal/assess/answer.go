@@ -57,7 +57,8 @@ func (q *Questionnaire) NewAnswer(question, element string, in AnswerInput, toda
 	errs := fieldErrors{}
 	v, err := ParseValue(el, in.Value, today)
 	errs.merge("", err)
-	if err := checkText(in.Explanation, MaxTextLength); err != nil {
+	explanation := strings.TrimSpace(in.Explanation)
+	if err := checkText(explanation, MaxTextLength); err != nil {
 		errs.add("explanation", "%s", err.Error())
 	}
 	evidence, err := checkEvidence(in.Evidence, today)
@@ -69,7 +70,7 @@ func (q *Questionnaire) NewAnswer(question, element string, in AnswerInput, toda
 		Question:    question,
 		Element:     element,
 		Value:       v,
-		Explanation: strings.TrimSpace(in.Explanation),
+		Explanation: explanation,
 		Evidence:    evidence,
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sync"
@@ -79,6 +80,65 @@ type Bands struct {
 	Half   float64 `json:"half"`
 }
 
+// UnmarshalJSON tells a weight left out (1) from an explicit 0 (refused when checked).
+func (qu *Question) UnmarshalJSON(b []byte) error {
+	type plain Question
+	aux := struct {
+		*plain
+		Weight *float64 `json:"weight"`
+	}{plain: (*plain)(qu)}
+	if err := decodeStrict(b, &aux); err != nil {
+		return err
+	}
+	qu.Weight = weightOrDefault(aux.Weight)
+	return nil
+}
+
+// UnmarshalJSON tells a weight left out (1) from an explicit 0 (refused when checked).
+func (el *Element) UnmarshalJSON(b []byte) error {
+	type plain Element
+	aux := struct {
+		*plain
+		Weight *float64 `json:"weight"`
+	}{plain: (*plain)(el)}
+	if err := decodeStrict(b, &aux); err != nil {
+		return err
+	}
+	el.Weight = weightOrDefault(aux.Weight)
+	return nil
+}
+
+// UnmarshalJSON tells a credit left out (1) from an explicit 0 (an option that earns nothing).
+func (o *Option) UnmarshalJSON(b []byte) error {
+	type plain Option
+	aux := struct {
+		*plain
+		Credit *float64 `json:"credit"`
+	}{plain: (*plain)(o)}
+	if err := decodeStrict(b, &aux); err != nil {
+		return err
+	}
+	o.Credit = 1
+	if aux.Credit != nil {
+		o.Credit = *aux.Credit
+	}
+	return nil
+}
+
+func weightOrDefault(w *float64) float64 {
+	if w == nil {
+		return 1
+	}
+	return *w
+}
+
+// decodeStrict decodes one JSON value refusing unknown fields, as the whole document is.
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
 // Ref is the "question.element" key of an element, as used in the API.
 func Ref(question, element string) string { return question + "." + element }
 
@@ -125,7 +185,7 @@ func ParseQuestionnaire(data []byte) (*Questionnaire, error) {
 	if err := dec.Decode(&q); err != nil {
 		return nil, fmt.Errorf("questionnaire: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("questionnaire: trailing data after the document")
 	}
 	if err := q.check(); err != nil {
@@ -167,7 +227,7 @@ func (qu *Question) check() error {
 	if !keyPattern.MatchString(qu.Key) || qu.Title == "" {
 		return fmt.Errorf("want a lower-case key and a title")
 	}
-	if err := defaultWeight(&qu.Weight); err != nil {
+	if err := checkWeight(qu.Weight); err != nil {
 		return err
 	}
 	if len(qu.Elements) == 0 {
@@ -194,7 +254,7 @@ func (el *Element) check() error {
 	if !el.Type.valid() {
 		return fmt.Errorf("unknown type %q", el.Type)
 	}
-	if err := defaultWeight(&el.Weight); err != nil {
+	if err := checkWeight(el.Weight); err != nil {
 		return err
 	}
 	hasOptions := el.Type == TypeChoice || el.Type == TypeMulti
@@ -216,9 +276,6 @@ func (el *Element) check() error {
 			return fmt.Errorf("option %q: want a unique lower-case key and a label", o.Key)
 		}
 		seen[o.Key] = true
-		if o.Credit == 0 {
-			o.Credit = 1
-		}
 		if o.Credit < 0 || o.Credit > 1 || math.IsNaN(o.Credit) {
 			return fmt.Errorf("option %q: credit %v is outside 0 to 1", o.Key, o.Credit)
 		}
@@ -236,13 +293,10 @@ func (b *Bands) check() error {
 	return nil
 }
 
-// defaultWeight makes a missing weight 1 and refuses weights that would break the arithmetic.
-func defaultWeight(w *float64) error {
-	if *w == 0 {
-		*w = 1
-	}
-	if *w < 0 || *w > 100 || math.IsNaN(*w) {
-		return fmt.Errorf("weight %v: want more than 0 and at most 100", *w)
+// checkWeight refuses weights that would break the arithmetic.
+func checkWeight(w float64) error {
+	if w <= 0 || w > 100 || math.IsNaN(w) {
+		return fmt.Errorf("weight %v: want more than 0 and at most 100", w)
 	}
 	return nil
 }

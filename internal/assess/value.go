@@ -110,6 +110,9 @@ func ParseValue(el *Element, raw json.RawMessage, today Date) (Value, error) {
 		v.Status, err = parseStatus(raw)
 	case TypeMatrix:
 		v.Matrix, err = parseMatrix(raw)
+		if err == nil && v.Matrix == nil {
+			return Value{}, nil // an empty matrix claims nothing: not answered
+		}
 	case TypeChoice:
 		v.Choice, err = parseChoice(el, raw)
 	case TypeMulti:
@@ -152,6 +155,9 @@ func parseMatrix(raw json.RawMessage) (map[Layer]Owner, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
 		return nil, Invalid(valueFieldName, "want an object giving an owner for each layer")
+	}
+	if len(m) == 0 {
+		return nil, nil
 	}
 	out := make(map[Layer]Owner, len(m))
 	errs := fieldErrors{}
@@ -272,7 +278,7 @@ func checkText(s string, max int) error {
 		return fmt.Errorf("is %d characters long: at most %d", n, max)
 	}
 	for _, r := range s {
-		if r == 0 || (r < 0x20 && r != '\n' && r != '\r' && r != '\t') {
+		if r == 0 || (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || (r >= 0x7F && r <= 0x9F) {
 			return fmt.Errorf("contains a control character")
 		}
 	}

@@ -66,8 +66,8 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return jsonDecodeError(err)
 	}
-	if dec.More() {
-		return fmt.Errorf("%w: more than one JSON document", errBadJSON)
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: something follows the JSON document", errBadJSON)
 	}
 	return nil
 }

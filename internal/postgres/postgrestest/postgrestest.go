@@ -13,8 +13,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,7 +31,7 @@ import (
 )
 
 // server is the database server the tests share, found once per process.
-var server = sync.OnceValues(func() (*pgx.ConnConfig, error) {
+var server = sync.OnceValues(func() (*serverInfo, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	db, err := pglocal.Open(ctx, pglocal.Options{
@@ -45,24 +47,47 @@ var server = sync.OnceValues(func() (*pgx.ConnConfig, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cfg, nil
+	return &serverInfo{url: db.URL, cfg: cfg}, nil
 })
+
+type serverInfo struct {
+	url string // the server's connection string, for a database of its own
+	cfg *pgx.ConnConfig
+}
+
+// withDatabase returns the server's connection string naming another database. pgx's
+// ConnConfig.ConnString returns the string it was parsed from, so the name must be set in the
+// string itself.
+func (s *serverInfo) withDatabase(name string) (string, error) {
+	u, err := url.Parse(s.url)
+	if err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		u.Path = "/" + name
+		u.RawPath = ""
+		return u.String(), nil
+	}
+	if strings.Contains(s.url, "://") {
+		return "", fmt.Errorf("cannot read connection URL %q: %v", s.url, err)
+	}
+	// Keyword/value form: a later keyword overrides an earlier one.
+	return s.url + " dbname=" + name, nil
+}
 
 // URL returns the connection string of a new migrated database that is dropped when t ends.
 func URL(t testing.TB) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cfg, err := server()
+	srv, err := server()
 	if err != nil {
 		t.Fatalf("no database for tests: %v", err)
 	}
+	cfg := srv.cfg
 	admin, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		t.Fatalf("connect to the test server: %v", err)
 	}
 	defer admin.Close(ctx)
-	template, err := ensureTemplate(ctx, admin, cfg)
+	template, err := ensureTemplate(ctx, admin, srv)
 	if err != nil {
 		t.Fatalf("template database: %v", err)
 	}
@@ -72,9 +97,11 @@ func URL(t testing.TB) string {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() { dropDatabase(t, cfg, name) })
-	c := cfg.Copy()
-	c.Database = name
-	return c.ConnString()
+	u, err := srv.withDatabase(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // Pool returns a pool on a new migrated database, closed and dropped when t ends.
@@ -100,7 +127,7 @@ func Store(t testing.TB) *postgres.Store {
 
 // ensureTemplate creates and migrates the template for the current migrations, once across every
 // test process (an advisory lock keeps parallel packages from racing).
-func ensureTemplate(ctx context.Context, admin *pgx.Conn, cfg *pgx.ConnConfig) (string, error) {
+func ensureTemplate(ctx context.Context, admin *pgx.Conn, srv *serverInfo) (string, error) {
 	name, err := templateName()
 	if err != nil {
 		return "", err
@@ -123,9 +150,11 @@ func ensureTemplate(ctx context.Context, admin *pgx.Conn, cfg *pgx.ConnConfig) (
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{building}.Sanitize()); err != nil {
 		return "", err
 	}
-	c := cfg.Copy()
-	c.Database = building
-	pool, err := pgxpool.New(ctx, c.ConnString())
+	u, err := srv.withDatabase(building)
+	if err != nil {
+		return "", err
+	}
+	pool, err := pgxpool.New(ctx, u)
 	if err != nil {
 		return "", err
 	}

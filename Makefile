@@ -1,0 +1,31 @@
+# Shareline. `make run` serves the app; `make test` runs every test, the browser test included.
+GO ?= go
+BIN := bin/shareline
+
+.PHONY: run build test generate check clean
+
+## run: build and serve on http://127.0.0.1:8080 (DATABASE_URL, else the local PostgreSQL, else a private cluster in .shareline/pg)
+run: build
+	./$(BIN) serve
+
+## build: compile the binary into bin/
+build:
+	$(GO) build -o $(BIN) ./cmd/shareline
+
+## test: every test against a real PostgreSQL and a real Chromium
+test:
+	$(GO) test -count=1 ./...
+
+## generate: regenerate the templ components after editing templates/*.templ
+generate:
+	$(GO) tool templ generate
+
+## check: what must hold before a commit (formatting, vet, generated code and go.mod up to date)
+check:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above"; exit 1; }
+	$(GO) vet ./...
+	$(GO) tool templ generate >/dev/null 2>&1 && git diff --exit-code -- '*_templ.go'
+	$(GO) mod tidy -diff
+
+clean:
+	rm -rf bin

@@ -1,0 +1,185 @@
+package e2e
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"shareline/internal/assess"
+	"shareline/internal/postgres/postgrestest"
+	"shareline/internal/server"
+)
+
+// chromium finds the browser: $SHARELINE_CHROMIUM, else Debian's chromium on PATH. Without one the
+// test fails with the way out rather than skipping, so that CI cannot pass without running it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("SHARELINE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("no Chromium found: install Debian's chromium package (apt-get install chromium, as .ci/run does) or set SHARELINE_CHROMIUM to a Chrome binary")
+	return ""
+}
+
+// browser starts a headless Chromium with a fresh profile and no background traffic.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 1000),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// appServer serves the real router over a real database on a free port.
+func appServer(t *testing.T) string {
+	t.Helper()
+	qs, err := assess.Questionnaires()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Options{Store: postgrestest.Store(t), Questionnaires: qs})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+func TestBrowserEvaluation(t *testing.T) {
+	base := appServer(t)
+	ctx := browser(t)
+
+	run(t, ctx, "add a provider",
+		chromedp.Navigate(base+"/providers/new"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)),
+		// SendKeys types key by key and has no key for ć: set the value as a paste would.
+		chromedp.SetValue(chromedp.CSS(`input[name=name]`), "Nordić Cloud Ünited"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=offering]`), "Object storage"),
+		chromedp.Click(chromedp.CSS(`input[name=service_model][value=saas]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=save-provider]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=provider-title]`)),
+	)
+	title := text(t, ctx, `[data-testid=provider-title]`)
+	if title != "Nordić Cloud Ünited" {
+		t.Fatalf("provider page title: got %q, want %q", title, "Nordić Cloud Ünited")
+	}
+
+	run(t, ctx, "start an evaluation",
+		chromedp.Click(chromedp.CSS(`[data-testid=start-evaluation]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=score-panel]`)),
+	)
+	if got := text(t, ctx, `[data-testid=overall-score]`); got != "0.0" {
+		t.Fatalf("score of a new evaluation: got %q, want 0.0", got)
+	}
+
+	// A marker on window survives only as long as the page is not reloaded.
+	eval[bool](t, ctx, `window.notReloaded = true`)
+	const element = `[data-testid="element-abuse_cases.app_vulnerabilities"]`
+	run(t, ctx, "answer an element",
+		chromedp.Click(chromedp.CSS(element+` input[name=value][value=yes]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="status-abuse_cases.app_vulnerabilities"] .saved`)),
+	)
+	// abuse_cases: one yes of four elements is 25; the mean over five questions is 5.
+	waitText(t, ctx, `[data-testid=overall-score]`, "5.0")
+	waitText(t, ctx, `[data-testid=question-score-abuse_cases]`, "25.0")
+	if !eval[bool](t, ctx, `window.notReloaded === true`) {
+		t.Fatal("the page reloaded to show the new score; want an in-place update")
+	}
+
+	run(t, ctx, "claim a layer against the reference",
+		chromedp.SetValue(chromedp.CSS(`[data-testid=matrix-application]`), "customer"),
+	)
+	eval[bool](t, ctx, `document.querySelector('[data-testid=matrix-application]').dispatchEvent(new Event('change', {bubbles: true}))`)
+	waitText(t, ctx, `[data-testid=deviation-application]`, "Deviation: Customer instead of Provider")
+	waitText(t, ctx, `[data-testid=deviation-count]`, "1")
+
+	run(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid=score-panel]`)))
+	if !eval[bool](t, ctx, `document.querySelector('`+element+` input[name=value][value=yes]').checked`) {
+		t.Error("after a reload the answer 'yes' is not checked; want it kept")
+	}
+	if got := text(t, ctx, `[data-testid=matrix-application]`); !strings.Contains(got, "Customer") {
+		t.Errorf("after a reload the matrix select reads %q; want Customer among its options", got)
+	}
+	if claimed := eval[string](t, ctx, `document.querySelector('[data-testid=matrix-application]').value`); claimed != "customer" {
+		t.Errorf("after a reload the application layer claim is %q, want customer", claimed)
+	}
+	// shared_model now scores 100 × (2 × 1/8) / 4 = 6.25, so coverage is (25 + 6.25) / 5 = 6.25, shown 6.3.
+	if got := text(t, ctx, `[data-testid=overall-score]`); got != "6.3" {
+		t.Errorf("score after a reload: got %q, want 6.3", got)
+	}
+}
+
+func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v\npage:\n%s", step, err, pageText(ctx))
+	}
+}
+
+// pageText is what the page shows, for failure messages.
+func pageText(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	return s
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// waitText polls until the element reads want, failing with what it read last.
+func waitText(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		got = text(t, ctx, sel)
+		if got == want {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: got %q, want %q", sel, got, want)
+}
