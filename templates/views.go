@@ -213,3 +213,10 @@ func errorSummary(errs map[string]string) string {
 	}
 	return fmt.Sprintf("%d field(s) need attention", len(errs))
 }
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
