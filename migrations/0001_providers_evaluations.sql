@@ -29,6 +29,8 @@ CREATE TABLE evaluations (
     updated_at            timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX evaluations_provider_idx ON evaluations (provider_id, id DESC);
+-- Finds the scores computed on an earlier day, which are refreshed daily.
+CREATE INDEX evaluations_score_as_of_idx ON evaluations (score_as_of);
 
 -- The newest evaluation of each provider, kept on the provider so that the list joins one row.
 ALTER TABLE providers ADD COLUMN latest_evaluation_id bigint REFERENCES evaluations (id);

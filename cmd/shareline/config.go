@@ -68,12 +68,13 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 type database struct {
 	pool *pgxpool.Pool
 	db   *pglocal.DB
+	log  io.Writer
 }
 
 func (d *database) Close(ctx context.Context) {
 	d.pool.Close()
 	if err := d.db.Stop(ctx); err != nil {
-		fmt.Println("shareline: stopping the private PostgreSQL:", err)
+		fmt.Fprintln(d.log, "stopping the private PostgreSQL:", err)
 	}
 }
 
@@ -97,7 +98,7 @@ func openDatabase(ctx context.Context, cfg Config, log io.Writer, migrate bool) 
 		db.Stop(ctx)
 		return nil, fmt.Errorf("cannot reach the database (check DATABASE_URL): %w", err)
 	}
-	d := &database{pool: pool, db: db}
+	d := &database{pool: pool, db: db, log: log}
 	if migrate {
 		n, err := postgres.Migrate(ctx, pool)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -43,7 +44,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer db.Close(context.WithoutCancel(ctx))
 
-	srv := server.New(server.Options{Store: postgres.New(db.pool, questionnaires), Questionnaires: questionnaires, Log: log})
+	store := postgres.New(db.pool, questionnaires)
+	go refreshScoresDaily(ctx, store, log)
+	srv := server.New(server.Options{Store: store, Questionnaires: questionnaires, Log: log})
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -71,4 +74,30 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// refreshScoresDaily keeps stored scores current: once at start-up and again whenever the day
+// changes, since date credits depend on the day.
+func refreshScoresDaily(ctx context.Context, store *postgres.Store, log *slog.Logger) {
+	var last assess.Date
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if today := assess.DateOf(time.Now()); today != last {
+			n, err := store.RefreshScores(ctx, today)
+			if err != nil && ctx.Err() == nil {
+				log.Error("refreshing stored scores", "err", err, "refreshed", n)
+			} else {
+				last = today
+				if n > 0 {
+					log.Info("refreshed stored scores for the new day", "evaluations", n, "as_of", today.String())
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

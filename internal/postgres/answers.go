@@ -109,12 +109,8 @@ func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Ans
 		if saved, err = row.answer(qn); err != nil {
 			return err
 		}
-		answers, err := s.findAnswers(ctx, tx, ev)
-		if err != nil {
-			return err
-		}
-		score = assess.ScoreEvaluation(qn, answers, today)
-		return storeScore(ctx, tx, evaluationID, score)
+		score, err = s.rescore(ctx, tx, ev, qn, today)
+		return err
 	})
 	if err != nil {
 		return assess.Answer{}, assess.Score{}, translate(err, fmt.Sprintf("save answer %s of evaluation %d", a.Ref(), evaluationID))

@@ -170,3 +170,59 @@ func storeScore(ctx context.Context, q querier, evaluationID int64, score assess
 		score.AsOf.Time(), score.ScoringVersion)
 	return err
 }
+
+// rescore scores an evaluation's stored answers as of today and stores the score beside it. The
+// caller holds the evaluation's row lock.
+func (s *Store) rescore(ctx context.Context, tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire, today assess.Date) (assess.Score, error) {
+	answers, err := s.findAnswers(ctx, tx, ev)
+	if err != nil {
+		return assess.Score{}, err
+	}
+	score := assess.ScoreEvaluation(q, answers, today)
+	return score, storeScore(ctx, tx, ev.ID, score)
+}
+
+// refreshBatch is how many stale evaluations one pass of RefreshScores reads.
+const refreshBatch = 200
+
+// RefreshScores rescores every evaluation whose stored score was computed before today or by
+// other scoring rules, so that lists, which read stored scores, show today's. Date credits
+// depend on the day, so this runs at start-up and after every midnight. It returns how many
+// evaluations it rescored.
+func (s *Store) RefreshScores(ctx context.Context, today assess.Date) (int, error) {
+	done := 0
+	for {
+		rows, _ := s.pool.Query(ctx, `SELECT id FROM evaluations
+			WHERE score_as_of < $1 OR scoring_version <> $2 ORDER BY id LIMIT $3`,
+			today.Time(), assess.ScoringVersion, refreshBatch)
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return done, translate(err, "find stale scores")
+		}
+		if len(ids) == 0 {
+			return done, nil
+		}
+		for _, id := range ids {
+			if err := s.refreshScore(ctx, id, today); err != nil {
+				return done, err
+			}
+			done++
+		}
+	}
+}
+
+func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ev, err := findEvaluation(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		q, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
+		if err != nil {
+			return err
+		}
+		_, err = s.rescore(ctx, tx, ev, q, today)
+		return err
+	})
+	return translate(err, fmt.Sprintf("refresh score of evaluation %d", id))
+}

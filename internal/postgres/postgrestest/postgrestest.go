@@ -75,28 +75,41 @@ func (s *serverInfo) withDatabase(name string) (string, error) {
 // URL returns the connection string of a new migrated database that is dropped when t ends.
 func URL(t testing.TB) string {
 	t.Helper()
+	return newDatabase(t, true)
+}
+
+// EmptyURL returns the connection string of a new database with no tables at all, dropped when t
+// ends: for testing migrations themselves.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	return newDatabase(t, false)
+}
+
+func newDatabase(t testing.TB, migrated bool) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	srv, err := server()
 	if err != nil {
 		t.Fatalf("no database for tests: %v", err)
 	}
-	cfg := srv.cfg
-	admin, err := pgx.ConnectConfig(ctx, cfg)
+	admin, err := pgx.ConnectConfig(ctx, srv.cfg)
 	if err != nil {
 		t.Fatalf("connect to the test server: %v", err)
 	}
 	defer admin.Close(ctx)
-	template, err := ensureTemplate(ctx, admin, srv)
-	if err != nil {
-		t.Fatalf("template database: %v", err)
+	template := "template0"
+	if migrated {
+		if template, err = ensureTemplate(ctx, admin, srv); err != nil {
+			t.Fatalf("template database: %v", err)
+		}
 	}
 	name := "shareline_t_" + randomSuffix(t)
 	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s",
 		pgx.Identifier{name}.Sanitize(), pgx.Identifier{template}.Sanitize())); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
-	t.Cleanup(func() { dropDatabase(t, cfg, name) })
+	t.Cleanup(func() { dropDatabase(t, srv.cfg, name) })
 	u, err := srv.withDatabase(name)
 	if err != nil {
 		t.Fatal(err)
