@@ -24,7 +24,14 @@ type Config struct {
 }
 
 // parseConfig reads flags over environment defaults.
-func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+func parseConfig(name string, args []string, c console) (Config, error) {
+	fs := flag.NewFlagSet("shareline "+name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	return parseConfigWith(name, fs, args, c.getenv)
+}
+
+// parseConfigWith adds the shared flags to a subcommand's own flag set and parses it.
+func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
 	cfg := Config{
 		Addr:        orDefault(getenv("SHARELINE_ADDR"), "127.0.0.1:8080"),
 		DatabaseURL: getenv("DATABASE_URL"),
@@ -32,8 +39,6 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		Migrate:     true,
 		LogJSON:     getenv("SHARELINE_LOG_FORMAT") == "json",
 	}
-	fs := flag.NewFlagSet("shareline "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL connection URL (default: $DATABASE_URL, else the local server, else a private cluster)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory of the private PostgreSQL cluster started when no server answers")
 	fs.BoolVar(&cfg.LogJSON, "log-json", cfg.LogJSON, "write logs as JSON lines")

@@ -18,10 +18,10 @@ func env(vars map[string]string) func(string) string {
 
 func TestHelpListsEverySubcommand(t *testing.T) {
 	var out strings.Builder
-	if err := run(context.Background(), []string{"help"}, env(nil), &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"help"}, console{env(nil), nil, &out, io.Discard}); err != nil {
 		t.Fatalf("help: %v", err)
 	}
-	for _, name := range []string{"serve", "migrate", "help"} {
+	for _, name := range []string{"serve", "migrate", "user", "token", "help"} {
 		if !strings.Contains(out.String(), "  "+name+" ") {
 			t.Errorf("help output does not list %q:\n%s", name, out.String())
 		}
@@ -29,7 +29,7 @@ func TestHelpListsEverySubcommand(t *testing.T) {
 }
 
 func TestUnknownSubcommand(t *testing.T) {
-	err := run(context.Background(), []string{"serv"}, env(nil), io.Discard, io.Discard)
+	err := run(context.Background(), []string{"serv"}, console{env(nil), nil, io.Discard, io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "shareline help") {
 		t.Fatalf("got %v, want an error pointing to 'shareline help'", err)
 	}
@@ -38,7 +38,7 @@ func TestUnknownSubcommand(t *testing.T) {
 func TestMigrateThenServe(t *testing.T) {
 	vars := map[string]string{"DATABASE_URL": postgrestest.EmptyURL(t)}
 	var out strings.Builder
-	if err := run(context.Background(), []string{"migrate"}, env(vars), &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"migrate"}, console{env(vars), nil, &out, io.Discard}); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
 	if !strings.Contains(out.String(), "migration(s) applied") {
@@ -50,7 +50,7 @@ func TestMigrateThenServe(t *testing.T) {
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env(vars), stdoutW, io.Discard)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, console{env(vars), nil, stdoutW, io.Discard})
 		stdoutW.Close()
 	}()
 	line, err := bufio.NewReader(stdoutR).ReadString('\n')

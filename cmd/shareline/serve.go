@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,12 +14,12 @@ import (
 	"shareline/internal/server"
 )
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseConfig("migrate", args, getenv, stderr)
+func migrate(ctx context.Context, args []string, c console) error {
+	cfg, err := parseConfig("migrate", args, c)
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, cfg, stdout, true)
+	db, err := openDatabase(ctx, cfg, c.stdout, true)
 	if err != nil {
 		return err
 	}
@@ -28,8 +27,9 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
-func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseConfig("serve", args, getenv, stderr)
+func serve(ctx context.Context, args []string, c console) error {
+	stdout, stderr := c.stdout, c.stderr
+	cfg, err := parseConfig("serve", args, c)
 	if err != nil {
 		return err
 	}

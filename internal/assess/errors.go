@@ -66,3 +66,17 @@ func (f fieldErrors) err() error {
 	}
 	return &ValidationError{Fields: f}
 }
+
+// JoinInvalid merges validation errors into one that names every field; any other error is
+// returned as it is. No errors give nil.
+func JoinInvalid(errs ...error) error {
+	f := fieldErrors{}
+	for _, err := range errs {
+		var ve *ValidationError
+		if err != nil && !errors.As(err, &ve) {
+			return err
+		}
+		f.merge("", err)
+	}
+	return f.err()
+}

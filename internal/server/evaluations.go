@@ -115,12 +115,16 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	var in assess.AnswerInput
+	var in *assess.AnswerInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	v, saved, err := s.saveAnswer(r.Context(), id, chi.URLParam(r, "ref"), in)
+	if in == nil {
+		s.error(w, r, assess.Invalid("body", `want an object such as {"value": "yes"}; {"value": null} clears an answer`))
+		return
+	}
+	v, saved, err := s.saveAnswer(r.Context(), id, chi.URLParam(r, "ref"), *in)
 	if err != nil {
 		s.error(w, r, err)
 		return

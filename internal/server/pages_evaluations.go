@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -89,6 +90,10 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if r.PostForm.Get("type") == "" {
+		s.error(w, r, assess.Invalid("type", "the form is incomplete: reload the page and answer again"))
+		return
+	}
 	in := answerFromForm(r.PostForm)
 	v, _, err := s.saveAnswer(r.Context(), id, ref, in)
 	var ve *assess.ValidationError
@@ -147,13 +152,17 @@ func formValue(f url.Values) json.RawMessage {
 		}
 		return mustJSON(matrix)
 	case assess.TypeMulti:
-		return mustJSON(append([]string{}, f["value"]...))
+		if len(f["value"]) == 0 {
+			return nil // no box ticked yet: not answered
+		}
+		return mustJSON(f["value"])
 	}
 	raw := strings.TrimSpace(f.Get("value"))
 	if raw == "" {
 		return nil
 	}
-	if n, err := strconv.ParseFloat(raw, 64); err == nil && f.Get("type") == string(assess.TypeNumber) {
+	// ParseFloat also reads "NaN" and "Inf", which are no answer: those stay text and are refused.
+	if n, err := strconv.ParseFloat(raw, 64); err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) && f.Get("type") == string(assess.TypeNumber) {
 		return mustJSON(n)
 	}
 	return mustJSON(raw)

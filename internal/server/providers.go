@@ -24,6 +24,9 @@ func providerQuery(v url.Values) (assess.ProviderQuery, error) {
 		if err != nil {
 			return q, assess.Invalid(f.name, "want a whole number")
 		}
+		if f.name == "limit" && n < 1 {
+			return q, assess.Invalid("limit", "want 1 to %d", assess.MaxPageSize)
+		}
 		*f.dst = n
 	}
 	return q, q.Check()

@@ -15,6 +15,7 @@ type questionnaireJSON struct {
 	*assess.Questionnaire
 	Layers         []assess.Layer                                        `json:"layers"`
 	Owners         []assess.Owner                                        `json:"owners"`
+	Statuses       []assess.Status                                       `json:"statuses"`
 	ReferenceSplit map[assess.ServiceModel]map[assess.Layer]assess.Owner `json:"reference_split"`
 }
 
@@ -43,5 +44,5 @@ func (s *Server) handleQuestionnaireGet(w http.ResponseWriter, r *http.Request) 
 			split[m][l] = assess.ReferenceOwner(m, l)
 		}
 	}
-	writeJSON(w, http.StatusOK, questionnaireJSON{q, assess.Layers, assess.Owners, split})
+	writeJSON(w, http.StatusOK, questionnaireJSON{q, assess.Layers, assess.Owners, assess.Statuses, split})
 }

@@ -12,7 +12,7 @@ import (
 // routes lists every route the server answers, in one table.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RealIP, s.recoverer, securityHeaders)
+	r.Use(middleware.RealIP, s.recoverer, securityHeaders, middleware.GetHead)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.error(w, r, errRouteMissing) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.error(w, r, errMethod) })
 

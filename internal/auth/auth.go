@@ -1,0 +1,141 @@
+// Package auth is Shareline's accounts domain: users and their roles, password hashing, API
+// tokens, and the actor that every change is recorded against. Standard library and x/crypto only.
+package auth
+
+import (
+	"errors"
+	"time"
+)
+
+// Role is what a user may do. Roles are ordered: each allows everything the one below it does.
+type Role string
+
+// The roles, least to most.
+const (
+	Viewer    Role = "viewer"    // read and export
+	Evaluator Role = "evaluator" // also add and edit providers, start and fill evaluations
+	Admin     Role = "admin"     // also manage users and every token
+)
+
+// Roles lists the roles, least first.
+var Roles = []Role{Viewer, Evaluator, Admin}
+
+func (r Role) rank() int {
+	switch r {
+	case Viewer:
+		return 1
+	case Evaluator:
+		return 2
+	case Admin:
+		return 3
+	}
+	return 0
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// Allows reports whether a user with role r may do what needs role need.
+func (r Role) Allows(need Role) bool { return r.Valid() && r.rank() >= need.rank() }
+
+// Label is the role's name for people.
+func (r Role) Label() string {
+	switch r {
+	case Viewer:
+		return "Viewer"
+	case Evaluator:
+		return "Evaluator"
+	case Admin:
+		return "Admin"
+	}
+	return string(r)
+}
+
+// User is an account. Users are deactivated, never deleted, so that what they did keeps its author.
+type User struct {
+	ID        int64
+	Email     string
+	Name      string
+	Role      Role
+	Active    bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Token is an API token's record; the token itself is shown once and only its hash is stored.
+type Token struct {
+	ID         int64
+	UserID     int64
+	UserEmail  string
+	Label      string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// Actor is who makes a request, as recorded in the audit log.
+type Actor struct {
+	UserID     int64 // 0 for an anonymous request, such as a failed sign-in
+	Name       string
+	Role       Role
+	RemoteAddr string
+	Via        string // "session", "token" or "cli"
+}
+
+// ErrUnauthenticated means no valid credentials came with the request.
+var ErrUnauthenticated = errors.New("sign-in required")
+
+// ErrForbidden means the credentials are valid but the role does not allow the action.
+var ErrForbidden = errors.New("not allowed for your role")
+
+// ErrBadCredentials is the one answer to a failed sign-in, whatever was wrong.
+var ErrBadCredentials = errors.New("the email or password is not right")
+
+// AuditEntry is one line of the audit log: who did what, when, from where.
+type AuditEntry struct {
+	ID           int64
+	At           time.Time
+	UserID       int64
+	Actor        string
+	RemoteAddr   string
+	Action       string
+	ProviderID   int64
+	EvaluationID int64
+	Summary      string
+}
+
+// AuditQuery filters the audit log. Zero fields do not filter.
+type AuditQuery struct {
+	UserID     int64
+	ProviderID int64
+	From, To   time.Time // To is exclusive
+	Limit      int
+	Offset     int
+}
+
+// Audit actions.
+const (
+	ActionProviderAdded     = "provider.added"
+	ActionProviderEdited    = "provider.edited"
+	ActionEvaluationStarted = "evaluation.started"
+	ActionAnswerSaved       = "answer.saved"
+	ActionUserAdded         = "user.added"
+	ActionUserRoleChanged   = "user.role_changed"
+	ActionUserDeactivated   = "user.deactivated"
+	ActionUserReactivated   = "user.reactivated"
+	ActionUserPasswordReset = "user.password_reset"
+	ActionTokenCreated      = "token.created"
+	ActionTokenRevoked      = "token.revoked"
+	ActionSignIn            = "signin"
+	ActionSignInFailed      = "signin.failed"
+	ActionSignOut           = "signout"
+)
+
+// Entry starts an audit entry made by this actor.
+func (a Actor) Entry(action, summary string) AuditEntry {
+	name := a.Name
+	if name == "" {
+		name = "anonymous"
+	}
+	return AuditEntry{UserID: a.UserID, Actor: name, RemoteAddr: a.RemoteAddr, Action: action, Summary: summary}
+}

@@ -1,0 +1,128 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func readCSV(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	if !utf8.Valid(b) {
+		t.Fatal("CSV is not valid UTF-8")
+	}
+	records, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatalf("parse CSV: %v", err)
+	}
+	return records
+}
+
+func TestWriteCSV(t *testing.T) {
+	r := fullReport(t, "Nordić Cloud Ünited")
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, r); err != nil {
+		t.Fatalf("WriteCSV: %v", err)
+	}
+	records := readCSV(t, buf.Bytes())
+	if got, want := len(records), r.Questionnaire.ElementCount()+1; got != want {
+		t.Fatalf("CSV has %d records, want %d (a header and one row per element)", got, want)
+	}
+	if !slices.Equal(records[0], csvHeader) {
+		t.Errorf("header = %v, want %v", records[0], csvHeader)
+	}
+	col := func(name string) int { return slices.Index(csvHeader, name) }
+	byElement := map[string][]string{}
+	for _, rec := range records[1:] {
+		byElement[rec[col("question")]+"."+rec[col("element")]] = rec
+		if credit := rec[col("credit")]; credit != "" {
+			if c, err := strconv.ParseFloat(credit, 64); err != nil || c < 0 || c > 1 {
+				t.Errorf("credit %q of %s is not a plain number from 0 to 1", credit, rec[col("element")])
+			}
+		}
+	}
+	checks := []struct{ ref, column, want string }{
+		{"shared_model.documented", "explanation", `'=HYPERLINK("http://evil")`},
+		{"shared_model.contractual", "explanation", "'+1 only in the enterprise plan"},
+		{"abuse_cases.app_vulnerabilities", "explanation", "'-2 days patch window"},
+		{"abuse_cases.malware", "explanation", "'@SUM(A1)"},
+		{"shared_model.documented", "answer", "Yes"},
+		{"shared_model.documented", "evidence", "https://docs.example.com/security (effective 2026-05-01)"},
+		{"shared_model.documented", "credit", "1"},
+		{"shared_model.contractual", "credit", "0.5"},
+		{"shared_model.matrix", "credit", "0.875"},
+		{"shared_model.matrix", "weight", "2"},
+		{"abuse_cases.abuse_reporting", "answer", "Not applicable"},
+		{"abuse_cases.abuse_reporting", "credit", ""},
+		{"assessments.last_penetration_test", "answer", "Not answered"},
+		{"assessments.last_penetration_test", "credit", "0"},
+		{"assessments.certifications", "answer", "Other"},
+		{"monitoring.log_retention_days", "answer", "180 days"},
+		{"assessments.last_independent_audit", "answer", "2025-03-31"},
+		{"monitoring.customer_log_access", "explanation", "Line one\nline two of the explanation."},
+	}
+	for _, c := range checks {
+		rec, ok := byElement[c.ref]
+		if !ok {
+			t.Errorf("no row for %s", c.ref)
+			continue
+		}
+		if got := rec[col(c.column)]; got != c.want {
+			t.Errorf("%s %s = %q, want %q", c.ref, c.column, got, c.want)
+		}
+	}
+	matrix := byElement["shared_model.matrix"][col("answer")]
+	if !strings.Contains(matrix, "Application: Customer") || !strings.Contains(matrix, "User activity: not assigned") {
+		t.Errorf("matrix answer = %q, want each layer with its owner", matrix)
+	}
+}
+
+func TestSafeCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+2": "'=1+2", "+1": "'+1", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
+		"": "", "plain": "plain", "1-2": "1-2", " =x": " =x",
+	} {
+		if got := safeCell(in); got != want {
+			t.Errorf("safeCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWritePortfolioCSV(t *testing.T) {
+	q := defaultQuestionnaire(t)
+	var buf bytes.Buffer
+	if err := WritePortfolioCSV(&buf, q, portfolio(q, 10000, 0)); err != nil {
+		t.Fatalf("WritePortfolioCSV: %v", err)
+	}
+	records := readCSV(t, buf.Bytes())
+	if got, want := len(records), 10001; got != want {
+		t.Fatalf("portfolio CSV has %d records, want %d", got, want)
+	}
+	header := records[0]
+	if got, want := len(header), 10+len(q.Questions); got != want {
+		t.Errorf("header has %d columns, want %d: %v", got, want, header)
+	}
+	evaluated, never := records[1], records[3] // every third provider was never evaluated
+	want := []string{"1", "Provider 00001", "Compute", "IaaS", "1001", "72.3", "Adequate", "90.0",
+		"0.3", "", "20.3", "30.3", "40.3", "2026-11-29", "2026-11-28T17:00:00Z"}
+	if !slices.Equal(evaluated, want) {
+		t.Errorf("evaluated row = %q\n                 want %q", evaluated, want)
+	}
+	for i := 4; i < len(never); i++ {
+		if never[i] != "" {
+			t.Errorf("never-evaluated row: %s = %q, want empty", header[i], never[i])
+		}
+	}
+}
+
+func TestWritePortfolioCSVStopsOnError(t *testing.T) {
+	q := defaultQuestionnaire(t)
+	err := WritePortfolioCSV(&bytes.Buffer{}, q, portfolio(q, 100, 50))
+	if err == nil || !strings.Contains(err.Error(), "row 50") {
+		t.Errorf("WritePortfolioCSV error = %v, want the iterator's error", err)
+	}
+}

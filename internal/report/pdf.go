@@ -1,0 +1,270 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+	"sync"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// The embedded font: DejaVu Sans, whose licence is fonts/LICENSE-DejaVu.txt.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+)
+
+const fontFamily = "DejaVuSans"
+
+// fontGlyphs is what both embedded faces can draw, read once from their cmaps.
+var fontGlyphs = sync.OnceValues(func() (*glyphSet, error) {
+	regular, err := readGlyphSet(fontRegular)
+	if err != nil {
+		return nil, err
+	}
+	bold, err := readGlyphSet(fontBold)
+	if err != nil {
+		return nil, err
+	}
+	regular.intersect(bold)
+	return regular, nil
+})
+
+// Page geometry of an A4 portrait page, in millimetres.
+const (
+	pageMarginX   = 18.0
+	pageTop       = 20.0 // first content line below the running header
+	pageBodyEnd   = 279.0
+	footerLine    = 284.0
+	headerLine    = 13.5
+	pageNumberKey = "{nb}"
+)
+
+// rgb is a colour.
+type rgb struct{ r, g, b int }
+
+// The palette: dark ink for text, a navy accent, quiet greys for rules and secondary text.
+var (
+	colInk      = rgb{17, 24, 39}
+	colMuted    = rgb{75, 85, 99}
+	colFaint    = rgb{107, 114, 128}
+	colRule     = rgb{209, 213, 219}
+	colAccent   = rgb{30, 58, 95}
+	colLink     = rgb{29, 78, 216}
+	colHeadFill = rgb{232, 238, 245}
+	colPanel    = rgb{243, 246, 249}
+	colBarBack  = rgb{229, 231, 235}
+	colDevFill  = rgb{255, 247, 230}
+	colDevText  = rgb{180, 83, 9}
+	colWhite    = rgb{255, 255, 255}
+)
+
+// textStyle is a font size in points, a weight and a colour.
+type textStyle struct {
+	size  float64
+	bold  bool
+	color rgb
+}
+
+// lineHeight is the height of one line of text in this style, in millimetres.
+func (s textStyle) lineHeight() float64 { return s.size * 0.3528 * 1.32 }
+
+func (s textStyle) with(c rgb) textStyle       { s.color = c; return s }
+func (s textStyle) heavy() textStyle           { s.bold = true; return s }
+func (s textStyle) sized(pt float64) textStyle { s.size = pt; return s }
+
+var (
+	stBody    = textStyle{9.5, false, colInk}
+	stSmall   = textStyle{8, false, colMuted}
+	stTiny    = textStyle{7.5, false, colFaint}
+	stHeading = textStyle{13, true, colAccent}
+	stTh      = textStyle{8, true, colMuted}
+)
+
+// pdfDoc is one PDF being written: the fpdf document, the glyphs it can draw, and the
+// report it shows.
+type pdfDoc struct {
+	pdf    *fpdf.Fpdf
+	glyphs *glyphSet
+	r      Report
+	width  float64 // content width
+	// repeat, when set, redraws a table's header after a page break inside the table.
+	repeat func()
+}
+
+// WritePDF writes the report as an A4 portrait PDF with DejaVu Sans embedded, so that names
+// in any European script come out right. A character the font cannot draw is shown as "□"
+// rather than dropped. Rows of tables are never split across pages unless a single row is
+// taller than a page, and headings stay with what follows them. The same report always gives
+// the same bytes.
+func WritePDF(w io.Writer, r Report) error {
+	glyphs, err := fontGlyphs()
+	if err != nil {
+		return err
+	}
+	d := &pdfDoc{r: r, glyphs: glyphs}
+	d.pdf = fpdf.New("P", "mm", "A4", "")
+	pageW, _ := d.pdf.GetPageSize()
+	d.width = pageW - 2*pageMarginX
+	d.setup()
+	d.newPage()
+	d.titleBlock()
+	d.questionBars()
+	d.matrixSection()
+	d.retainedSection()
+	d.followUpSection()
+	d.answersSection()
+	if err := d.pdf.Error(); err != nil {
+		return fmt.Errorf("report: pdf: %w", err)
+	}
+	if err := d.pdf.Output(w); err != nil {
+		return fmt.Errorf("report: pdf: %w", err)
+	}
+	return nil
+}
+
+func (d *pdfDoc) setup() {
+	p := d.pdf
+	// The alias must be known before fonts are added: fpdf keeps digits in the subset for it.
+	p.AliasNbPages(pageNumberKey)
+	p.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+	p.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	p.SetMargins(pageMarginX, pageTop, pageMarginX)
+	p.SetAutoPageBreak(false, 0)
+	p.SetCellMargin(0)
+	p.SetCatalogSort(true) // the same report gives the same bytes
+	title := "Security coverage report: " + d.r.Provider.Name
+	p.SetTitle(d.clean(title), true)
+	p.SetAuthor("Shareline", true)
+	p.SetCreator("Shareline", true)
+	p.SetSubject(d.clean(d.r.Provider.Name+" "+d.r.Provider.Offering), true)
+	if !d.r.GeneratedAt.IsZero() {
+		p.SetCreationDate(d.r.GeneratedAt)
+		p.SetModificationDate(d.r.GeneratedAt)
+	}
+	p.SetHeaderFunc(d.header)
+	p.SetFooterFunc(d.footer)
+}
+
+// clean makes text drawable with the embedded font.
+func (d *pdfDoc) clean(s string) string { return d.glyphs.drawable(s) }
+
+func (d *pdfDoc) header() {
+	if d.pdf.PageNo() == 1 {
+		return
+	}
+	left := d.r.Provider.Name
+	if d.r.Provider.Offering != "" {
+		left += " · " + d.r.Provider.Offering
+	}
+	d.textAt(pageMarginX, 8.5, d.width*0.7, d.fit(left, d.width*0.68, stTiny), stTiny, "L")
+	d.textAt(pageMarginX+d.width*0.7, 8.5, d.width*0.3, "Security coverage report", stTiny, "R")
+	d.rule(headerLine, colRule, 0.2)
+}
+
+func (d *pdfDoc) footer() {
+	d.rule(footerLine, colRule, 0.2)
+	left := "Shareline · generated " + timeText(d.r.GeneratedAt)
+	d.textAt(pageMarginX, footerLine+1.5, d.width*0.7, left, stTiny, "L")
+	page := fmt.Sprintf("Page %d of %s", d.pdf.PageNo(), pageNumberKey)
+	d.textAt(pageMarginX+d.width*0.7, footerLine+1.5, d.width*0.3, page, stTiny, "R")
+}
+
+// newPage starts a page and puts the cursor at the top of its body, redrawing a table header
+// if a table is being drawn.
+func (d *pdfDoc) newPage() {
+	d.pdf.AddPage()
+	d.pdf.SetY(pageTop)
+	if d.repeat != nil {
+		d.repeat()
+	}
+}
+
+func (d *pdfDoc) y() float64 { return d.pdf.GetY() }
+
+func (d *pdfDoc) setY(y float64) { d.pdf.SetY(y) }
+
+// space moves down by h, or to the next page if h does not fit.
+func (d *pdfDoc) space(h float64) {
+	if d.y()+h > pageBodyEnd {
+		d.newPage()
+		return
+	}
+	d.setY(d.y() + h)
+}
+
+// ensure starts a new page unless h more millimetres fit on this one.
+func (d *pdfDoc) ensure(h float64) {
+	if d.y()+h > pageBodyEnd {
+		d.newPage()
+	}
+}
+
+func (d *pdfDoc) use(s textStyle) {
+	style := ""
+	if s.bold {
+		style = "B"
+	}
+	d.pdf.SetFont(fontFamily, style, s.size)
+	d.pdf.SetTextColor(s.color.r, s.color.g, s.color.b)
+}
+
+// textAt draws one line of text in a box of width w whose top is at y.
+func (d *pdfDoc) textAt(x, y, w float64, s string, st textStyle, align string) {
+	d.use(st)
+	d.pdf.SetXY(x, y)
+	d.pdf.CellFormat(w, st.lineHeight(), d.clean(s), "", 0, align, false, 0, "")
+}
+
+// fit shortens s with an ellipsis until it is no wider than w.
+func (d *pdfDoc) fit(s string, w float64, st textStyle) string {
+	if d.width1(s, st) <= w {
+		return s
+	}
+	runes := []rune(s)
+	for len(runes) > 0 && d.width1(string(runes)+"…", st) > w {
+		runes = runes[:len(runes)-1]
+	}
+	return string(runes) + "…"
+}
+
+func (d *pdfDoc) width1(s string, st textStyle) float64 {
+	d.use(st)
+	return d.pdf.GetStringWidth(d.clean(s))
+}
+
+func (d *pdfDoc) fill(c rgb) { d.pdf.SetFillColor(c.r, c.g, c.b) }
+func (d *pdfDoc) draw(c rgb) { d.pdf.SetDrawColor(c.r, c.g, c.b) }
+func (d *pdfDoc) box(x, y, w, h float64, c rgb) {
+	if w <= 0 || h <= 0 {
+		return // fpdf would still paint a hairline
+	}
+	d.fill(c)
+	d.pdf.Rect(x, y, w, h, "F")
+}
+
+// rule draws a horizontal line across the content width.
+func (d *pdfDoc) rule(y float64, c rgb, width float64) {
+	d.draw(c)
+	d.pdf.SetLineWidth(width)
+	d.pdf.Line(pageMarginX, y, pageMarginX+d.width, y)
+}
+
+// heading writes a section heading, first making sure that it and the first keep millimetres
+// of its content fit on the page.
+func (d *pdfDoc) heading(title string, keep float64) {
+	d.space(7)
+	h := stHeading.lineHeight() + 3
+	d.ensure(h + keep)
+	d.textAt(pageMarginX, d.y(), d.width, title, stHeading, "L")
+	d.rule(d.y()+stHeading.lineHeight()+0.8, colAccent, 0.35)
+	d.setY(d.y() + h)
+}
+
+// para writes wrapped text across the content width.
+func (d *pdfDoc) para(s string, st textStyle) {
+	d.row([]pdfColumn{{x: pageMarginX, w: d.width, lines: d.wrap(s, d.width, st)}}, rowOpts{})
+}
