@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"shareline/internal/assess"
+	"shareline/internal/report"
 )
 
 // ProvidersView is the provider list page.
@@ -219,4 +220,25 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// ReportView is the scored report page: the same Report, rows and follow-ups the files are
+// made from.
+type ReportView struct {
+	Report       report.Report
+	Rows         []report.Row
+	Matrix       []report.MatrixRow
+	FollowUps    []report.FollowUp
+	RetainedNote string
+}
+
+// RowsOf lists the rows of one question.
+func RowsOf(rows []report.Row, question string) []report.Row {
+	var out []report.Row
+	for _, r := range rows {
+		if r.Question == question {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -3,9 +3,13 @@
 package web
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"strings"
+	"sync"
 )
 
 //go:embed static
@@ -23,4 +27,28 @@ func Static() http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+// versions holds a short content hash of each static file, computed once.
+var versions = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	fs.WalkDir(files, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[strings.TrimPrefix(path, "static/")] = hex.EncodeToString(sum[:4])
+		return nil
+	})
+	return out
+})
+
+// Path is the URL of a static file with its content hash, so that browsers fetch a changed
+// file at once instead of using a cached copy.
+func Path(name string) string {
+	return "/static/" + name + "?v=" + versions()[name]
 }

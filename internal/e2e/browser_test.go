@@ -5,10 +5,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	browsercdp "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"shareline/internal/assess"
@@ -182,4 +184,64 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s: got %q, want %q", sel, got, want)
+}
+
+func TestBrowserDownloadsTheReport(t *testing.T) {
+	base := appServer(t)
+	ctx := browser(t)
+	run(t, ctx, "add a provider and start an evaluation",
+		chromedp.Navigate(base+"/providers/new"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)),
+		chromedp.SetValue(chromedp.CSS(`input[name=name]`), "Облачные Системы"),
+		chromedp.Click(chromedp.CSS(`input[name=service_model][value=iaas]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=save-provider]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=start-evaluation]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=start-evaluation]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=report-link]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=report-link]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=download-pdf]`)),
+	)
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, browsercdp.SetDownloadBehavior, browsercdp.SetDownloadBehaviorParams{
+		Behavior: browsercdp.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+	}); err != nil {
+		t.Fatalf("allow downloads: %v", err)
+	}
+	run(t, ctx, "download the PDF", chromedp.Click(chromedp.CSS(`[data-testid=download-pdf]`)))
+
+	file := waitForDownload(t, dir, ".pdf")
+	if !strings.HasPrefix(filepath.Base(file), "shareline-provider-") {
+		t.Errorf("downloaded file %q: want the name shareline-provider-... (the Cyrillic name has no ASCII slug)", filepath.Base(file))
+	}
+	out, err := exec.Command("pdftotext", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext on the download: %v (install poppler-utils)", err)
+	}
+	if !strings.Contains(string(out), "Облачные Системы") {
+		t.Errorf("the downloaded PDF does not show the provider's name; its text begins %q", firstLine(string(out)))
+	}
+}
+
+// waitForDownload waits for a finished file with the extension in dir.
+func waitForDownload(t *testing.T, dir, ext string) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		matches, _ := filepath.Glob(filepath.Join(dir, "*"+ext))
+		partial, _ := filepath.Glob(filepath.Join(dir, "*.crdownload"))
+		if len(matches) == 1 && len(partial) == 0 {
+			if b, err := os.ReadFile(matches[0]); err == nil && strings.HasPrefix(string(b), "%PDF") {
+				return matches[0]
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(dir)
+	t.Fatalf("no finished %s download in %s after 15 s; found %v", ext, dir, entries)
+	return ""
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
 }

@@ -87,6 +87,7 @@ type listingRow struct {
 	EvalEvidenced            *float64   `db:"eval_evidenced"`
 	EvalAsOf                 *time.Time `db:"eval_as_of"`
 	EvalScoringVersion       *int       `db:"eval_scoring_version"`
+	EvalQuestions            []byte     `db:"eval_questions"`
 	EvalCreatedAt            *time.Time `db:"eval_created_at"`
 	EvalUpdatedAt            *time.Time `db:"eval_updated_at"`
 	Total                    int        `db:"total"`
@@ -95,23 +96,29 @@ type listingRow struct {
 const listingEvaluationColumns = `e.id AS eval_id, e.questionnaire_key AS eval_questionnaire_key,
 	e.questionnaire_version AS eval_questionnaire_version, e.score_overall AS eval_overall,
 	e.score_tier AS eval_tier, e.score_progress AS eval_progress, e.score_evidenced AS eval_evidenced,
-	e.score_as_of AS eval_as_of, e.scoring_version AS eval_scoring_version,
+	e.score_as_of AS eval_as_of, e.scoring_version AS eval_scoring_version, e.score_questions AS eval_questions,
 	e.created_at AS eval_created_at, e.updated_at AS eval_updated_at`
 
-// evaluation is the newest evaluation's head, or nil when the provider has none.
-func (r listingRow) evaluation() *assess.Evaluation {
+// evaluation is the newest evaluation's head with its stored score, or nil when the provider
+// has none.
+func (r listingRow) evaluation() (*assess.Evaluation, error) {
 	if r.EvalID == nil {
-		return nil
+		return nil, nil
 	}
-	return &assess.Evaluation{
+	ev, err := evaluationRow{
 		ID: *r.EvalID, ProviderID: r.ID,
 		QuestionnaireKey: *r.EvalQuestionnaireKey, QuestionnaireVersion: *r.EvalQuestionnaireVersion,
-		Score: assess.Score{
-			Overall: *r.EvalOverall, Tier: assess.Tier(*r.EvalTier), Progress: *r.EvalProgress,
-			Evidenced: *r.EvalEvidenced, AsOf: assess.DateOf(*r.EvalAsOf), ScoringVersion: *r.EvalScoringVersion,
-		},
-		CreatedAt: *r.EvalCreatedAt, UpdatedAt: *r.EvalUpdatedAt,
-	}
+		ScoreOverall: *r.EvalOverall, ScoreTier: *r.EvalTier, ScoreProgress: *r.EvalProgress,
+		ScoreEvidenced: *r.EvalEvidenced, ScoreQuestions: r.EvalQuestions, ScoreAsOf: *r.EvalAsOf,
+		ScoringVersion: *r.EvalScoringVersion, CreatedAt: *r.EvalCreatedAt, UpdatedAt: *r.EvalUpdatedAt,
+	}.evaluation()
+	return &ev, err
+}
+
+// listing turns a joined row into a provider with its newest evaluation.
+func (r listingRow) listing() (assess.ProviderListing, error) {
+	ev, err := r.evaluation()
+	return assess.ProviderListing{Provider: r.provider(), Latest: ev}, err
 }
 
 // ListProviders returns one page of providers, each with its newest evaluation's stored score.
@@ -138,7 +145,11 @@ func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery) (asse
 	page := assess.ProviderPage{Providers: make([]assess.ProviderListing, 0, len(list))}
 	for _, r := range list {
 		page.Total = r.Total
-		page.Providers = append(page.Providers, assess.ProviderListing{Provider: r.provider(), Latest: r.evaluation()})
+		l, err := r.listing()
+		if err != nil {
+			return assess.ProviderPage{}, err
+		}
+		page.Providers = append(page.Providers, l)
 	}
 	if len(list) == 0 && q.Offset > 0 {
 		// The page is past the end: still say how many there are.

@@ -193,9 +193,9 @@ func questionTitle(q *assess.Questionnaire, key string) string {
 	return key
 }
 
-// matrixRow is one layer of the responsibility matrix: the provider's claim beside the
+// MatrixRow is one layer of the responsibility matrix: the provider's claim beside the
 // reference owner for the offering's service model.
-type matrixRow struct {
+type MatrixRow struct {
 	Layer     assess.Layer
 	Claimed   assess.Owner // empty when the layer is not assigned
 	Reference assess.Owner
@@ -217,7 +217,7 @@ func matrixElement(q *assess.Questionnaire) (*assess.Question, *assess.Element, 
 
 // matrixRows lists every layer with its claimed and reference owner; deviations are taken
 // from the Summary.
-func matrixRows(r Report) []matrixRow {
+func matrixRows(r Report) []MatrixRow {
 	var claimed map[assess.Layer]assess.Owner
 	deviates := map[assess.Layer]bool{}
 	if qu, el, ok := matrixElement(r.Questionnaire); ok {
@@ -228,9 +228,9 @@ func matrixRows(r Report) []matrixRow {
 			}
 		}
 	}
-	out := make([]matrixRow, 0, len(assess.Layers))
+	out := make([]MatrixRow, 0, len(assess.Layers))
 	for _, l := range assess.Layers {
-		out = append(out, matrixRow{
+		out = append(out, MatrixRow{
 			Layer:     l,
 			Claimed:   claimed[l],
 			Reference: assess.ReferenceOwner(r.Provider.ServiceModel, l),

@@ -24,6 +24,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/", s.handleHome)
 	r.Get("/providers", s.handleProvidersPage)
 	r.Get("/providers/new", s.handleProviderNewPage)
+	r.Get("/providers/export.{format}", s.handlePortfolioExport)
 	r.Post("/providers", s.handleProviderCreateForm)
 	r.Get("/providers/{id}", s.handleProviderPage)
 	r.Get("/providers/{id}/edit", s.handleProviderEditPage)
@@ -31,6 +32,8 @@ func (s *Server) routes() http.Handler {
 	r.Post("/providers/{id}/evaluations", s.handleEvaluationCreateForm)
 	r.Get("/evaluations/{id}", s.handleEvaluationPage)
 	r.Get("/evaluations/{id}/summary", s.handleEvaluationSummaryPage)
+	r.Get("/evaluations/{id}/report", s.handleReportPage)
+	r.Get("/evaluations/{id}/report.{format}", s.handleReportFile)
 	r.Post("/evaluations/{id}/answers/{ref}", s.handleAnswerSaveForm)
 
 	// JSON API.
@@ -38,10 +41,12 @@ func (s *Server) routes() http.Handler {
 		r.Get("/openapi.json", s.handleOpenAPI)
 		r.Get("/questionnaires/{key}", s.handleQuestionnaireGet)
 		r.Get("/providers", s.handleProviderList)
+		r.Get("/providers/export.{format}", s.handlePortfolioExport)
 		r.Post("/providers", s.handleProviderCreate)
 		r.Get("/providers/{id}", s.handleProviderGet)
 		r.Post("/providers/{id}/evaluations", s.handleEvaluationCreate)
 		r.Get("/evaluations/{id}", s.handleEvaluationGet)
+		r.Get("/evaluations/{id}/report.{format}", s.handleReportFile)
 		r.Put("/evaluations/{id}/answers/{ref}", s.handleAnswerSave)
 	})
 	return r

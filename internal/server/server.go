@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"iter"
 	"log/slog"
 	"net/http"
 	"time"
@@ -23,6 +24,8 @@ type Store interface {
 	FindEvaluation(ctx context.Context, id int64) (assess.Evaluation, error)
 	ListEvaluations(ctx context.Context, providerID int64) ([]assess.Evaluation, error)
 	SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date) (assess.Answer, assess.Score, error)
+	RefreshScores(ctx context.Context, today assess.Date) (int, error)
+	ProviderListings(ctx context.Context) iter.Seq2[assess.ProviderListing, error]
 }
 
 // Server holds what every handler shares.
