@@ -176,14 +176,16 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	var got string
+	var err error
 	for time.Now().Before(deadline) {
-		got = text(t, ctx, sel)
-		if got == want {
+		// htmx may swap the node out between finding it and reading it: read again.
+		got, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err == nil && strings.TrimSpace(got) == want {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("%s: got %q, want %q", sel, got, want)
+	t.Fatalf("%s: got %q (last error: %v), want %q", sel, strings.TrimSpace(got), err, want)
 }
 
 func TestBrowserDownloadsTheReport(t *testing.T) {

@@ -109,7 +109,7 @@ func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Ans
 		if saved, err = row.answer(qn); err != nil {
 			return err
 		}
-		score, err = s.rescore(ctx, tx, ev, qn, today)
+		score, err = s.rescore(ctx, tx, ev, qn, today, true)
 		return err
 	})
 	if err != nil {

@@ -81,7 +81,7 @@ func (s *Store) CreateEvaluation(ctx context.Context, providerID int64, q *asses
 		if err != nil {
 			return err
 		}
-		if err := storeScore(ctx, tx, id, assess.ScoreEvaluation(q, nil, today)); err != nil {
+		if err := storeScore(ctx, tx, id, assess.ScoreEvaluation(q, nil, today), true); err != nil {
 			return err
 		}
 		if ev, err = findEvaluation(ctx, tx, id, false); err != nil {
@@ -127,9 +127,9 @@ func findEvaluation(ctx context.Context, q querier, id int64, forUpdate bool) (a
 	return row.evaluation()
 }
 
-// ListEvaluations returns a provider's evaluations, newest first, with their stored scores and
-// no answers.
-func (s *Store) ListEvaluations(ctx context.Context, providerID int64) ([]assess.Evaluation, error) {
+// ListEvaluations returns a provider's evaluations, newest first, with their scores as of today
+// and no answers.
+func (s *Store) ListEvaluations(ctx context.Context, providerID int64, today assess.Date) ([]assess.Evaluation, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+evaluationColumns+` FROM evaluations AS e
 		WHERE e.provider_id = $1 ORDER BY e.id DESC`, providerID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[evaluationRow])
@@ -144,7 +144,11 @@ func (s *Store) ListEvaluations(ctx context.Context, providerID int64) ([]assess
 		}
 		out = append(out, ev)
 	}
-	return out, nil
+	refs := make([]*assess.Evaluation, len(out))
+	for i := range out {
+		refs[i] = &out[i]
+	}
+	return out, s.freshen(ctx, refs, today)
 }
 
 func questionScores(s assess.Score) []storedQuestionScore {
@@ -155,8 +159,9 @@ func questionScores(s assess.Score) []storedQuestionScore {
 	return out
 }
 
-// storeScore writes a score beside its evaluation.
-func storeScore(ctx context.Context, q querier, evaluationID int64, score assess.Score) error {
+// storeScore writes a score beside its evaluation. changed says the answers changed, which moves
+// the evaluation's last-updated time; a rescoring for a new day does not.
+func storeScore(ctx context.Context, q querier, evaluationID int64, score assess.Score, changed bool) error {
 	questions, err := json.Marshal(questionScores(score))
 	if err != nil {
 		return err
@@ -164,22 +169,43 @@ func storeScore(ctx context.Context, q querier, evaluationID int64, score assess
 	_, err = q.Exec(ctx, `
 		UPDATE evaluations SET score_overall = $2, score_tier = $3, score_progress = $4,
 			score_evidenced = $5, score_questions = $6, score_as_of = $7, scoring_version = $8,
-			updated_at = now()
+			updated_at = CASE WHEN $9 THEN now() ELSE updated_at END
 		WHERE id = $1`,
 		evaluationID, score.Overall, score.Tier, score.Progress, score.Evidenced, questions,
-		score.AsOf.Time(), score.ScoringVersion)
+		score.AsOf.Time(), score.ScoringVersion, changed)
 	return err
 }
 
 // rescore scores an evaluation's stored answers as of today and stores the score beside it. The
-// caller holds the evaluation's row lock.
-func (s *Store) rescore(ctx context.Context, tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire, today assess.Date) (assess.Score, error) {
+// caller holds the evaluation's row lock; changed is as for storeScore.
+func (s *Store) rescore(ctx context.Context, tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire, today assess.Date, changed bool) (assess.Score, error) {
 	answers, err := s.findAnswers(ctx, tx, ev)
 	if err != nil {
 		return assess.Score{}, err
 	}
 	score := assess.ScoreEvaluation(q, answers, today)
-	return score, storeScore(ctx, tx, ev.ID, score)
+	return score, storeScore(ctx, tx, ev.ID, score, changed)
+}
+
+// stale reports whether a stored score must be recomputed before it is shown today.
+func stale(s assess.Score, today assess.Date) bool {
+	return today.After(s.AsOf) || s.ScoringVersion != assess.ScoringVersion
+}
+
+// freshen rescores, in place, the evaluations among evs whose stored score is stale, so that a
+// list never shows an earlier day's score. After the daily refresh there are none.
+func (s *Store) freshen(ctx context.Context, evs []*assess.Evaluation, today assess.Date) error {
+	for _, ev := range evs {
+		if ev == nil || !stale(ev.Score, today) {
+			continue
+		}
+		score, err := s.refreshScore(ctx, ev.ID, today)
+		if err != nil {
+			return err
+		}
+		ev.Score = score
+	}
+	return nil
 }
 
 // refreshBatch is how many stale evaluations one pass of RefreshScores reads.
@@ -203,7 +229,7 @@ func (s *Store) RefreshScores(ctx context.Context, today assess.Date) (int, erro
 			return done, nil
 		}
 		for _, id := range ids {
-			if err := s.refreshScore(ctx, id, today); err != nil {
+			if _, err := s.refreshScore(ctx, id, today); err != nil {
 				return done, err
 			}
 			done++
@@ -211,7 +237,8 @@ func (s *Store) RefreshScores(ctx context.Context, today assess.Date) (int, erro
 	}
 }
 
-func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) error {
+func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) (assess.Score, error) {
+	var score assess.Score
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ev, err := findEvaluation(ctx, tx, id, true)
 		if err != nil {
@@ -221,8 +248,8 @@ func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) e
 		if err != nil {
 			return err
 		}
-		_, err = s.rescore(ctx, tx, ev, q, today)
+		score, err = s.rescore(ctx, tx, ev, q, today, false)
 		return err
 	})
-	return translate(err, fmt.Sprintf("refresh score of evaluation %d", id))
+	return score, translate(err, fmt.Sprintf("refresh score of evaluation %d", id))
 }

@@ -143,7 +143,7 @@ func TestListEvaluations(t *testing.T) {
 	f.save(t, first.ID, f.answer(t, "abuse_cases.malware", `"yes"`, ""))
 
 	t.Run("newest first, only the provider's own", func(t *testing.T) {
-		list, err := f.store.ListEvaluations(t.Context(), acme.ID)
+		list, err := f.store.ListEvaluations(t.Context(), acme.ID, today)
 		if err != nil {
 			t.Fatalf("ListEvaluations(%d): got error %v, want a list", acme.ID, err)
 		}
@@ -157,7 +157,7 @@ func TestListEvaluations(t *testing.T) {
 	})
 
 	t.Run("each with its stored score and no answers", func(t *testing.T) {
-		list, err := f.store.ListEvaluations(t.Context(), acme.ID)
+		list, err := f.store.ListEvaluations(t.Context(), acme.ID, today)
 		if err != nil {
 			t.Fatalf("ListEvaluations(%d): got error %v, want a list", acme.ID, err)
 		}
@@ -174,7 +174,7 @@ func TestListEvaluations(t *testing.T) {
 	})
 
 	t.Run("a provider never evaluated has an empty list", func(t *testing.T) {
-		list, err := f.store.ListEvaluations(t.Context(), none.ID)
+		list, err := f.store.ListEvaluations(t.Context(), none.ID, today)
 		if err != nil {
 			t.Fatalf("ListEvaluations(%d): got error %v, want an empty list", none.ID, err)
 		}

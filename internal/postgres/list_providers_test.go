@@ -15,7 +15,7 @@ import (
 
 func (f fixture) list(t *testing.T, q assess.ProviderQuery) assess.ProviderPage {
 	t.Helper()
-	page, err := f.store.ListProviders(t.Context(), q)
+	page, err := f.store.ListProviders(t.Context(), q, today)
 	if err != nil {
 		t.Fatalf("ListProviders(%+v): got error %v, want a page", q, err)
 	}
@@ -229,9 +229,9 @@ func TestListProvidersLatest(t *testing.T) {
 			t.Errorf("Latest.ID: got %d, want %d (the newer; the older is %d)", p.Latest.ID, newer.ID, older.ID)
 		}
 		want := f.findEvaluation(t, newer.ID)
-		// A listing carries the head of the evaluation and its figures, not answers or the
-		// per-question breakdown.
-		want.Answers, want.Score.Questions = nil, nil
+		// A listing carries the head of the evaluation and its stored figures (per question too,
+		// for exports), not the answers.
+		want.Answers = nil
 		if diff := cmp.Diff(want, *p.Latest); diff != "" {
 			t.Errorf("Latest (-want +got):\n%s", diff)
 		}
@@ -258,7 +258,7 @@ func TestListProvidersRefusesInvalidQueries(t *testing.T) {
 		{"search too long", assess.ProviderQuery{Search: strings.Repeat("a", 201)}, "q"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			page, err := f.store.ListProviders(t.Context(), tc.q)
+			page, err := f.store.ListProviders(t.Context(), tc.q, today)
 			var ve *assess.ValidationError
 			if !errors.As(err, &ve) {
 				t.Fatalf("ListProviders(%+v): got error %v (%T), want a *assess.ValidationError", tc.q, err, err)

@@ -121,8 +121,10 @@ func (r listingRow) listing() (assess.ProviderListing, error) {
 	return assess.ProviderListing{Provider: r.provider(), Latest: ev}, err
 }
 
-// ListProviders returns one page of providers, each with its newest evaluation's stored score.
-func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error) {
+// ListProviders returns one page of providers, each with its newest evaluation's score as of
+// today: the stored one, recomputed first if it was stored on an earlier day. The order by score
+// is the stored scores' order, which the daily refresh keeps current.
+func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery, today assess.Date) (assess.ProviderPage, error) {
 	if err := q.Check(); err != nil {
 		return assess.ProviderPage{}, err
 	}
@@ -150,6 +152,13 @@ func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery) (asse
 			return assess.ProviderPage{}, err
 		}
 		page.Providers = append(page.Providers, l)
+	}
+	latest := make([]*assess.Evaluation, len(page.Providers))
+	for i := range page.Providers {
+		latest[i] = page.Providers[i].Latest
+	}
+	if err := s.freshen(ctx, latest, today); err != nil {
+		return assess.ProviderPage{}, err
 	}
 	if len(list) == 0 && q.Offset > 0 {
 		// The page is past the end: still say how many there are.

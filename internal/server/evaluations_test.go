@@ -214,12 +214,6 @@ func TestScoresAreRecomputedOnALaterDay(t *testing.T) {
 		}
 	})
 	t.Run("provider's latest evaluation", func(t *testing.T) {
-		t.Skip("bug: internal/server/providers.go handleProviderGet: GET /api/v1/providers/{id} on a later day " +
-			"returns latest_evaluation with the score stored on the day of the last save (score 4, as_of 2026-04-15) " +
-			"while GET /api/v1/evaluations/{id} the same day gives 2 as of 2026-04-16; QUESTIONNAIRE.md says a score " +
-			"from an earlier day is recomputed before it is shown. Want latest_evaluation rescored as of today " +
-			"(or, if the stored score is meant to be shown, that documented and as_of kept visible everywhere). " +
-			"The provider page (/providers/{id}, evaluations table) shows the same stale figure.")
 		got := day2.provider(t, p.ID).LatestEvaluation
 		if got == nil || got.Score != 2 || got.AsOf != tomorrowDate {
 			t.Errorf("day 2 latest_evaluation: got %+v, want score 2 as of %s", got, tomorrowDate)

@@ -21,7 +21,7 @@ func (s *Server) handleProvidersPage(w http.ResponseWriter, r *http.Request) {
 		status, view.Error = http.StatusUnprocessableEntity, s.publicMessage(r, err, http.StatusUnprocessableEntity)
 		q = assess.ProviderQuery{}
 	}
-	view.Page, err = s.store.ListProviders(r.Context(), q)
+	view.Page, err = s.store.ListProviders(r.Context(), q, s.today())
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -134,7 +134,7 @@ func (s *Server) handleProviderPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	evs, err := s.store.ListEvaluations(r.Context(), id)
+	evs, err := s.store.ListEvaluations(r.Context(), id, s.today())
 	if err != nil {
 		s.error(w, r, err)
 		return

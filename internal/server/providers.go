@@ -43,7 +43,7 @@ func (s *Server) handleProviderList(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	page, err := s.store.ListProviders(r.Context(), q)
+	page, err := s.store.ListProviders(r.Context(), q, s.today())
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -86,7 +86,7 @@ func (s *Server) handleProviderGet(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	evs, err := s.store.ListEvaluations(r.Context(), id)
+	evs, err := s.store.ListEvaluations(r.Context(), id, s.today())
 	if err != nil {
 		s.error(w, r, err)
 		return

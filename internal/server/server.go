@@ -19,10 +19,10 @@ type Store interface {
 	CreateProvider(ctx context.Context, p assess.Provider) (assess.Provider, error)
 	UpdateProvider(ctx context.Context, p assess.Provider) (assess.Provider, error)
 	FindProvider(ctx context.Context, id int64) (assess.Provider, error)
-	ListProviders(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error)
+	ListProviders(ctx context.Context, q assess.ProviderQuery, today assess.Date) (assess.ProviderPage, error)
 	CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date) (assess.Evaluation, error)
 	FindEvaluation(ctx context.Context, id int64) (assess.Evaluation, error)
-	ListEvaluations(ctx context.Context, providerID int64) ([]assess.Evaluation, error)
+	ListEvaluations(ctx context.Context, providerID int64, today assess.Date) ([]assess.Evaluation, error)
 	SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date) (assess.Answer, assess.Score, error)
 	RefreshScores(ctx context.Context, today assess.Date) (int, error)
 	ProviderListings(ctx context.Context) iter.Seq2[assess.ProviderListing, error]
