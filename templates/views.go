@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 	"shareline/internal/report"
 )
 
@@ -242,3 +243,70 @@ func RowsOf(rows []report.Row, question string) []report.Row {
 	}
 	return out
 }
+
+// SignInView is the sign-in page.
+type SignInView struct {
+	Email string
+	Next  string
+	Error string
+}
+
+// UserInput is the add-user form as typed.
+type UserInput struct {
+	Email, Name, Role string
+}
+
+// UsersView is the admin's user list with the add-user form.
+type UsersView struct {
+	Users  []auth.User
+	Input  UserInput
+	Errors map[string]string
+	Notice string
+}
+
+// TokensView lists API tokens: the user's own, or everyone's (All) for an admin. NewToken is a
+// token just made, shown this once.
+type TokensView struct {
+	Tokens   []auth.Token
+	All      bool
+	NewToken string
+	Errors   map[string]string
+}
+
+// AuditFilter is the audit page's filter as typed.
+type AuditFilter struct {
+	User, Provider, From, To string
+}
+
+// AuditView is one page of the audit log.
+type AuditView struct {
+	Entries []auth.AuditEntry
+	Total   int
+	Offset  int
+	Filter  AuditFilter
+	Users   []auth.User
+	Errors  map[string]string
+}
+
+// AuditURL is the audit page for a filter at an offset.
+func AuditURL(f AuditFilter, offset int) string {
+	v := url.Values{}
+	for k, x := range map[string]string{"user": f.User, "provider": f.Provider, "from": f.From, "to": f.To} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if offset > 0 {
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	return "/admin/audit?" + v.Encode()
+}
+
+func stampPtr(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return Stamp(*t)
+}
+
+func auditPage(v AuditView) assess.ProviderQuery { return assess.ProviderQuery{Offset: v.Offset} }

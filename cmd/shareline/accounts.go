@@ -55,11 +55,11 @@ func addUser(ctx context.Context, store *postgres.Store, email, name, role, pass
 	if err != nil {
 		return auth.User{}, describe(err)
 	}
-	u, err = store.CreateUser(ctx, u, hash, by)
+	created, err := store.CreateUser(ctx, u, hash, by)
 	if errors.Is(err, assess.ErrConflict) {
-		return auth.User{}, fmt.Errorf("a user with the email %s already exists", u.Email)
+		return auth.User{}, fmt.Errorf("a user with the email %s already exists: %w", u.Email, assess.ErrConflict)
 	}
-	return u, err
+	return created, err
 }
 
 // tokenCmd is `shareline token create --email E --name LABEL` and `shareline token revoke --token T`.
@@ -151,4 +151,36 @@ func withStore(ctx context.Context, cfg Config, f func(*postgres.Store) error) e
 		return err
 	}
 	return f(postgres.New(db.pool, qs))
+}
+
+// bootstrapAdmin makes the first admin when the database has no users, so that a new install
+// ends in a usable app: the one named by SHARELINE_ADMIN_EMAIL and SHARELINE_ADMIN_PASSWORD, or
+// admin@localhost with a random password, printed once.
+func bootstrapAdmin(ctx context.Context, store *postgres.Store, cfg Config, stdout io.Writer) error {
+	n, err := store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	email, password := cfg.AdminEmail, cfg.AdminPassword
+	if email == "" {
+		email = "admin@localhost"
+	}
+	printPassword := password == ""
+	if printPassword {
+		if password, err = auth.RandomPassword(); err != nil {
+			return err
+		}
+	}
+	u, err := addUser(ctx, store, email, "Administrator", string(auth.Admin), password, auth.Actor{Name: "first start", Via: "cli"})
+	if errors.Is(err, assess.ErrConflict) {
+		return nil // another process starting at the same moment made it
+	}
+	if err != nil {
+		return fmt.Errorf("creating the first admin: %w", err)
+	}
+	fmt.Fprintf(stdout, "Created the first admin, %s.\n", u.Email)
+	if printPassword {
+		fmt.Fprintf(stdout, "  Sign in with: email %s  password %s\n  (shown only now: change it under Users, or set SHARELINE_ADMIN_EMAIL and SHARELINE_ADMIN_PASSWORD before the first start)\n", u.Email, password)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,6 +22,14 @@ type Config struct {
 	DataDir     string // SHARELINE_DATA_DIR, --data-dir: where a private cluster lives
 	Migrate     bool   // --migrate: apply migrations when serve starts
 	LogJSON     bool   // SHARELINE_LOG_FORMAT=json, --log-json
+	// SecureCookies (SHARELINE_SECURE_COOKIES=true) marks session cookies Secure and sends HSTS:
+	// set it when users reach Shareline over HTTPS, through a TLS-terminating proxy.
+	SecureCookies bool
+	// TrustProxy (SHARELINE_TRUST_PROXY=true) reads client addresses from X-Forwarded-For.
+	TrustProxy bool
+	// AdminEmail and AdminPassword (SHARELINE_ADMIN_EMAIL, SHARELINE_ADMIN_PASSWORD) name the
+	// first admin, created when serve starts on a database with no users.
+	AdminEmail, AdminPassword string
 }
 
 // parseConfig reads flags over environment defaults.
@@ -33,11 +42,15 @@ func parseConfig(name string, args []string, c console) (Config, error) {
 // parseConfigWith adds the shared flags to a subcommand's own flag set and parses it.
 func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
 	cfg := Config{
-		Addr:        orDefault(getenv("SHARELINE_ADDR"), "127.0.0.1:8080"),
-		DatabaseURL: getenv("DATABASE_URL"),
-		DataDir:     orDefault(getenv("SHARELINE_DATA_DIR"), ".shareline/pg"),
-		Migrate:     true,
-		LogJSON:     getenv("SHARELINE_LOG_FORMAT") == "json",
+		Addr:          orDefault(getenv("SHARELINE_ADDR"), "127.0.0.1:8080"),
+		DatabaseURL:   getenv("DATABASE_URL"),
+		DataDir:       orDefault(getenv("SHARELINE_DATA_DIR"), ".shareline/pg"),
+		Migrate:       true,
+		LogJSON:       getenv("SHARELINE_LOG_FORMAT") == "json",
+		SecureCookies: isTrue(getenv("SHARELINE_SECURE_COOKIES")),
+		TrustProxy:    isTrue(getenv("SHARELINE_TRUST_PROXY")),
+		AdminEmail:    getenv("SHARELINE_ADMIN_EMAIL"),
+		AdminPassword: getenv("SHARELINE_ADMIN_PASSWORD"),
 	}
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL connection URL (default: $DATABASE_URL, else the local server, else a private cluster)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory of the private PostgreSQL cluster started when no server answers")
@@ -45,6 +58,8 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 	if name == "serve" {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (also $SHARELINE_ADDR)")
 		fs.BoolVar(&cfg.Migrate, "migrate", cfg.Migrate, "apply database migrations at start-up")
+		fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "Secure cookies and HSTS, for serving behind HTTPS (also $SHARELINE_SECURE_COOKIES)")
+		fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "read client addresses from X-Forwarded-For (also $SHARELINE_TRUST_PROXY)")
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -53,6 +68,11 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		return cfg, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	return cfg, nil
+}
+
+func isTrue(v string) bool {
+	b, _ := strconv.ParseBool(v)
+	return b
 }
 
 func orDefault(v, def string) string {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -53,15 +55,40 @@ func TestMigrateThenServe(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, console{env(vars), nil, stdoutW, io.Discard})
 		stdoutW.Close()
 	}()
-	line, err := bufio.NewReader(stdoutR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve printed no address: %v (exit: %v)", err, <-done)
+	// The first start on an empty database creates an admin and prints the password once,
+	// before the address.
+	lines := bufio.NewReader(stdoutR)
+	var base, email, password string
+	for base == "" {
+		line, err := lines.ReadString('\n')
+		if err != nil {
+			t.Fatalf("serve printed no address: %v (exit: %v)", err, <-done)
+		}
+		if _, after, ok := strings.Cut(line, "Sign in with: email "); ok {
+			email, password, _ = strings.Cut(strings.TrimSpace(after), "  password ")
+		}
+		if i := strings.Index(line, "http://"); i >= 0 {
+			base = strings.TrimSpace(line[i:])
+		}
 	}
-	go io.Copy(io.Discard, stdoutR)
-	base := strings.TrimSpace(line[strings.Index(line, "http://"):])
+	go io.Copy(io.Discard, lines)
+	if email != "admin@localhost" || len(password) < 12 {
+		t.Fatalf("first start: got credentials %q / %q, want admin@localhost and a printed password", email, password)
+	}
 
-	for path, want := range map[string]int{"/readyz": 200, "/providers": 200, "/api/v1/questionnaires/shared-responsibility": 200} {
-		resp, err := http.Get(base + path)
+	// Sign in with the printed credentials; the client keeps the session cookie.
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.PostForm(base+"/login", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/providers" || resp.StatusCode != 200 {
+		t.Fatalf("sign in with the printed password: landed on %s with %d, want /providers 200", resp.Request.URL.Path, resp.StatusCode)
+	}
+	for path, want := range map[string]int{"/readyz": 200, "/providers": 200, "/admin/users": 200} {
+		resp, err := client.Get(base + path)
 		if err != nil {
 			t.Fatalf("GET %s: %v", path, err)
 		}
@@ -78,5 +105,39 @@ func TestMigrateThenServe(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop within 20 s of its context ending")
+	}
+}
+
+func TestUserAndTokenCommands(t *testing.T) {
+	vars := map[string]string{"DATABASE_URL": postgrestest.URL(t)}
+	cli := func(stdin string, args ...string) (string, error) {
+		var out strings.Builder
+		err := run(context.Background(), args, console{env(vars), strings.NewReader(stdin), &out, io.Discard})
+		return out.String(), err
+	}
+	out, err := cli("a long enough password\n", "user", "add", "--email", "Eve@Example.com", "--name", "Eve", "--role", "evaluator", "--password-stdin")
+	if err != nil || !strings.Contains(out, "eve@example.com") {
+		t.Fatalf("user add: got %q, %v; want the user added", out, err)
+	}
+	if _, err := cli("short\n", "user", "add", "--email", "x@example.com", "--name", "X", "--role", "viewer", "--password-stdin"); err == nil || !strings.Contains(err.Error(), "at least 12") {
+		t.Errorf("user add with a short password: got %v, want a refusal naming the 12-character minimum", err)
+	}
+	if _, err := cli("a long enough password\n", "user", "add", "--email", "eve@example.com", "--name", "Eve", "--role", "viewer", "--password-stdin"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("user add of an existing email: got %v, want 'already exists'", err)
+	}
+
+	out, err = cli("", "token", "create", "--email", "eve@example.com", "--name", "CI")
+	token := strings.TrimSpace(out)
+	if err != nil || !strings.HasPrefix(token, "shl_") || strings.Contains(token, "\n") {
+		t.Fatalf("token create: got %q, %v; want the token alone on stdout", out, err)
+	}
+	if _, err := cli("", "token", "revoke", "--token", token); err != nil {
+		t.Errorf("token revoke: %v", err)
+	}
+	if _, err := cli("", "token", "revoke", "--token", "shl_nonesuch"); err == nil || !strings.Contains(err.Error(), "no such token") {
+		t.Errorf("revoke an unknown token: got %v, want 'no such token'", err)
+	}
+	if _, err := cli("", "token", "create", "--email", "nobody@example.com", "--name", "CI"); err == nil {
+		t.Error("token create for an unknown user: got no error")
 	}
 }

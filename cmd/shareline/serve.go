@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/pgxstore"
+
 	"shareline/internal/assess"
 	"shareline/internal/postgres"
 	"shareline/internal/server"
@@ -45,8 +47,16 @@ func serve(ctx context.Context, args []string, c console) error {
 	defer db.Close(context.WithoutCancel(ctx))
 
 	store := postgres.New(db.pool, questionnaires)
+	if err := bootstrapAdmin(ctx, store, cfg, stdout); err != nil {
+		return err
+	}
 	go refreshScoresDaily(ctx, store, log)
-	srv := server.New(server.Options{Store: store, Questionnaires: questionnaires, Log: log})
+	sessions := pgxstore.New(db.pool)
+	defer sessions.StopCleanup()
+	srv := server.New(server.Options{
+		Store: store, Questionnaires: questionnaires, Log: log, Sessions: sessions,
+		SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy,
+	})
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

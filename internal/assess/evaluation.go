@@ -11,6 +11,7 @@ type Evaluation struct {
 	QuestionnaireVersion int
 	Score                Score             // as stored with the last save
 	Answers              map[string]Answer // keyed by "question.element"; only answered elements
+	CreatedBy            string            // the name of who started it; empty when not recorded
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }

@@ -6,14 +6,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alexedwards/scs/pgxstore"
 	browsercdp "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
+	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
 )
@@ -58,22 +62,54 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// appServer serves the real router over a real database on a free port.
-func appServer(t *testing.T) string {
+// app is the real server over a real database on a free port, with sessions in PostgreSQL.
+type app struct {
+	url   string
+	store *postgres.Store
+}
+
+func appServer(t *testing.T) app {
 	t.Helper()
 	qs, err := assess.Questionnaires()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Options{Store: postgrestest.Store(t), Questionnaires: qs})
+	pool := postgrestest.Pool(t)
+	store := postgres.New(pool, qs)
+	srv := server.New(server.Options{Store: store, Questionnaires: qs, Sessions: pgxstore.NewWithCleanupInterval(pool, 0)})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return ts.URL
+	return app{ts.URL, store}
+}
+
+const password = "browser test password"
+
+// signIn adds a user with role and signs in through the sign-in page, as a person would.
+func (a app) signIn(t *testing.T, ctx context.Context, role auth.Role) {
+	t.Helper()
+	email := string(role) + "@example.com"
+	u, hash, err := auth.NewUser(email, "Browser "+string(role), string(role), password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.CreateUser(context.Background(), u, hash, auth.Actor{Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "sign in as "+string(role),
+		chromedp.Navigate(a.url+"/providers"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=signin-form]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=email]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`[data-testid=signin]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=whoami]`)),
+	)
 }
 
 func TestBrowserEvaluation(t *testing.T) {
-	base := appServer(t)
+	a := appServer(t)
+	base := a.url
 	ctx := browser(t)
+	a.signIn(t, ctx, auth.Evaluator)
 
 	run(t, ctx, "add a provider",
 		chromedp.Navigate(base+"/providers/new"),
@@ -162,9 +198,9 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return strings.TrimSpace(s)
 }
 
-func eval[T any](t *testing.T, ctx context.Context, js string) T {
+func eval[T any](t *testing.T, ctx context.Context, js string, opts ...chromedp.EvaluateOption) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, opts...))
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", js, err)
 	}
@@ -189,8 +225,10 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) {
 }
 
 func TestBrowserDownloadsTheReport(t *testing.T) {
-	base := appServer(t)
+	a := appServer(t)
+	base := a.url
 	ctx := browser(t)
+	a.signIn(t, ctx, auth.Evaluator)
 	run(t, ctx, "add a provider and start an evaluation",
 		chromedp.Navigate(base+"/providers/new"),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)),
@@ -246,4 +284,43 @@ func waitForDownload(t *testing.T, dir, ext string) string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
+}
+
+// A viewer reads but sees no control that changes anything, and a change posted anyway (as a
+// hand-made request from the page would be) is refused with 403.
+func TestBrowserViewerCannotChange(t *testing.T) {
+	a := appServer(t)
+	p, err := a.store.CreateProvider(context.Background(), assess.Provider{Name: "Read Only Cloud", ServiceModel: assess.PaaS}, auth.Actor{Name: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := assess.Questionnaires()
+	qn, _ := q.Latest(assess.DefaultKey)
+	ev, err := a.store.CreateEvaluation(context.Background(), p.ID, qn, assess.DateOf(time.Now()), auth.Actor{Name: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	a.signIn(t, ctx, auth.Viewer)
+
+	run(t, ctx, "open the provider", chromedp.Navigate(a.url+"/providers/"+strconv.FormatInt(p.ID, 10)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=provider-title]`)))
+	for _, sel := range []string{"[data-testid=start-evaluation]", "[data-testid=edit-provider]", "[data-testid=add-provider]", "a[href='/providers/new']"} {
+		if n := eval[int](t, ctx, `document.querySelectorAll("`+sel+`").length`); n != 0 {
+			t.Errorf("a viewer sees %d of %s, want none", n, sel)
+		}
+	}
+	run(t, ctx, "open the evaluation", chromedp.Navigate(a.url+"/evaluations/"+strconv.FormatInt(ev.ID, 10)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=read-only]`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll("form.element, [hx-post]").length`); n != 0 {
+		t.Errorf("a viewer's evaluation page has %d saving forms, want none", n)
+	}
+	if n := eval[int](t, ctx, `[...document.querySelectorAll("main input, main select, main textarea")].filter(e => !e.matches(":disabled") && e.type !== "hidden").length`); n != 0 {
+		t.Errorf("a viewer's evaluation page has %d enabled inputs, want none (fieldset disabled)", n)
+	}
+	status := eval[int](t, ctx, `(async () => (await fetch("/evaluations/`+strconv.FormatInt(ev.ID, 10)+`/answers/abuse_cases.malware", {
+		method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: "type=status&value=yes"})).status)()`, chromedp.EvalAwaitPromise)
+	if status != 403 {
+		t.Errorf("a viewer posting an answer from the page: got %d, want 403", status)
+	}
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 )
 
 type answerRow struct {
@@ -69,7 +71,7 @@ func (s *Store) findAnswers(ctx context.Context, q querier, ev assess.Evaluation
 // SaveAnswer stores an answer (checked by the caller against the evaluation's questionnaire),
 // bumps its version, and rescores the evaluation as of today in the same transaction, so that
 // the stored score always matches the stored answers. It returns the stored answer and the score.
-func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date) (assess.Answer, assess.Score, error) {
+func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date, by auth.Actor) (assess.Answer, assess.Score, error) {
 	var saved assess.Answer
 	var score assess.Score
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -95,18 +97,23 @@ func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Ans
 			return err
 		}
 		rows, _ := tx.Query(ctx, `
-			INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence)
-			VALUES ($1, $2, $3, $4, $5, $6)
+			INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (evaluation_id, question, element) DO UPDATE
 			SET value = excluded.value, explanation = excluded.explanation, evidence = excluded.evidence,
-				version = a.version + 1, updated_at = now()
+				updated_by = excluded.updated_by, version = a.version + 1, updated_at = now()
 			RETURNING `+answerColumns,
-			evaluationID, a.Question, a.Element, value, a.Explanation, evidence)
+			evaluationID, a.Question, a.Element, value, a.Explanation, evidence, nullID(by.UserID))
 		row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[answerRow])
 		if err != nil {
 			return err
 		}
 		if saved, err = row.answer(qn); err != nil {
+			return err
+		}
+		entry := by.Entry(auth.ActionAnswerSaved, fmt.Sprintf("saved %s (version %d): %s", saved.Ref(), saved.Version, string(value)))
+		entry.ProviderID, entry.EvaluationID = ev.ProviderID, evaluationID
+		if err := insertAudit(ctx, tx, entry); err != nil {
 			return err
 		}
 		score, err = s.rescore(ctx, tx, ev, qn, today, true)
@@ -123,4 +130,15 @@ func nonNil(e []assess.Evidence) []assess.Evidence {
 		return []assess.Evidence{}
 	}
 	return e
+}
+
+// clip shortens s to at most n bytes on a character boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

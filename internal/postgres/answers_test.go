@@ -165,7 +165,7 @@ func TestSaveAnswerScores(t *testing.T) {
 
 	t.Run("a save on a later day rescores as of that day", func(t *testing.T) {
 		later := assess.Date{Year: 2026, Month: time.March, Day: 1}
-		_, score, err := f.store.SaveAnswer(t.Context(), ev.ID, f.answer(t, "monitoring.continuous_monitoring", `"yes"`, ""), later)
+		_, score, err := f.store.SaveAnswer(t.Context(), ev.ID, f.answer(t, "monitoring.continuous_monitoring", `"yes"`, ""), later, tester)
 		if err != nil {
 			t.Fatalf("SaveAnswer on %v: got error %v, want none", later, err)
 		}
@@ -236,7 +236,7 @@ func TestSaveAnswerRefuses(t *testing.T) {
 
 	t.Run("an unknown evaluation is not found and stores nothing", func(t *testing.T) {
 		a := f.answer(t, "abuse_cases.malware", `"yes"`, "")
-		_, _, err := f.store.SaveAnswer(t.Context(), 987654, a, today)
+		_, _, err := f.store.SaveAnswer(t.Context(), 987654, a, today, tester)
 		wantErr(t, "SaveAnswer(evaluation 987654)", err, assess.ErrNotFound)
 		if n := f.count(t, `SELECT count(*) FROM answers`); n != 0 {
 			t.Errorf("answer rows: got %d, want 0", n)
@@ -256,7 +256,7 @@ func TestSaveAnswerRefuses(t *testing.T) {
 		t.Run(tc.name+" is not found and stores nothing", func(t *testing.T) {
 			before := f.findEvaluation(t, ev.ID)
 			a := assess.Answer{Question: tc.question, Element: tc.element, Value: yes, Explanation: "x"}
-			_, _, err := f.store.SaveAnswer(t.Context(), ev.ID, a, today)
+			_, _, err := f.store.SaveAnswer(t.Context(), ev.ID, a, today, tester)
 			wantErr(t, "SaveAnswer("+a.Ref()+")", err, assess.ErrNotFound)
 			if n := f.count(t, `SELECT count(*) FROM answers`); n != 0 {
 				t.Errorf("answer rows: got %d, want 0", n)

@@ -9,9 +9,13 @@ import (
 	"shareline/internal/auth"
 )
 
+// maxSummary bounds what one audit entry records, since summaries quote what people typed.
+const maxSummary = 500
+
 // insertAudit writes one audit entry inside the caller's transaction, so that the change and its
 // record commit or fail together.
 func insertAudit(ctx context.Context, q querier, e auth.AuditEntry) error {
+	e.Summary = clip(e.Summary, maxSummary)
 	_, err := q.Exec(ctx, `
 		INSERT INTO audit_log (user_id, actor, remote_addr, action, provider_id, evaluation_id, summary)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`,

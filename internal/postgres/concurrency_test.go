@@ -74,11 +74,11 @@ func TestSaveAnswerConcurrentlyKeepsScoreAndAnswersTogether(t *testing.T) {
 			<-start
 			r := &results[i]
 			var a assess.Answer
-			if a, r.firstScore, r.err = f.store.SaveAnswer(t.Context(), ev.ID, firsts[i], today); r.err != nil {
+			if a, r.firstScore, r.err = f.store.SaveAnswer(t.Context(), ev.ID, firsts[i], today, tester); r.err != nil {
 				return
 			}
 			r.firstVersion = a.Version
-			if a, r.finalScore, r.err = f.store.SaveAnswer(t.Context(), ev.ID, finals[i], today); r.err != nil {
+			if a, r.finalScore, r.err = f.store.SaveAnswer(t.Context(), ev.ID, finals[i], today, tester); r.err != nil {
 				return
 			}
 			r.finalVersion = a.Version
@@ -165,7 +165,7 @@ func TestSaveAnswerConcurrentlyToOneElementCountsEveryVersion(t *testing.T) {
 		a := f.answer(t, ref, values[i%len(values)], "")
 		wg.Go(func() {
 			var saved assess.Answer
-			saved, _, errs[i] = f.store.SaveAnswer(t.Context(), ev.ID, a, today)
+			saved, _, errs[i] = f.store.SaveAnswer(t.Context(), ev.ID, a, today, tester)
 			versions[i] = saved.Version
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 )
 
 type evaluationRow struct {
@@ -23,13 +24,15 @@ type evaluationRow struct {
 	ScoreQuestions       []byte    `db:"score_questions"`
 	ScoreAsOf            time.Time `db:"score_as_of"`
 	ScoringVersion       int       `db:"scoring_version"`
+	CreatedBy            string    `db:"created_by_name"`
 	CreatedAt            time.Time `db:"created_at"`
 	UpdatedAt            time.Time `db:"updated_at"`
 }
 
 const evaluationColumns = `e.id, e.provider_id, e.questionnaire_key, e.questionnaire_version,
 	e.score_overall, e.score_tier, e.score_progress, e.score_evidenced, e.score_questions,
-	e.score_as_of, e.scoring_version, e.created_at, e.updated_at`
+	e.score_as_of, e.scoring_version, e.created_at, e.updated_at,
+	coalesce((SELECT u.name FROM users AS u WHERE u.id = e.created_by), '') AS created_by_name`
 
 // storedQuestionScore is a question's score as kept in evaluations.score_questions.
 type storedQuestionScore struct {
@@ -59,26 +62,36 @@ func (r evaluationRow) evaluation() (assess.Evaluation, error) {
 	}
 	return assess.Evaluation{
 		ID: r.ID, ProviderID: r.ProviderID, QuestionnaireKey: r.QuestionnaireKey,
-		QuestionnaireVersion: r.QuestionnaireVersion, Score: score,
+		QuestionnaireVersion: r.QuestionnaireVersion, Score: score, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}, nil
 }
 
 // CreateEvaluation starts an evaluation of a provider on questionnaire q, scored as of today
 // (empty, so zero), and makes it the provider's latest.
-func (s *Store) CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date) (assess.Evaluation, error) {
+func (s *Store) CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date, by auth.Actor) (assess.Evaluation, error) {
+	// Only a questionnaire the store can read back may be pinned.
+	if _, err := s.questionnaires.Find(q.Key, q.Version); err != nil {
+		return assess.Evaluation{}, err
+	}
 	var ev assess.Evaluation
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// Lock the provider so that two evaluations started at once both land in order.
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM providers WHERE id = $1 FOR UPDATE`, providerID); err != nil {
+		p, err := findProvider(ctx, tx, providerID, true)
+		if err != nil {
 			return err
 		}
 		var id int64
-		err := tx.QueryRow(ctx, `
-			INSERT INTO evaluations (provider_id, questionnaire_key, questionnaire_version, score_as_of, scoring_version)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			providerID, q.Key, q.Version, today.Time(), assess.ScoringVersion).Scan(&id)
+		err = tx.QueryRow(ctx, `
+			INSERT INTO evaluations (provider_id, questionnaire_key, questionnaire_version, score_as_of, scoring_version, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			providerID, q.Key, q.Version, today.Time(), assess.ScoringVersion, nullID(by.UserID)).Scan(&id)
 		if err != nil {
+			return err
+		}
+		entry := by.Entry(auth.ActionEvaluationStarted, fmt.Sprintf("started an evaluation of %s on %s v%d", p.Name, q.Key, q.Version))
+		entry.ProviderID, entry.EvaluationID = providerID, id
+		if err := insertAudit(ctx, tx, entry); err != nil {
 			return err
 		}
 		if err := storeScore(ctx, tx, id, assess.ScoreEvaluation(q, nil, today), true); err != nil {

@@ -16,7 +16,7 @@ func TestCreateEvaluation(t *testing.T) {
 	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
 	// A day other than the package's today, to tell the day passed in from any default.
 	leapDay := assess.Date{Year: 2024, Month: time.February, Day: 29}
-	ev, err := f.store.CreateEvaluation(t.Context(), p.ID, f.q, leapDay)
+	ev, err := f.store.CreateEvaluation(t.Context(), p.ID, f.q, leapDay, tester)
 	if err != nil {
 		t.Fatalf("CreateEvaluation(provider %d): got error %v, want an evaluation", p.ID, err)
 	}
@@ -85,7 +85,7 @@ func TestCreateEvaluation(t *testing.T) {
 
 	t.Run("an unknown provider is not found and stores nothing", func(t *testing.T) {
 		before := f.count(t, `SELECT count(*) FROM evaluations`)
-		_, err := f.store.CreateEvaluation(t.Context(), 987654, f.q, today)
+		_, err := f.store.CreateEvaluation(t.Context(), 987654, f.q, today, tester)
 		wantErr(t, "CreateEvaluation(provider 987654)", err, assess.ErrNotFound)
 		if got := f.count(t, `SELECT count(*) FROM evaluations`); got != before {
 			t.Errorf("evaluations after the refusal: got %d, want %d", got, before)
@@ -95,12 +95,6 @@ func TestCreateEvaluation(t *testing.T) {
 
 func TestCreateEvaluationRefusesAQuestionnaireTheStoreCannotRead(t *testing.T) {
 	t.Parallel()
-	t.Skip("bug: internal/postgres/evaluations.go CreateEvaluation stores an evaluation pinned to " +
-		"any *assess.Questionnaire it is handed, even one missing from the Store's questionnaires " +
-		"(postgres.New's second argument), and makes it the provider's latest; FindEvaluation and " +
-		"SaveAnswer then fail on it with ErrNotFound (from Builtin.Find) although the row exists. " +
-		"It should refuse such a questionnaire (ErrNotFound, nothing stored), e.g. by looking up " +
-		"q.Key/q.Version in s.questionnaires first.")
 	f := newFixture(t)
 	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
 	custom, err := assess.ParseQuestionnaire([]byte(`{"key": "custom", "version": 1, "title": "Custom",
@@ -108,7 +102,7 @@ func TestCreateEvaluationRefusesAQuestionnaireTheStoreCannotRead(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseQuestionnaire: got error %v, want a questionnaire", err)
 	}
-	ev, err := f.store.CreateEvaluation(t.Context(), p.ID, custom, today)
+	ev, err := f.store.CreateEvaluation(t.Context(), p.ID, custom, today, tester)
 	if err == nil {
 		if _, findErr := f.store.FindEvaluation(t.Context(), ev.ID); findErr != nil {
 			t.Errorf("FindEvaluation(%d) of the evaluation just created: got error %v", ev.ID, findErr)

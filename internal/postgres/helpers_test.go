@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
 )
@@ -54,7 +55,7 @@ func (f fixture) count(t *testing.T, sql string, args ...any) int {
 
 func (f fixture) createProvider(t *testing.T, name string, model assess.ServiceModel) assess.Provider {
 	t.Helper()
-	p, err := f.store.CreateProvider(t.Context(), assess.Provider{Name: name, ServiceModel: model})
+	p, err := f.store.CreateProvider(t.Context(), assess.Provider{Name: name, ServiceModel: model}, tester)
 	if err != nil {
 		t.Fatalf("CreateProvider(%q): got error %v, want a stored provider", name, err)
 	}
@@ -63,7 +64,7 @@ func (f fixture) createProvider(t *testing.T, name string, model assess.ServiceM
 
 func (f fixture) createEvaluation(t *testing.T, providerID int64) assess.Evaluation {
 	t.Helper()
-	ev, err := f.store.CreateEvaluation(t.Context(), providerID, f.q, today)
+	ev, err := f.store.CreateEvaluation(t.Context(), providerID, f.q, today, tester)
 	if err != nil {
 		t.Fatalf("CreateEvaluation(provider %d): got error %v, want an evaluation", providerID, err)
 	}
@@ -103,7 +104,7 @@ func newAnswer(t *testing.T, q *assess.Questionnaire, ref, value, explanation st
 
 func (f fixture) save(t *testing.T, evaluationID int64, a assess.Answer) (assess.Answer, assess.Score) {
 	t.Helper()
-	saved, score, err := f.store.SaveAnswer(t.Context(), evaluationID, a, today)
+	saved, score, err := f.store.SaveAnswer(t.Context(), evaluationID, a, today, tester)
 	if err != nil {
 		t.Fatalf("SaveAnswer(evaluation %d, %s): got error %v, want the answer saved", evaluationID, a.Ref(), err)
 	}
@@ -136,3 +137,6 @@ func names(page assess.ProviderPage) []string {
 	}
 	return out
 }
+
+// tester is who the store's tests act as: no account, so the audit log names "store test".
+var tester = auth.Actor{Name: "store test", Via: "cli"}

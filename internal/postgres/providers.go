@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 )
 
 type providerRow struct {
@@ -31,42 +32,52 @@ func (r providerRow) provider() assess.Provider {
 const providerColumns = `p.id, p.name, p.offering, p.service_model, p.website, p.notes, p.created_at, p.updated_at`
 
 // CreateProvider stores a new provider and returns it with its id. A name already taken, in any
-// case, is a conflict.
-func (s *Store) CreateProvider(ctx context.Context, p assess.Provider) (assess.Provider, error) {
-	rows, _ := s.pool.Query(ctx, `
+// case, is a conflict. The audit log records who added it, in the same transaction.
+func (s *Store) CreateProvider(ctx context.Context, p assess.Provider, by auth.Actor) (assess.Provider, error) {
+	return s.writeProvider(ctx, `
 		INSERT INTO providers AS p (name, offering, service_model, website, notes)
 		VALUES ($1, $2, $3, $4, $5)
-		RETURNING `+providerColumns,
+		RETURNING `+providerColumns, by.Entry(auth.ActionProviderAdded, "added provider "+p.Name),
 		p.Name, p.Offering, p.ServiceModel, p.Website, p.Notes)
-	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
-	if err != nil {
-		return assess.Provider{}, translate(err, "create provider "+p.Name)
-	}
-	return row.provider(), nil
 }
 
-// UpdateProvider replaces a provider's fields.
-func (s *Store) UpdateProvider(ctx context.Context, p assess.Provider) (assess.Provider, error) {
-	rows, _ := s.pool.Query(ctx, `
+// UpdateProvider replaces a provider's fields, recording who changed them.
+func (s *Store) UpdateProvider(ctx context.Context, p assess.Provider, by auth.Actor) (assess.Provider, error) {
+	return s.writeProvider(ctx, `
 		UPDATE providers AS p
 		SET name = $2, offering = $3, service_model = $4, website = $5, notes = $6, updated_at = now()
 		WHERE p.id = $1
-		RETURNING `+providerColumns,
+		RETURNING `+providerColumns, by.Entry(auth.ActionProviderEdited, "edited provider "+p.Name),
 		p.ID, p.Name, p.Offering, p.ServiceModel, p.Website, p.Notes)
-	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
-	if err != nil {
-		return assess.Provider{}, translate(err, "update provider "+p.Name)
-	}
-	return row.provider(), nil
+}
+
+// writeProvider runs an insert or update of one provider and its audit entry in one transaction.
+func (s *Store) writeProvider(ctx context.Context, sql string, entry auth.AuditEntry, args ...any) (assess.Provider, error) {
+	var out assess.Provider
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, sql, args...)
+		row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
+		if err != nil {
+			return err
+		}
+		out = row.provider()
+		entry.ProviderID = out.ID
+		return insertAudit(ctx, tx, entry)
+	})
+	return out, translate(err, "save provider")
 }
 
 // FindProvider returns one provider.
 func (s *Store) FindProvider(ctx context.Context, id int64) (assess.Provider, error) {
-	return findProvider(ctx, s.pool, id)
+	return findProvider(ctx, s.pool, id, false)
 }
 
-func findProvider(ctx context.Context, q querier, id int64) (assess.Provider, error) {
-	rows, _ := q.Query(ctx, `SELECT `+providerColumns+` FROM providers AS p WHERE p.id = $1`, id)
+func findProvider(ctx context.Context, q querier, id int64, forUpdate bool) (assess.Provider, error) {
+	sql := `SELECT ` + providerColumns + ` FROM providers AS p WHERE p.id = $1`
+	if forUpdate {
+		sql += ` FOR UPDATE`
+	}
+	rows, _ := q.Query(ctx, sql, id)
 	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
 	if err != nil {
 		return assess.Provider{}, translate(err, "find provider")

@@ -15,7 +15,7 @@ func TestCreateProvider(t *testing.T) {
 
 	t.Run("returns an id and the time it was stored", func(t *testing.T) {
 		before := time.Now()
-		p, err := f.store.CreateProvider(t.Context(), assess.Provider{Name: "Acme Cloud", ServiceModel: assess.IaaS})
+		p, err := f.store.CreateProvider(t.Context(), assess.Provider{Name: "Acme Cloud", ServiceModel: assess.IaaS}, tester)
 		after := time.Now()
 		if err != nil {
 			t.Fatalf("CreateProvider: got error %v, want none", err)
@@ -43,7 +43,7 @@ func TestCreateProvider(t *testing.T) {
 	t.Run("a name taken in another case is a conflict and stores nothing", func(t *testing.T) {
 		first := f.createProvider(t, "ACME cloud object storage", assess.SaaS)
 		before := f.count(t, `SELECT count(*) FROM providers`)
-		_, err := f.store.CreateProvider(t.Context(), assess.Provider{Name: "Acme Cloud Object Storage", ServiceModel: assess.PaaS})
+		_, err := f.store.CreateProvider(t.Context(), assess.Provider{Name: "Acme Cloud Object Storage", ServiceModel: assess.PaaS}, tester)
 		wantErr(t, `CreateProvider("Acme Cloud Object Storage") beside "ACME cloud object storage"`, err, assess.ErrConflict)
 		if got := f.count(t, `SELECT count(*) FROM providers`); got != before {
 			t.Errorf("providers after the conflict: got %d, want %d", got, before)
@@ -59,10 +59,10 @@ func TestCreateProvider(t *testing.T) {
 
 	t.Run("a non-ASCII name taken in another case is a conflict", func(t *testing.T) {
 		f.createProvider(t, "Облачные Системы", assess.SaaS)
-		_, err := f.store.CreateProvider(t.Context(), assess.Provider{Name: "ОБЛАЧНЫЕ СИСТЕМЫ", ServiceModel: assess.SaaS})
+		_, err := f.store.CreateProvider(t.Context(), assess.Provider{Name: "ОБЛАЧНЫЕ СИСТЕМЫ", ServiceModel: assess.SaaS}, tester)
 		wantErr(t, `CreateProvider("ОБЛАЧНЫЕ СИСТЕМЫ") beside "Облачные Системы"`, err, assess.ErrConflict)
 		f.createProvider(t, "Nordić Cloud Ünited", assess.SaaS)
-		_, err = f.store.CreateProvider(t.Context(), assess.Provider{Name: "NORDIĆ CLOUD ÜNITED", ServiceModel: assess.SaaS})
+		_, err = f.store.CreateProvider(t.Context(), assess.Provider{Name: "NORDIĆ CLOUD ÜNITED", ServiceModel: assess.SaaS}, tester)
 		wantErr(t, `CreateProvider("NORDIĆ CLOUD ÜNITED") beside "Nordić Cloud Ünited"`, err, assess.ErrConflict)
 	})
 }
@@ -79,7 +79,7 @@ func TestFindProvider(t *testing.T) {
 		{Name: "Облачные Системы", Offering: "Платформа", ServiceModel: assess.PaaS},
 	} {
 		t.Run("round-trips every field of "+in.Name, func(t *testing.T) {
-			created, err := f.store.CreateProvider(t.Context(), in)
+			created, err := f.store.CreateProvider(t.Context(), in, tester)
 			if err != nil {
 				t.Fatalf("CreateProvider(%q): got error %v, want none", in.Name, err)
 			}
@@ -113,7 +113,7 @@ func TestUpdateProvider(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 		change := assess.Provider{ID: p.ID, Name: "Äfter Cloud", Offering: "Managed Postgres",
 			ServiceModel: assess.PaaS, Website: "https://after.example", Notes: "Renamed."}
-		got, err := f.store.UpdateProvider(t.Context(), change)
+		got, err := f.store.UpdateProvider(t.Context(), change, tester)
 		if err != nil {
 			t.Fatalf("UpdateProvider: got error %v, want none", err)
 		}
@@ -137,7 +137,7 @@ func TestUpdateProvider(t *testing.T) {
 	t.Run("renaming to another case of its own name is allowed", func(t *testing.T) {
 		p := f.createProvider(t, "Own Name Cloud", assess.SaaS)
 		p.Name = "OWN NAME CLOUD"
-		got, err := f.store.UpdateProvider(t.Context(), p)
+		got, err := f.store.UpdateProvider(t.Context(), p, tester)
 		if err != nil {
 			t.Fatalf("UpdateProvider to %q: got error %v, want none", p.Name, err)
 		}
@@ -151,7 +151,7 @@ func TestUpdateProvider(t *testing.T) {
 		other := f.createProvider(t, "Other Cloud", assess.IaaS)
 		change := other
 		change.Name, change.Notes = "Acme Cloud", "should not be stored"
-		_, err := f.store.UpdateProvider(t.Context(), change)
+		_, err := f.store.UpdateProvider(t.Context(), change, tester)
 		wantErr(t, `UpdateProvider(name "Acme Cloud") beside "ACME cloud"`, err, assess.ErrConflict)
 		got, err := f.store.FindProvider(t.Context(), other.ID)
 		if err != nil {
@@ -164,7 +164,7 @@ func TestUpdateProvider(t *testing.T) {
 
 	t.Run("an unknown id is not found and stores nothing", func(t *testing.T) {
 		before := f.count(t, `SELECT count(*) FROM providers`)
-		_, err := f.store.UpdateProvider(t.Context(), assess.Provider{ID: 987654, Name: "Ghost Cloud", ServiceModel: assess.SaaS})
+		_, err := f.store.UpdateProvider(t.Context(), assess.Provider{ID: 987654, Name: "Ghost Cloud", ServiceModel: assess.SaaS}, tester)
 		wantErr(t, "UpdateProvider(987654)", err, assess.ErrNotFound)
 		if got := f.count(t, `SELECT count(*) FROM providers`); got != before {
 			t.Errorf("providers after updating an unknown id: got %d, want %d", got, before)

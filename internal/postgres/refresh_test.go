@@ -24,11 +24,11 @@ func TestRefreshScoresRescoresEarlierDays(t *testing.T) {
 		t.Fatal(err)
 	}
 	day := assess.Date{Year: 2026, Month: time.March, Day: 31}
-	p, err := store.CreateProvider(ctx, assess.Provider{Name: "Dated Cloud", ServiceModel: assess.IaaS})
+	p, err := store.CreateProvider(ctx, assess.Provider{Name: "Dated Cloud", ServiceModel: assess.IaaS}, tester)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := store.CreateEvaluation(ctx, p.ID, q, day)
+	ev, err := store.CreateEvaluation(ctx, p.ID, q, day, tester)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestRefreshScoresRescoresEarlierDays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := store.SaveAnswer(ctx, ev.ID, a, day); err != nil {
+	if _, _, err := store.SaveAnswer(ctx, ev.ID, a, day, tester); err != nil {
 		t.Fatal(err)
 	}
 	questionScore := func() (float64, assess.Date) {

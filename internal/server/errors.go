@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 	"shareline/templates"
 )
 
@@ -19,6 +20,8 @@ var (
 	errContentType  = errors.New("send the body as application/json")
 	errMethod       = errors.New("method not allowed")
 	errRouteMissing = errors.New("no such page")
+	errTooManyTries = errors.New("too many failed sign-ins: wait and try again")
+	errCrossOrigin  = errors.New("this request came from another site and was refused")
 )
 
 // httpError is the one table from errors to statuses and codes.
@@ -39,6 +42,12 @@ func httpError(err error) (status int, code string) {
 		return http.StatusUnsupportedMediaType, "unsupported_media_type"
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed, "method_not_allowed"
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return http.StatusUnauthorized, "unauthenticated"
+	case errors.Is(err, auth.ErrForbidden), errors.Is(err, errCrossOrigin):
+		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, errTooManyTries):
+		return http.StatusTooManyRequests, "too_many_requests"
 	}
 	return http.StatusInternalServerError, "internal"
 }
@@ -56,6 +65,10 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 		return "Some fields need attention: " + strings.TrimPrefix(ve.Error(), "invalid input: ")
 	case status == http.StatusNotFound:
 		return "Not found: the page or record does not exist."
+	case status == http.StatusUnauthorized && isAPI(r):
+		return "Sign-in required: send an API token as Authorization: Bearer <token>."
+	case status == http.StatusForbidden && errors.Is(err, auth.ErrForbidden):
+		return "Your role does not allow this. Ask an admin if you need it."
 	case status == http.StatusConflict && errors.Is(err, assess.ErrConflict):
 		return conflictMessage(err)
 	}
@@ -73,6 +86,9 @@ func conflictMessage(err error) string {
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	status, code := httpError(err)
 	msg := s.publicMessage(r, err, status)
+	if status == http.StatusUnauthorized && isAPI(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="shareline"`)
+	}
 	if isAPI(r) {
 		body := apiError{Code: code, Message: msg}
 		var ve *assess.ValidationError

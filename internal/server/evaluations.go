@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 )
 
 // evaluationView is an evaluation with everything needed to show it, summarized today.
@@ -38,7 +39,7 @@ func (s *Server) loadEvaluation(ctx context.Context, id int64) (evaluationView, 
 
 // saveAnswer checks an answer against the evaluation's own questionnaire version and stores it.
 // Both the API and the form save through here.
-func (s *Server) saveAnswer(ctx context.Context, evaluationID int64, ref string, in assess.AnswerInput) (evaluationView, assess.Answer, error) {
+func (s *Server) saveAnswer(ctx context.Context, evaluationID int64, ref string, in assess.AnswerInput, by auth.Actor) (evaluationView, assess.Answer, error) {
 	v, err := s.loadEvaluation(ctx, evaluationID)
 	if err != nil {
 		return v, assess.Answer{}, err
@@ -48,7 +49,7 @@ func (s *Server) saveAnswer(ctx context.Context, evaluationID int64, ref string,
 	if err != nil {
 		return v, assess.Answer{}, err
 	}
-	saved, _, err := s.store.SaveAnswer(ctx, evaluationID, a, s.today())
+	saved, _, err := s.store.SaveAnswer(ctx, evaluationID, a, s.today(), by)
 	if err != nil {
 		return v, assess.Answer{}, err
 	}
@@ -58,7 +59,7 @@ func (s *Server) saveAnswer(ctx context.Context, evaluationID int64, ref string,
 }
 
 // startEvaluation starts an evaluation of a provider on the newest default questionnaire.
-func (s *Server) startEvaluation(ctx context.Context, providerID int64) (assess.Evaluation, error) {
+func (s *Server) startEvaluation(ctx context.Context, providerID int64, by auth.Actor) (assess.Evaluation, error) {
 	if _, err := s.store.FindProvider(ctx, providerID); err != nil {
 		return assess.Evaluation{}, err
 	}
@@ -66,7 +67,7 @@ func (s *Server) startEvaluation(ctx context.Context, providerID int64) (assess.
 	if err != nil {
 		return assess.Evaluation{}, err
 	}
-	return s.store.CreateEvaluation(ctx, providerID, q, s.today())
+	return s.store.CreateEvaluation(ctx, providerID, q, s.today(), by)
 }
 
 func (s *Server) handleEvaluationCreate(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +76,7 @@ func (s *Server) handleEvaluationCreate(w http.ResponseWriter, r *http.Request) 
 		s.error(w, r, err)
 		return
 	}
-	ev, err := s.startEvaluation(r.Context(), id)
+	ev, err := s.startEvaluation(r.Context(), id, actor(r))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -124,7 +125,7 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, assess.Invalid("body", `want an object such as {"value": "yes"}; {"value": null} clears an answer`))
 		return
 	}
-	v, saved, err := s.saveAnswer(r.Context(), id, chi.URLParam(r, "ref"), *in)
+	v, saved, err := s.saveAnswer(r.Context(), id, chi.URLParam(r, "ref"), *in, actor(r))
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -190,7 +190,7 @@ func TestScoresAreRecomputedOnALaterDay(t *testing.T) {
 	t.Parallel()
 	store := postgrestest.Store(t)
 	day1 := newAppOn(t, store)
-	day2 := newAppAt(t, store, now.AddDate(0, 0, 1))
+	day2 := newAppAt(t, store, now.AddDate(0, 0, 1), true)
 	const tomorrowDate = "2026-04-16"
 
 	p, ev := day1.evaluated(t, "Acme "+tag(t), "saas")

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
@@ -42,9 +43,12 @@ const (
 )
 
 // app is the real router over a real database, with the server's log kept for inspection.
+// Its requests carry header: by default the session cookie of a signed-in admin.
 type app struct {
-	h    http.Handler
-	logs *syncBuffer
+	h      http.Handler
+	logs   *syncBuffer
+	store  server.Store
+	header http.Header
 }
 
 // newApp wires a server to a fresh migrated database.
@@ -61,17 +65,20 @@ func newBrokenApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatalf("pgxpool.New: got error %v, want a pool", err)
 	}
+	// Sign in while the database answers, then take it away: every later request finds the
+	// session but cannot read its user.
+	a := newAppAt(t, postgres.New(pool, questionnaires(t)), now, true)
 	pool.Close()
-	return newAppOn(t, postgres.New(pool, questionnaires(t)))
+	return a
 }
 
 func newAppOn(t *testing.T, store server.Store) *app {
 	t.Helper()
-	return newAppAt(t, store, now)
+	return newAppAt(t, store, now, true)
 }
 
-// newAppAt is a server whose clock stands still at clock.
-func newAppAt(t *testing.T, store server.Store, clock time.Time) *app {
+// newAppAt is a server whose clock stands still at clock; signIn signs in an admin.
+func newAppAt(t *testing.T, store server.Store, clock time.Time, signIn bool) *app {
 	t.Helper()
 	logs := &syncBuffer{}
 	srv := server.New(server.Options{
@@ -80,7 +87,63 @@ func newAppAt(t *testing.T, store server.Store, clock time.Time) *app {
 		Now:            func() time.Time { return clock },
 		Log:            slog.New(slog.NewTextHandler(logs, nil)),
 	})
-	return &app{h: srv.Handler(), logs: logs}
+	a := &app{h: srv.Handler(), logs: logs, store: store}
+	if signIn && store != nil {
+		a.header = a.signIn(t, a.addUser(t, auth.Admin))
+	}
+	return a
+}
+
+// testPassword is every test user's password.
+const testPassword = "a long enough test password"
+
+// addUser creates an active user with a role and returns their email.
+func (a *app) addUser(t *testing.T, role auth.Role) string {
+	t.Helper()
+	email := string(role) + "-" + tag(t) + "@example.com"
+	u, hash, err := auth.NewUser(email, "Test "+string(role), string(role), testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.CreateUser(context.Background(), u, hash, auth.Actor{Name: "test"}); err != nil {
+		t.Fatalf("create %s user: %v", role, err)
+	}
+	return email
+}
+
+// signIn signs in through the sign-in form and returns the session cookie as a header.
+func (a *app) signIn(t *testing.T, email string) http.Header {
+	t.Helper()
+	form := url.Values{"email": {email}, "password": {testPassword}}
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", formType)
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: got %d, want 303; body: %s", email, rec.Code, rec.Body)
+	}
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "shareline_session" {
+			return http.Header{"Cookie": {c.Name + "=" + c.Value}}
+		}
+	}
+	t.Fatalf("sign in as %s: no session cookie", email)
+	return nil
+}
+
+// as is the same server seen by a new signed-in user with role.
+func (a *app) as(t *testing.T, role auth.Role) *app {
+	t.Helper()
+	b := *a
+	b.header = a.signIn(t, a.addUser(t, role))
+	return &b
+}
+
+// anonymous is the same server seen by someone who has not signed in.
+func (a *app) anonymous() *app {
+	b := *a
+	b.header = nil
+	return &b
 }
 
 func questionnaires(t *testing.T) *assess.Builtin {
@@ -142,6 +205,9 @@ func (r response) String() string {
 func (a *app) do(t *testing.T, method, target string, body io.Reader, header http.Header) response {
 	t.Helper()
 	req := httptest.NewRequest(method, target, body)
+	for k, vs := range a.header {
+		req.Header[k] = vs
+	}
 	for k, vs := range header {
 		req.Header[k] = vs
 	}

@@ -39,7 +39,7 @@ func (s *Server) handleEvaluationCreateForm(w http.ResponseWriter, r *http.Reque
 		s.error(w, r, err)
 		return
 	}
-	ev, err := s.startEvaluation(r.Context(), id)
+	ev, err := s.startEvaluation(r.Context(), id, actor(r))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -79,14 +79,7 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref := chi.URLParam(r, "ref")
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			err = errTooLarge
-		} else {
-			err = errBadForm
-		}
+	if err := parseForm(w, r); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -95,7 +88,7 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := answerFromForm(r.PostForm)
-	v, _, err := s.saveAnswer(r.Context(), id, ref, in)
+	v, _, err := s.saveAnswer(r.Context(), id, ref, in, actor(r))
 	var ve *assess.ValidationError
 	if err != nil && !errors.As(err, &ve) {
 		s.error(w, r, err)

@@ -54,13 +54,8 @@ func (s *Server) handleProviderEditPage(w http.ResponseWriter, r *http.Request) 
 
 // providerForm reads the provider fields of a submitted form.
 func providerForm(w http.ResponseWriter, r *http.Request) (assess.ProviderInput, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return assess.ProviderInput{}, errTooLarge
-		}
-		return assess.ProviderInput{}, errBadForm
+	if err := parseForm(w, r); err != nil {
+		return assess.ProviderInput{}, err
 	}
 	return assess.ProviderInput{
 		Name: r.PostForm.Get("name"), Offering: r.PostForm.Get("offering"),
@@ -94,9 +89,9 @@ func (s *Server) saveProviderForm(w http.ResponseWriter, r *http.Request, id int
 	if err == nil {
 		p.ID = id
 		if id == 0 {
-			p, err = s.store.CreateProvider(r.Context(), p)
+			p, err = s.store.CreateProvider(r.Context(), p, actor(r))
 		} else {
-			p, err = s.store.UpdateProvider(r.Context(), p)
+			p, err = s.store.UpdateProvider(r.Context(), p, actor(r))
 		}
 	}
 	if errors.Is(err, assess.ErrConflict) {

@@ -13,7 +13,7 @@ import (
 
 func TestHomeRedirectsToProviders(t *testing.T) {
 	t.Parallel()
-	a := newAppOn(t, nil)
+	a := newApp(t)
 	r := a.get(t, "/")
 	wantStatus(t, r, http.StatusSeeOther)
 	if loc := r.header.Get("Location"); loc != "/providers" {

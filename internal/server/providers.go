@@ -66,7 +66,7 @@ func (s *Server) handleProviderCreate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p, err = s.store.CreateProvider(r.Context(), p)
+	p, err = s.store.CreateProvider(r.Context(), p, actor(r))
 	if err != nil {
 		s.error(w, r, err)
 		return

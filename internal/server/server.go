@@ -10,22 +10,47 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 )
 
 // Store is what the handlers need from storage.
 type Store interface {
 	Ping(ctx context.Context) error
-	CreateProvider(ctx context.Context, p assess.Provider) (assess.Provider, error)
-	UpdateProvider(ctx context.Context, p assess.Provider) (assess.Provider, error)
+	CreateProvider(ctx context.Context, p assess.Provider, by auth.Actor) (assess.Provider, error)
+	UpdateProvider(ctx context.Context, p assess.Provider, by auth.Actor) (assess.Provider, error)
 	FindProvider(ctx context.Context, id int64) (assess.Provider, error)
 	ListProviders(ctx context.Context, q assess.ProviderQuery, today assess.Date) (assess.ProviderPage, error)
-	CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date) (assess.Evaluation, error)
+	CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date, by auth.Actor) (assess.Evaluation, error)
 	FindEvaluation(ctx context.Context, id int64) (assess.Evaluation, error)
 	ListEvaluations(ctx context.Context, providerID int64, today assess.Date) ([]assess.Evaluation, error)
-	SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date) (assess.Answer, assess.Score, error)
+	SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date, by auth.Actor) (assess.Answer, assess.Score, error)
 	RefreshScores(ctx context.Context, today assess.Date) (int, error)
 	ProviderListings(ctx context.Context) iter.Seq2[assess.ProviderListing, error]
+	Accounts
+}
+
+// Accounts is what sign-in, authorization and the admin pages need from storage.
+type Accounts interface {
+	CountUsers(ctx context.Context) (int, error)
+	FindUser(ctx context.Context, id int64) (auth.User, error)
+	FindUserByEmail(ctx context.Context, email string) (auth.User, string, error)
+	FindTokenUser(ctx context.Context, hash []byte) (auth.User, error)
+	ListUsers(ctx context.Context) ([]auth.User, error)
+	CreateUser(ctx context.Context, u auth.User, passwordHash string, by auth.Actor) (auth.User, error)
+	SetUserRole(ctx context.Context, id int64, role auth.Role, by auth.Actor) (auth.User, error)
+	SetUserActive(ctx context.Context, id int64, active bool, by auth.Actor) (auth.User, error)
+	SetUserPassword(ctx context.Context, id int64, passwordHash string, by auth.Actor) (auth.User, error)
+	CreateToken(ctx context.Context, userID int64, label string, hash []byte, by auth.Actor) (auth.Token, error)
+	ListTokens(ctx context.Context, userID int64) ([]auth.Token, error)
+	RevokeToken(ctx context.Context, id, ownerID int64, by auth.Actor) error
+	RecordAudit(ctx context.Context, e auth.AuditEntry) error
+	ListAudit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEntry, int, error)
+	RecordSigninFailure(ctx context.Context, account, remoteAddr string, window time.Duration) error
+	SigninFailures(ctx context.Context, account, remoteAddr string, window time.Duration) (int, int, time.Time, error)
+	ClearSigninFailures(ctx context.Context, account string) error
 }
 
 // Server holds what every handler shares.
@@ -34,6 +59,9 @@ type Server struct {
 	questionnaires *assess.Builtin
 	now            func() time.Time
 	log            *slog.Logger
+	sessions       *scs.SessionManager
+	secure         bool
+	trustProxy     bool
 }
 
 // Options configure a Server. Now defaults to time.Now and Log to slog.Default().
@@ -42,11 +70,20 @@ type Options struct {
 	Questionnaires *assess.Builtin
 	Now            func() time.Time
 	Log            *slog.Logger
+	// Sessions keeps browser sessions (in PostgreSQL, so that every process shares them).
+	Sessions scs.Store
+	// SecureCookies marks cookies Secure and sends HSTS: set it when clients reach the server
+	// over TLS, directly or through a proxy.
+	SecureCookies bool
+	// TrustProxy takes the client address from X-Forwarded-For or X-Real-IP: set it only behind
+	// a proxy that sets them, or clients could pose as any address to the sign-in limits.
+	TrustProxy bool
 }
 
 // New returns a Server; Handler gives its routes.
 func New(opt Options) *Server {
-	s := &Server{store: opt.Store, questionnaires: opt.Questionnaires, now: opt.Now, log: opt.Log}
+	s := &Server{store: opt.Store, questionnaires: opt.Questionnaires, now: opt.Now, log: opt.Log,
+		sessions: newSessions(opt.Sessions, opt.SecureCookies), secure: opt.SecureCookies, trustProxy: opt.TrustProxy}
 	if s.now == nil {
 		s.now = time.Now
 	}
