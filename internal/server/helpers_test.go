@@ -321,3 +321,51 @@ func wantInternalsHidden(t *testing.T, r response) {
 		}
 	}
 }
+
+// token makes an API token for a user through the store and returns its id.
+func (a *app) token(t *testing.T, userID int64, label string) int64 {
+	t.Helper()
+	_, hash, err := auth.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := a.store.CreateToken(context.Background(), userID, label, hash, auth.Actor{Name: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.ID
+}
+
+// bearer is the Authorization header of a new token of a new user with role.
+func (a *app) bearer(t *testing.T, role auth.Role) http.Header {
+	t.Helper()
+	return a.bearerFor(t, a.addUser(t, role))
+}
+
+// bearerFor is the Authorization header of a new token of the user with email.
+func (a *app) bearerFor(t *testing.T, email string) http.Header {
+	t.Helper()
+	u, _, err := a.store.FindUserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, hash, err := auth.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.CreateToken(context.Background(), u.ID, "test", hash, auth.Actor{Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	return http.Header{"Authorization": {"Bearer " + plain}}
+}
+
+// poolFor opens a pool on url, closed when the test ends.
+func poolFor(t *testing.T, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}

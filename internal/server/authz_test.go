@@ -1,0 +1,206 @@
+package server_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"shareline/internal/auth"
+	"shareline/internal/postgres/postgrestest"
+	"shareline/internal/server"
+)
+
+// expectedRoles is who may call each route, written out here rather than read from the server,
+// so that a route whose protection changes fails this test.
+var expectedRoles = map[string]auth.Role{
+	"GET /login": "", "POST /login": "", "GET /api/v1/openapi.json": "",
+	"POST /logout": auth.Viewer,
+
+	"GET /":                                 auth.Viewer,
+	"GET /providers":                        auth.Viewer,
+	"GET /providers/export.{format}":        auth.Viewer,
+	"GET /providers/{id}":                   auth.Viewer,
+	"GET /evaluations/{id}":                 auth.Viewer,
+	"GET /evaluations/{id}/summary":         auth.Viewer,
+	"GET /evaluations/{id}/report":          auth.Viewer,
+	"GET /evaluations/{id}/report.{format}": auth.Viewer,
+	"GET /tokens":                           auth.Viewer,
+	"POST /tokens":                          auth.Viewer,
+	"POST /tokens/{id}/revoke":              auth.Viewer,
+	"GET /providers/new":                    auth.Evaluator,
+	"POST /providers":                       auth.Evaluator,
+	"GET /providers/{id}/edit":              auth.Evaluator,
+	"POST /providers/{id}":                  auth.Evaluator,
+	"POST /providers/{id}/evaluations":      auth.Evaluator,
+	"POST /evaluations/{id}/answers/{ref}":  auth.Evaluator,
+	"GET /admin/users":                      auth.Admin,
+	"POST /admin/users":                     auth.Admin,
+	"POST /admin/users/{id}/role":           auth.Admin,
+	"POST /admin/users/{id}/active":         auth.Admin,
+	"POST /admin/users/{id}/password":       auth.Admin,
+	"GET /admin/tokens":                     auth.Admin,
+	"POST /admin/tokens/{id}/revoke":        auth.Admin,
+	"GET /admin/audit":                      auth.Admin,
+
+	"GET /api/v1/questionnaires/{key}":             auth.Viewer,
+	"GET /api/v1/providers":                        auth.Viewer,
+	"GET /api/v1/providers/export.{format}":        auth.Viewer,
+	"GET /api/v1/providers/{id}":                   auth.Viewer,
+	"GET /api/v1/evaluations/{id}":                 auth.Viewer,
+	"GET /api/v1/evaluations/{id}/report.{format}": auth.Viewer,
+	"POST /api/v1/providers":                       auth.Evaluator,
+	"POST /api/v1/providers/{id}/evaluations":      auth.Evaluator,
+	"PUT /api/v1/evaluations/{id}/answers/{ref}":   auth.Evaluator,
+}
+
+// principal is someone making requests: a session cookie or a bearer token, or neither.
+type principal struct {
+	name   string
+	role   auth.Role // what the credentials allow; "" for none
+	header http.Header
+	token  bool
+}
+
+// TestAuthorizationMatrix sends every route of the router (walked, so that no new route can
+// escape) as every kind of caller, and checks each answer against the role the route needs.
+func TestAuthorizationMatrix(t *testing.T) {
+	store := postgrestest.Store(t)
+	srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), Now: func() time.Time { return now },
+		Log: slog.New(slog.DiscardHandler)})
+	a := &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+	roles := expectedRoles
+
+	// Things for the ids in the paths to name.
+	admin := a.as(t, auth.Admin)
+	p, ev := admin.evaluated(t, "Matrix "+tag(t), "saas")
+	victim := a.addUser(t, auth.Viewer)
+	victimUser, _, _ := store.FindUserByEmail(context.Background(), victim)
+	victimToken := a.token(t, victimUser.ID, "victim")
+	ids := map[string]string{"providers": p.ID, "evaluations": ev.ID, "users": idOf(victimUser.ID), "tokens": idOf(victimToken)}
+
+	principals := []principal{{name: "anonymous"}}
+	for _, role := range auth.Roles {
+		principals = append(principals,
+			principal{name: string(role), role: role, header: a.signIn(t, a.addUser(t, role))},
+			principal{name: string(role) + " token", role: role, token: true, header: a.bearer(t, role)})
+	}
+	deactivated := a.addUser(t, auth.Admin)
+	deactivatedHeader := a.signIn(t, deactivated)
+	deactivatedToken := a.bearerFor(t, deactivated)
+	u, _, _ := store.FindUserByEmail(context.Background(), deactivated)
+	if _, err := store.SetUserActive(context.Background(), u.ID, false, auth.Actor{Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	principals = append(principals, principal{name: "deactivated admin", header: deactivatedHeader},
+		principal{name: "deactivated admin token", token: true, header: deactivatedToken})
+
+	var routes []string
+	err := chi.Walk(a.h.(chi.Routes), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if method == http.MethodHead || strings.HasPrefix(pattern, "/static/") || pattern == "/healthz" || pattern == "/readyz" {
+			return nil
+		}
+		routes = append(routes, method+" "+pattern)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Signing out ends the caller's session: leave it for last.
+	sort.SliceStable(routes, func(i, j int) bool {
+		return !strings.HasSuffix(routes[i], "/logout") && strings.HasSuffix(routes[j], "/logout")
+	})
+
+	for _, rt := range routes {
+		need, ok := roles[rt]
+		if !ok {
+			t.Errorf("route %s is served but the test does not say who may call it: add it to expectedRoles", rt)
+			continue
+		}
+		method, pattern, _ := strings.Cut(rt, " ")
+		target := fillPath(pattern, ids)
+		api := strings.HasPrefix(pattern, "/api/")
+		for _, pr := range principals {
+			r := a.do(t, method, target, strings.NewReader(""), withForm(pr.header))
+			checkAccess(t, rt, pr, need, api, r)
+		}
+	}
+}
+
+func checkAccess(t *testing.T, rt string, pr principal, need auth.Role, api bool, r response) {
+	t.Helper()
+	toSignIn := r.status == http.StatusSeeOther && strings.HasPrefix(r.header.Get("Location"), "/login")
+	valid := pr.role != "" && (api || !pr.token)
+	switch {
+	case pr.token && !(valid && api):
+		// A token that is not valid here (unknown, revoked, deactivated, or outside the API) is
+		// refused wherever it is sent.
+		if r.status != http.StatusUnauthorized {
+			t.Errorf("%s as %s: got %d, want 401", rt, pr.name, r.status)
+		}
+	case need == "":
+		// Public: the handler answers (a failed sign-in is its own 401).
+		if (r.status == http.StatusUnauthorized && rt != "POST /login") || r.status == http.StatusForbidden || toSignIn {
+			t.Errorf("%s as %s: got %d, want the public route to answer", rt, pr.name, r.status)
+		}
+	case rt == "POST /logout" && valid:
+		if !toSignIn {
+			t.Errorf("%s as %s: got %d, want 303 to /login", rt, pr.name, r.status)
+		}
+	case !valid && api:
+		if r.status != http.StatusUnauthorized {
+			t.Errorf("%s as %s: got %d, want 401", rt, pr.name, r.status)
+		}
+	case !valid:
+		if !toSignIn {
+			t.Errorf("%s as %s: got %d (Location %q), want 303 to /login", rt, pr.name, r.status, r.header.Get("Location"))
+		}
+	case !pr.role.Allows(need):
+		if r.status != http.StatusForbidden {
+			t.Errorf("%s as %s: got %d, want 403 (the route needs %s)", rt, pr.name, r.status, need)
+		}
+	default:
+		if r.status == http.StatusUnauthorized || r.status == http.StatusForbidden || toSignIn || r.status >= 500 {
+			t.Errorf("%s as %s: got %d, want the handler's own answer (role %s suffices)", rt, pr.name, r.status, pr.role)
+		}
+	}
+}
+
+// fillPath puts real ids into a route pattern.
+func fillPath(pattern string, ids map[string]string) string {
+	parts := strings.Split(pattern, "/")
+	for i, part := range parts {
+		switch {
+		case part == "{id}" && i > 0:
+			parts[i] = ids[parts[i-1]]
+		case part == "{key}":
+			parts[i] = "shared-responsibility"
+		case part == "{ref}":
+			parts[i] = "abuse_cases.malware"
+		case strings.HasSuffix(part, ".{format}"):
+			parts[i] = strings.TrimSuffix(part, "{format}") + "csv"
+			if strings.HasPrefix(part, "report") {
+				parts[i] = "report.json"
+			}
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func withForm(h http.Header) http.Header {
+	out := h.Clone()
+	if out == nil {
+		out = http.Header{}
+	}
+	out.Set("Content-Type", formType)
+	return out
+}
+
+func idOf(id int64) string { return url.PathEscape(strconv.FormatInt(id, 10)) }

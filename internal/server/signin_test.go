@@ -1,0 +1,194 @@
+package server_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+
+	"shareline/internal/auth"
+	"shareline/internal/postgres"
+	"shareline/internal/postgres/postgrestest"
+	"shareline/internal/server"
+)
+
+func (a *app) postSignIn(t *testing.T, email, password string, header http.Header) response {
+	t.Helper()
+	h := withForm(header)
+	return a.do(t, http.MethodPost, "/login", strings.NewReader(url.Values{"email": {email}, "password": {password}}.Encode()), h)
+}
+
+func sessionCookie(r response) string {
+	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		if c.Name == "shareline_session" {
+			return c.Name + "=" + c.Value
+		}
+	}
+	return ""
+}
+
+func TestSignInOneMessageWhateverWasWrong(t *testing.T) {
+	t.Parallel()
+	a := newApp(t).anonymous()
+	email := a.addUser(t, auth.Viewer)
+	wrongPassword := a.postSignIn(t, email, "not the password at all", nil)
+	noSuchUser := a.postSignIn(t, "nobody-"+tag(t)+"@example.com", testPassword, nil)
+	for _, r := range []response{wrongPassword, noSuchUser} {
+		wantStatus(t, r, http.StatusUnauthorized)
+		if !strings.Contains(string(r.body), auth.ErrBadCredentials.Error()) {
+			t.Errorf("failed sign-in body lacks %q", auth.ErrBadCredentials.Error())
+		}
+		if sessionCookie(r) != "" {
+			t.Error("a failed sign-in set a session cookie")
+		}
+	}
+}
+
+func TestSignInLimit(t *testing.T) {
+	t.Parallel()
+	a := newApp(t).anonymous()
+	email := a.addUser(t, auth.Viewer)
+	for i := range 10 {
+		wantStatus(t, a.postSignIn(t, email, "wrong password number "+strconv.Itoa(i), nil), http.StatusUnauthorized)
+	}
+	r := a.postSignIn(t, email, testPassword, nil)
+	wantStatus(t, r, http.StatusTooManyRequests)
+	if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 || s > 15*60 {
+		t.Errorf("Retry-After: got %q, want seconds between 1 and 900", r.header.Get("Retry-After"))
+	}
+	// Another account from the same address is limited too: the address has used its tries.
+	other := a.addUser(t, auth.Viewer)
+	wantStatus(t, a.postSignIn(t, other, testPassword, nil), http.StatusTooManyRequests)
+}
+
+func TestSessionLifecycle(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	email := a.addUser(t, auth.Evaluator)
+
+	first := a.anonymous().postSignIn(t, email, testPassword, nil)
+	wantStatus(t, first, http.StatusSeeOther)
+	old := sessionCookie(first)
+	second := a.anonymous().postSignIn(t, email, testPassword, http.Header{"Cookie": {old}})
+	renewed := sessionCookie(second)
+	if renewed == "" || renewed == old {
+		t.Fatalf("signing in again with session %q: got cookie %q, want a new token", old, renewed)
+	}
+	signedIn := a.anonymous()
+	signedIn.header = http.Header{"Cookie": {renewed}}
+	wantStatus(t, signedIn.get(t, "/providers"), http.StatusOK)
+	oldOne := a.anonymous()
+	oldOne.header = http.Header{"Cookie": {old}}
+	if r := oldOne.get(t, "/providers"); r.status != http.StatusSeeOther {
+		t.Errorf("the token replaced at sign-in: got %d, want 303 to sign in", r.status)
+	}
+
+	wantStatus(t, signedIn.do(t, http.MethodPost, "/logout", nil, nil), http.StatusSeeOther)
+	if r := signedIn.get(t, "/providers"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+		t.Errorf("after sign-out: got %d to %q, want 303 to /login", r.status, r.header.Get("Location"))
+	}
+}
+
+func TestRevokedTokenAndDeactivatedUserAreRefusedAtOnce(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	email := a.addUser(t, auth.Evaluator)
+	u, _, _ := a.store.FindUserByEmail(context.Background(), email)
+	session := a.signIn(t, email)
+	bearer := a.bearerFor(t, email)
+	api := a.anonymous()
+	api.header = bearer
+	wantStatus(t, api.get(t, "/api/v1/providers"), http.StatusOK)
+
+	tokens, err := a.store.ListTokens(context.Background(), u.ID)
+	if err != nil || len(tokens) != 1 {
+		t.Fatalf("tokens of the user: %v, %v", tokens, err)
+	}
+	owner := a.anonymous()
+	owner.header = session
+	wantStatus(t, owner.do(t, http.MethodPost, "/tokens/"+idOf(tokens[0].ID)+"/revoke", nil, withForm(nil)), http.StatusSeeOther)
+	wantAPIError(t, api.get(t, "/api/v1/providers"), http.StatusUnauthorized, "unauthenticated", "")
+
+	another := a.bearerFor(t, email)
+	api.header = another
+	wantStatus(t, api.get(t, "/api/v1/providers"), http.StatusOK)
+	wantStatus(t, owner.get(t, "/providers"), http.StatusOK)
+	if _, err := a.store.SetUserActive(context.Background(), u.ID, false, auth.Actor{Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, api.get(t, "/api/v1/providers"), http.StatusUnauthorized, "unauthenticated", "")
+	if r := owner.get(t, "/providers"); r.status != http.StatusSeeOther {
+		t.Errorf("deactivated user's session: got %d, want 303 to sign in", r.status)
+	}
+	wantStatus(t, a.anonymous().postSignIn(t, email, testPassword, nil), http.StatusUnauthorized)
+}
+
+// Sessions live in PostgreSQL: a session made through one server process is good on another.
+func TestSessionsAreSharedBetweenProcesses(t *testing.T) {
+	t.Parallel()
+	url := postgrestest.URL(t)
+	servers := make([]*app, 2)
+	for i := range servers {
+		pool := poolFor(t, url)
+		store := postgres.New(pool, questionnaires(t))
+		srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), Now: func() time.Time { return now },
+			Log: slog.New(slog.DiscardHandler), Sessions: pgxstore.NewWithCleanupInterval(pool, 0)})
+		servers[i] = &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+	}
+	email := servers[0].addUser(t, auth.Viewer)
+	cookie := servers[0].signIn(t, email)
+	other := *servers[1]
+	other.header = cookie
+	wantStatus(t, other.get(t, "/providers"), http.StatusOK)
+}
+
+func TestCrossOriginFormsAreRefused(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	form := url.Values{"name": {"Cross " + tag(t)}, "service_model": {"saas"}}.Encode()
+	post := func(h http.Header) response {
+		return a.do(t, http.MethodPost, "/providers", strings.NewReader(form), withForm(h))
+	}
+	wantStatus(t, post(http.Header{"Sec-Fetch-Site": {"cross-site"}}), http.StatusForbidden)
+	wantStatus(t, post(http.Header{"Origin": {"https://evil.example"}}), http.StatusForbidden)
+	wantStatus(t, post(http.Header{"Sec-Fetch-Site": {"same-origin"}, "HX-Request": {"true"}}), http.StatusSeeOther)
+	if n := a.countProviders(t, "Cross"); n != 1 {
+		t.Errorf("providers stored: got %d, want only the same-origin one", n)
+	}
+}
+
+func TestChangesAreAudited(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	p := a.createProvider(t, "Audited "+tag(t), "iaas")
+	r := a.get(t, "/admin/audit?provider="+p.ID)
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(string(r.body), "provider.added") || !strings.Contains(string(r.body), "added provider "+p.Name) {
+		t.Errorf("the audit page for provider %s lacks its provider.added entry", p.ID)
+	}
+	wantStatus(t, a.get(t, "/admin/audit?from=2026-02-30"), http.StatusUnprocessableEntity)
+}
+
+func TestHSTSOnlyOverTLS(t *testing.T) {
+	t.Parallel()
+	store := postgrestest.Store(t)
+	for _, secure := range []bool{false, true} {
+		srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), SecureCookies: secure, Log: slog.New(slog.DiscardHandler)})
+		a := &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+		r := a.get(t, "/login")
+		if got := r.header.Get("Strict-Transport-Security") != ""; got != secure {
+			t.Errorf("SecureCookies %v: HSTS sent %v", secure, got)
+		}
+		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"} {
+			if r.header.Get(h) == "" {
+				t.Errorf("header %s missing", h)
+			}
+		}
+	}
+}
