@@ -310,3 +310,50 @@ func stampPtr(t *time.Time) string {
 }
 
 func auditPage(v AuditView) assess.ProviderQuery { return assess.ProviderQuery{Offset: v.Offset} }
+
+// CompareView is the comparison page. Error is set instead of Comparison when the ids are not
+// a valid shortlist.
+type CompareView struct {
+	IDs        []string
+	Sort       string
+	DiffOnly   bool
+	Error      string
+	Comparison assess.Comparison
+	Rows       []report.CompareRow
+	Chart      string
+}
+
+// URL is this comparison's address with another sort, filter, or as a file (ext non-empty).
+func (v CompareView) URL(sort string, diffOnly bool, ext string) string {
+	q := url.Values{"ids": {strings.Join(v.IDs, ",")}}
+	if sort != "" && sort != assess.SortByCoverage {
+		q.Set("sort", sort)
+	}
+	if diffOnly {
+		q.Set("diff", "1")
+	}
+	path := "/compare"
+	if ext != "" {
+		path += "." + ext
+	}
+	return path + "?" + q.Encode()
+}
+
+// Shown is the rows the page shows: every row, or only those where providers differ.
+func (v CompareView) Shown(group, question string) []report.CompareRow {
+	var out []report.CompareRow
+	for _, r := range v.Rows {
+		if r.Group == group && (question == "" || r.Question == question) && (!v.DiffOnly || r.Differs) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ShadeClass maps a score cell's shade to one of eleven CSS classes (no inline styles: CSP).
+func ShadeClass(c report.CompareCell) string {
+	if c.Shade < 0 {
+		return ""
+	}
+	return fmt.Sprintf("shade-%d", int(c.Shade*10+0.5))
+}

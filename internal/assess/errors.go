@@ -14,6 +14,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: the change collides with what is stored (a duplicate name, say).
 	ErrConflict = errors.New("conflict")
+	// ErrUnavailable: storage cannot be reached just now; the same request may work later.
+	ErrUnavailable = errors.New("storage unavailable")
 )
 
 // ValidationError says which fields of an input are wrong and why, in words a person can act on.

@@ -94,13 +94,13 @@ func (s *Store) CreateEvaluation(ctx context.Context, providerID int64, q *asses
 		if err := insertAudit(ctx, tx, entry); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `UPDATE providers SET latest_evaluation_id = $2 WHERE id = $1`, providerID, id); err != nil {
+			return err
+		}
 		if err := storeScore(ctx, tx, id, assess.ScoreEvaluation(q, nil, today), true); err != nil {
 			return err
 		}
-		if ev, err = findEvaluation(ctx, tx, id, false); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE providers SET latest_evaluation_id = $2 WHERE id = $1`, providerID, ev.ID)
+		ev, err = findEvaluation(ctx, tx, id, false)
 		return err
 	})
 	if err != nil {
@@ -180,10 +180,13 @@ func storeScore(ctx context.Context, q querier, evaluationID int64, score assess
 		return err
 	}
 	_, err = q.Exec(ctx, `
-		UPDATE evaluations SET score_overall = $2, score_tier = $3, score_progress = $4,
-			score_evidenced = $5, score_questions = $6, score_as_of = $7, scoring_version = $8,
-			updated_at = CASE WHEN $9 THEN now() ELSE updated_at END
-		WHERE id = $1`,
+		WITH e AS (
+			UPDATE evaluations SET score_overall = $2, score_tier = $3, score_progress = $4,
+				score_evidenced = $5, score_questions = $6, score_as_of = $7, scoring_version = $8,
+				updated_at = CASE WHEN $9 THEN now() ELSE updated_at END
+			WHERE id = $1
+			RETURNING id, score_overall)
+		UPDATE providers AS p SET latest_score = e.score_overall FROM e WHERE p.latest_evaluation_id = e.id`,
 		evaluationID, score.Overall, score.Tier, score.Progress, score.Evidenced, questions,
 		score.AsOf.Time(), score.ScoringVersion, changed)
 	return err

@@ -141,7 +141,7 @@ func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery, today
 	}
 	order := `lower(p.name), p.id`
 	if q.Sort == assess.SortByScore {
-		order = `e.score_overall DESC NULLS LAST, lower(p.name), p.id`
+		order = `p.latest_score DESC NULLS LAST, lower(p.name), p.id`
 	}
 	rows, _ := s.pool.Query(ctx, `
 		SELECT `+providerColumns+`, `+listingEvaluationColumns+`, count(*) OVER () AS total

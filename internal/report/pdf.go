@@ -43,6 +43,14 @@ const (
 	pageNumberKey = "{nb}"
 )
 
+// pageGeometry places the body of a page, in millimetres: the side margins, the first content
+// line below the running header, and the last line above the footer.
+type pageGeometry struct {
+	marginX, top, bodyEnd float64
+}
+
+var portraitA4 = pageGeometry{marginX: pageMarginX, top: pageTop, bodyEnd: pageBodyEnd}
+
 // rgb is a colour.
 type rgb struct{ r, g, b int }
 
@@ -84,39 +92,43 @@ var (
 	stTh      = textStyle{8, true, colMuted}
 )
 
-// pdfDoc is one PDF being written: the fpdf document, the glyphs it can draw, and the
-// report it shows.
-type pdfDoc struct {
+// pdfCanvas is a PDF being written with the embedded font: the fpdf document, the glyphs it
+// can draw, and the page geometry that the text and table helpers below lay out against. The
+// single report and the comparison both draw on one.
+type pdfCanvas struct {
 	pdf    *fpdf.Fpdf
 	glyphs *glyphSet
-	r      Report
+	geo    pageGeometry
 	width  float64 // content width
 	// repeat, when set, redraws a table's header after a page break inside the table.
 	repeat func()
 }
 
-// WritePDF writes the report as an A4 portrait PDF with DejaVu Sans embedded, so that names
-// in any European script come out right. A character the font cannot draw is shown as "□"
-// rather than dropped. Rows of tables are never split across pages unless a single row is
-// taller than a page, and headings stay with what follows them. The same report always gives
-// the same bytes.
-func WritePDF(w io.Writer, r Report) error {
+// newCanvas starts an A4 document in orientation "P" or "L" with DejaVu Sans embedded.
+func newCanvas(orientation string, geo pageGeometry) (*pdfCanvas, error) {
 	glyphs, err := fontGlyphs()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	d := &pdfDoc{r: r, glyphs: glyphs}
-	d.pdf = fpdf.New("P", "mm", "A4", "")
-	pageW, _ := d.pdf.GetPageSize()
-	d.width = pageW - 2*pageMarginX
-	d.setup()
-	d.newPage()
-	d.titleBlock()
-	d.questionBars()
-	d.matrixSection()
-	d.retainedSection()
-	d.followUpSection()
-	d.answersSection()
+	c := &pdfCanvas{pdf: fpdf.New(orientation, "mm", "A4", ""), glyphs: glyphs, geo: geo}
+	pageW, _ := c.pdf.GetPageSize()
+	c.width = pageW - 2*geo.marginX
+	p := c.pdf
+	// The alias must be known before fonts are added: fpdf keeps digits in the subset for it.
+	p.AliasNbPages(pageNumberKey)
+	p.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+	p.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	p.SetMargins(geo.marginX, geo.top, geo.marginX)
+	p.SetAutoPageBreak(false, 0)
+	p.SetCellMargin(0)
+	p.SetCatalogSort(true) // the same input gives the same bytes
+	p.SetAuthor("Shareline", true)
+	p.SetCreator("Shareline", true)
+	return c, nil
+}
+
+// output checks for an error fpdf kept and writes the document.
+func (d *pdfCanvas) output(w io.Writer) error {
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("report: pdf: %w", err)
 	}
@@ -126,20 +138,38 @@ func WritePDF(w io.Writer, r Report) error {
 	return nil
 }
 
+// pdfDoc is the single report being written: a canvas and the report it shows.
+type pdfDoc struct {
+	*pdfCanvas
+	r Report
+}
+
+// WritePDF writes the report as an A4 portrait PDF with DejaVu Sans embedded, so that names
+// in any European script come out right. A character the font cannot draw is shown as "□"
+// rather than dropped. Rows of tables are never split across pages unless a single row is
+// taller than a page, and headings stay with what follows them. The same report always gives
+// the same bytes.
+func WritePDF(w io.Writer, r Report) error {
+	c, err := newCanvas("P", portraitA4)
+	if err != nil {
+		return err
+	}
+	d := &pdfDoc{pdfCanvas: c, r: r}
+	d.setup()
+	d.newPage()
+	d.titleBlock()
+	d.questionBars()
+	d.matrixSection()
+	d.retainedSection()
+	d.followUpSection()
+	d.answersSection()
+	return d.output(w)
+}
+
 func (d *pdfDoc) setup() {
 	p := d.pdf
-	// The alias must be known before fonts are added: fpdf keeps digits in the subset for it.
-	p.AliasNbPages(pageNumberKey)
-	p.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	p.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
-	p.SetMargins(pageMarginX, pageTop, pageMarginX)
-	p.SetAutoPageBreak(false, 0)
-	p.SetCellMargin(0)
-	p.SetCatalogSort(true) // the same report gives the same bytes
 	title := "Security coverage report: " + d.r.Provider.Name
 	p.SetTitle(d.clean(title), true)
-	p.SetAuthor("Shareline", true)
-	p.SetCreator("Shareline", true)
 	p.SetSubject(d.clean(d.r.Provider.Name+" "+d.r.Provider.Offering), true)
 	if !d.r.GeneratedAt.IsZero() {
 		p.SetCreationDate(d.r.GeneratedAt)
@@ -150,7 +180,7 @@ func (d *pdfDoc) setup() {
 }
 
 // clean makes text drawable with the embedded font.
-func (d *pdfDoc) clean(s string) string { return d.glyphs.drawable(s) }
+func (d *pdfCanvas) clean(s string) string { return d.glyphs.drawable(s) }
 
 func (d *pdfDoc) header() {
 	if d.pdf.PageNo() == 1 {
@@ -175,21 +205,21 @@ func (d *pdfDoc) footer() {
 
 // newPage starts a page and puts the cursor at the top of its body, redrawing a table header
 // if a table is being drawn.
-func (d *pdfDoc) newPage() {
+func (d *pdfCanvas) newPage() {
 	d.pdf.AddPage()
-	d.pdf.SetY(pageTop)
+	d.pdf.SetY(d.geo.top)
 	if d.repeat != nil {
 		d.repeat()
 	}
 }
 
-func (d *pdfDoc) y() float64 { return d.pdf.GetY() }
+func (d *pdfCanvas) y() float64 { return d.pdf.GetY() }
 
-func (d *pdfDoc) setY(y float64) { d.pdf.SetY(y) }
+func (d *pdfCanvas) setY(y float64) { d.pdf.SetY(y) }
 
 // space moves down by h, or to the next page if h does not fit.
-func (d *pdfDoc) space(h float64) {
-	if d.y()+h > pageBodyEnd {
+func (d *pdfCanvas) space(h float64) {
+	if d.y()+h > d.geo.bodyEnd {
 		d.newPage()
 		return
 	}
@@ -197,13 +227,13 @@ func (d *pdfDoc) space(h float64) {
 }
 
 // ensure starts a new page unless h more millimetres fit on this one.
-func (d *pdfDoc) ensure(h float64) {
-	if d.y()+h > pageBodyEnd {
+func (d *pdfCanvas) ensure(h float64) {
+	if d.y()+h > d.geo.bodyEnd {
 		d.newPage()
 	}
 }
 
-func (d *pdfDoc) use(s textStyle) {
+func (d *pdfCanvas) use(s textStyle) {
 	style := ""
 	if s.bold {
 		style = "B"
@@ -213,14 +243,14 @@ func (d *pdfDoc) use(s textStyle) {
 }
 
 // textAt draws one line of text in a box of width w whose top is at y.
-func (d *pdfDoc) textAt(x, y, w float64, s string, st textStyle, align string) {
+func (d *pdfCanvas) textAt(x, y, w float64, s string, st textStyle, align string) {
 	d.use(st)
 	d.pdf.SetXY(x, y)
 	d.pdf.CellFormat(w, st.lineHeight(), d.clean(s), "", 0, align, false, 0, "")
 }
 
 // fit shortens s with an ellipsis until it is no wider than w.
-func (d *pdfDoc) fit(s string, w float64, st textStyle) string {
+func (d *pdfCanvas) fit(s string, w float64, st textStyle) string {
 	if d.width1(s, st) <= w {
 		return s
 	}
@@ -231,14 +261,14 @@ func (d *pdfDoc) fit(s string, w float64, st textStyle) string {
 	return string(runes) + "…"
 }
 
-func (d *pdfDoc) width1(s string, st textStyle) float64 {
+func (d *pdfCanvas) width1(s string, st textStyle) float64 {
 	d.use(st)
 	return d.pdf.GetStringWidth(d.clean(s))
 }
 
-func (d *pdfDoc) fill(c rgb) { d.pdf.SetFillColor(c.r, c.g, c.b) }
-func (d *pdfDoc) draw(c rgb) { d.pdf.SetDrawColor(c.r, c.g, c.b) }
-func (d *pdfDoc) box(x, y, w, h float64, c rgb) {
+func (d *pdfCanvas) fill(c rgb) { d.pdf.SetFillColor(c.r, c.g, c.b) }
+func (d *pdfCanvas) draw(c rgb) { d.pdf.SetDrawColor(c.r, c.g, c.b) }
+func (d *pdfCanvas) box(x, y, w, h float64, c rgb) {
 	if w <= 0 || h <= 0 {
 		return // fpdf would still paint a hairline
 	}
@@ -247,24 +277,24 @@ func (d *pdfDoc) box(x, y, w, h float64, c rgb) {
 }
 
 // rule draws a horizontal line across the content width.
-func (d *pdfDoc) rule(y float64, c rgb, width float64) {
+func (d *pdfCanvas) rule(y float64, c rgb, width float64) {
 	d.draw(c)
 	d.pdf.SetLineWidth(width)
-	d.pdf.Line(pageMarginX, y, pageMarginX+d.width, y)
+	d.pdf.Line(d.geo.marginX, y, d.geo.marginX+d.width, y)
 }
 
 // heading writes a section heading, first making sure that it and the first keep millimetres
 // of its content fit on the page.
-func (d *pdfDoc) heading(title string, keep float64) {
+func (d *pdfCanvas) heading(title string, keep float64) {
 	d.space(7)
 	h := stHeading.lineHeight() + 3
 	d.ensure(h + keep)
-	d.textAt(pageMarginX, d.y(), d.width, title, stHeading, "L")
+	d.textAt(d.geo.marginX, d.y(), d.width, title, stHeading, "L")
 	d.rule(d.y()+stHeading.lineHeight()+0.8, colAccent, 0.35)
 	d.setY(d.y() + h)
 }
 
 // para writes wrapped text across the content width.
-func (d *pdfDoc) para(s string, st textStyle) {
-	d.row([]pdfColumn{{x: pageMarginX, w: d.width, lines: d.wrap(s, d.width, st)}}, rowOpts{})
+func (d *pdfCanvas) para(s string, st textStyle) {
+	d.row([]pdfColumn{{x: d.geo.marginX, w: d.width, lines: d.wrap(s, d.width, st)}}, rowOpts{})
 }

@@ -39,7 +39,7 @@ func textLine(s string, st textStyle, align string) pdfLine {
 }
 
 // wrap breaks text into lines no wider than w; explicit line breaks are kept.
-func (d *pdfDoc) wrap(s string, w float64, st textStyle) []pdfLine {
+func (d *pdfCanvas) wrap(s string, w float64, st textStyle) []pdfLine {
 	d.use(st)
 	var out []pdfLine
 	for _, para := range strings.Split(d.clean(s), "\n") {
@@ -74,25 +74,25 @@ func columnHeight(c pdfColumn) float64 {
 
 // row draws a table row. A row that fits on a fresh page is never split: it moves to the
 // next page whole. A row taller than a page is split between lines.
-func (d *pdfDoc) row(cols []pdfColumn, o rowOpts) {
+func (d *pdfCanvas) row(cols []pdfColumn, o rowOpts) {
 	pads := o.padTop + o.padBottom
 	h := 0.0
 	for _, c := range cols {
 		h = max(h, columnHeight(c))
 	}
-	if d.y()+h+pads > pageBodyEnd && h+pads <= pageBodyEnd-pageTop-10 {
+	if d.y()+h+pads > d.geo.bodyEnd && h+pads <= d.geo.bodyEnd-d.geo.top-10 {
 		d.newPage()
 	}
 	for {
-		fits := pageBodyEnd - d.y() - pads
+		fits := d.geo.bodyEnd - d.y() - pads
 		now, rest, chunk := splitColumns(cols, fits)
-		if chunk == 0 && !empty(rest) && d.y() > pageTop+20 {
+		if chunk == 0 && !empty(rest) && d.y() > d.geo.top+20 {
 			d.newPage()
 			continue
 		}
 		if chunk == 0 && !empty(rest) {
 			// Not even one line fits on a fresh page: draw one anyway rather than loop.
-			now, rest, chunk = splitColumns(cols, rest[0].lines[0].h+pageBodyEnd)
+			now, rest, chunk = splitColumns(cols, rest[0].lines[0].h+d.geo.bodyEnd)
 		}
 		d.drawChunk(now, chunk, o)
 		if empty(rest) {
@@ -128,11 +128,11 @@ func empty(cols []pdfColumn) bool {
 	return true
 }
 
-func (d *pdfDoc) drawChunk(cols []pdfColumn, h float64, o rowOpts) {
+func (d *pdfCanvas) drawChunk(cols []pdfColumn, h float64, o rowOpts) {
 	top := d.y()
 	total := h + o.padTop + o.padBottom
 	if o.background != nil {
-		d.box(pageMarginX, top, d.width, total, *o.background)
+		d.box(d.geo.marginX, top, d.width, total, *o.background)
 	}
 	for _, c := range cols {
 		y := top + o.padTop
@@ -146,12 +146,12 @@ func (d *pdfDoc) drawChunk(cols []pdfColumn, h float64, o rowOpts) {
 	if o.rule {
 		d.draw(colRule)
 		d.pdf.SetLineWidth(0.15)
-		d.pdf.Line(pageMarginX, top+total, pageMarginX+d.width, top+total)
+		d.pdf.Line(d.geo.marginX, top+total, d.geo.marginX+d.width, top+total)
 	}
 	d.setY(top + total)
 }
 
-func (d *pdfDoc) drawSeg(c pdfColumn, s pdfSeg, y, h float64) {
+func (d *pdfCanvas) drawSeg(c pdfColumn, s pdfSeg, y, h float64) {
 	w := s.w
 	if w == 0 {
 		w = c.w - s.dx

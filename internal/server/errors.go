@@ -48,6 +48,8 @@ func httpError(err error) (status int, code string) {
 		return http.StatusForbidden, "forbidden"
 	case errors.Is(err, errTooManyTries):
 		return http.StatusTooManyRequests, "too_many_requests"
+	case errors.Is(err, assess.ErrUnavailable):
+		return http.StatusServiceUnavailable, "unavailable"
 	}
 	return http.StatusInternalServerError, "internal"
 }
@@ -58,13 +60,17 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 	var ve *assess.ValidationError
 	switch {
 	case status == http.StatusInternalServerError:
-		ref := newReference()
+		ref := reference(r)
 		s.log.ErrorContext(r.Context(), "request failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
 		return "Something went wrong on our side. Reference: " + ref
 	case errors.As(err, &ve):
 		return "Some fields need attention: " + strings.TrimPrefix(ve.Error(), "invalid input: ")
 	case status == http.StatusNotFound:
 		return "Not found: the page or record does not exist."
+	case status == http.StatusServiceUnavailable:
+		ref := reference(r)
+		s.log.WarnContext(r.Context(), "database unavailable", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+		return "The database cannot be reached just now, so nothing was read or changed. Try again in a moment. Reference: " + ref
 	case status == http.StatusUnauthorized && isAPI(r):
 		return "Sign-in required: send an API token as Authorization: Bearer <token>."
 	case status == http.StatusForbidden && errors.Is(err, auth.ErrForbidden):
@@ -86,6 +92,9 @@ func conflictMessage(err error) string {
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	status, code := httpError(err)
 	msg := s.publicMessage(r, err, status)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
 	if status == http.StatusUnauthorized && isAPI(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="shareline"`)
 	}
@@ -113,8 +122,12 @@ type apiError struct {
 func isAPI(r *http.Request) bool  { return strings.HasPrefix(r.URL.Path, "/api/") }
 func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
 
-func newReference() string {
-	b := make([]byte, 6)
+// reference is what a person quotes to find their failed request in the log: its request id.
+func reference(r *http.Request) string {
+	if id := requestID(r.Context()); id != "" {
+		return id
+	}
+	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }

@@ -45,6 +45,8 @@ func (s *Server) table() []route {
 		{get, "/evaluations/{id}/report", auth.Viewer, s.handleReportPage},
 		{get, "/evaluations/{id}/report.{format}", auth.Viewer, s.handleReportFile},
 		{post, "/evaluations/{id}/answers/{ref}", auth.Evaluator, s.handleAnswerSaveForm},
+		{get, "/compare", auth.Viewer, s.handleComparePage},
+		{get, "/compare.{format}", auth.Viewer, s.handleCompareFile},
 		{get, "/tokens", auth.Viewer, s.handleTokensPage},
 		{post, "/tokens", auth.Viewer, s.handleTokenCreateForm},
 		{post, "/tokens/{id}/revoke", auth.Viewer, s.handleTokenRevokeForm},
@@ -68,6 +70,8 @@ func (s *Server) table() []route {
 		{get, "/api/v1/evaluations/{id}", auth.Viewer, s.handleEvaluationGet},
 		{get, "/api/v1/evaluations/{id}/report.{format}", auth.Viewer, s.handleReportFile},
 		{put, "/api/v1/evaluations/{id}/answers/{ref}", auth.Evaluator, s.handleAnswerSave},
+		{get, "/api/v1/compare", auth.Viewer, s.handleCompareAPI},
+		{get, "/api/v1/compare.{format}", auth.Viewer, s.handleCompareFile},
 	}
 }
 
@@ -75,7 +79,7 @@ func (s *Server) table() []route {
 // authentication; each route then checks its own role.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.securityHeaders, middleware.GetHead)
+	r.Use(s.logRequests, s.recoverer, s.securityHeaders, middleware.GetHead)
 	if s.trustProxy {
 		r.Use(middleware.RealIP)
 	}

@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -29,6 +30,7 @@ type Store interface {
 	SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date, by auth.Actor) (assess.Answer, assess.Score, error)
 	RefreshScores(ctx context.Context, today assess.Date) (int, error)
 	ProviderListings(ctx context.Context) iter.Seq2[assess.ProviderListing, error]
+	LatestEvaluations(ctx context.Context, ids []int64) ([]assess.CompareInput, error)
 	Accounts
 }
 
@@ -84,12 +86,18 @@ type Options struct {
 func New(opt Options) *Server {
 	s := &Server{store: opt.Store, questionnaires: opt.Questionnaires, now: opt.Now, log: opt.Log,
 		sessions: newSessions(opt.Sessions, opt.SecureCookies), secure: opt.SecureCookies, trustProxy: opt.TrustProxy}
+	// A session store that fails is the database failing: answer as for any outage, never with
+	// scs's default of the raw error text.
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.error(w, r, fmt.Errorf("sessions: %w: %w", assess.ErrUnavailable, err))
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.log = slog.New(withRequestIDs{s.log.Handler()})
 	return s
 }
 

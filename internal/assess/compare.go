@@ -1,0 +1,129 @@
+package assess
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Comparison limits.
+const (
+	MinCompared = 2
+	MaxCompared = 50
+)
+
+// SortByCoverage orders a comparison by coverage score; any other sort key is a question key.
+const SortByCoverage = "coverage"
+
+// CompareInput is one provider asked for, with its newest evaluation (answers included), or
+// nil when it was never evaluated.
+type CompareInput struct {
+	Provider Provider
+	Latest   *Evaluation
+}
+
+// Compared is a provider in a comparison, summarized today.
+type Compared struct {
+	Provider   Provider
+	Evaluation Evaluation
+	Summary    Summary
+}
+
+// Excluded is a provider asked for that cannot be scored against the others, and why.
+type Excluded struct {
+	Provider Provider
+	Reason   string
+}
+
+// Comparison is a shortlist scored on one questionnaire version, best first by Sort.
+type Comparison struct {
+	Questionnaire *Questionnaire
+	Sort          string
+	Providers     []Compared
+	Excluded      []Excluded
+}
+
+// CheckCompareIDs checks the ids a comparison is asked for: 2 to 50, none repeated.
+func CheckCompareIDs(ids []int64) error {
+	switch {
+	case len(ids) < MinCompared:
+		return Invalid("ids", "choose at least %d providers to compare", MinCompared)
+	case len(ids) > MaxCompared:
+		return Invalid("ids", "compare at most %d providers at a time (%d chosen)", MaxCompared, len(ids))
+	}
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return Invalid("ids", "provider %d is chosen twice", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// Compare scores each provider's newest evaluation as of today and orders them by sortKey
+// (SortByCoverage or a question key), best first. Only evaluations of one questionnaire version
+// are scored against each other: the newest version among them; providers evaluated on another
+// version, and providers never evaluated, are listed apart with the reason.
+func Compare(questionnaires *Builtin, in []CompareInput, sortKey string, today Date) (Comparison, error) {
+	q, err := comparedQuestionnaire(questionnaires, in)
+	if err != nil {
+		return Comparison{}, err
+	}
+	if sortKey == "" {
+		sortKey = SortByCoverage
+	}
+	if sortKey != SortByCoverage && !hasQuestion(q, sortKey) {
+		return Comparison{}, Invalid("sort", "want coverage or a question key such as %s", q.Questions[0].Key)
+	}
+	c := Comparison{Questionnaire: q, Sort: sortKey}
+	for _, item := range in {
+		switch ev := item.Latest; {
+		case ev == nil:
+			c.Excluded = append(c.Excluded, Excluded{item.Provider, "not evaluated yet"})
+		case ev.QuestionnaireKey != q.Key || ev.QuestionnaireVersion != q.Version:
+			c.Excluded = append(c.Excluded, Excluded{item.Provider, fmt.Sprintf(
+				"evaluated on %s v%d; this comparison uses %s v%d", ev.QuestionnaireKey, ev.QuestionnaireVersion, q.Key, q.Version)})
+		default:
+			c.Providers = append(c.Providers, Compared{item.Provider, *ev, Summarize(q, item.Provider.ServiceModel, ev.Answers, today)})
+		}
+	}
+	slices.SortStableFunc(c.Providers, func(a, b Compared) int {
+		return cmp.Or(
+			cmp.Compare(sortValue(b.Summary.Score, sortKey), sortValue(a.Summary.Score, sortKey)),
+			strings.Compare(strings.ToLower(a.Provider.Name), strings.ToLower(b.Provider.Name)),
+			cmp.Compare(a.Provider.ID, b.Provider.ID))
+	})
+	return c, nil
+}
+
+// comparedQuestionnaire is the newest questionnaire version among the evaluations, or the
+// newest default when none was evaluated.
+func comparedQuestionnaire(questionnaires *Builtin, in []CompareInput) (*Questionnaire, error) {
+	var best *Evaluation
+	for _, item := range in {
+		if ev := item.Latest; ev != nil && (best == nil || ev.QuestionnaireVersion > best.QuestionnaireVersion) {
+			best = ev
+		}
+	}
+	if best == nil {
+		return questionnaires.Latest(DefaultKey)
+	}
+	return questionnaires.Find(best.QuestionnaireKey, best.QuestionnaireVersion)
+}
+
+func hasQuestion(q *Questionnaire, key string) bool {
+	return slices.ContainsFunc(q.Questions, func(qu Question) bool { return qu.Key == key })
+}
+
+// sortValue is the figure a comparison sorts on; a question that does not apply sorts last.
+func sortValue(s Score, key string) float64 {
+	if key == SortByCoverage {
+		return s.Overall
+	}
+	if qs, ok := s.Question(key); ok && qs.Scored {
+		return qs.Score
+	}
+	return -1
+}

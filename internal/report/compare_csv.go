@@ -1,0 +1,75 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"shareline/internal/assess"
+)
+
+// WriteCompareCSV writes a comparison as CSV: a header row ("group", "key", "row", then one
+// column per provider, headed by its name, in comparison order); a line each for the
+// providers' offerings and service models (group "provider"); one line per CompareRow, with
+// its group, key, label and each provider's cell text as shown on the page; then a blank line
+// and, when some providers were listed apart, one line each (group "excluded", key
+// "provider.<id>", the name, and the reason in the first provider column). Every line has the
+// same number of fields. As WriteCSV does, the file is UTF-8 with CRLF line ends, and text
+// cells that a spreadsheet would run as a formula are prefixed with a single quote.
+func WriteCompareCSV(w io.Writer, c assess.Comparison) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	header := []string{"group", "key", "row"}
+	for _, p := range c.Providers {
+		header = append(header, safeCell(p.Provider.Name))
+	}
+	if len(c.Providers) == 0 {
+		header = append(header, "reason") // so that excluded lines fit the header
+	}
+	records := [][]string{header,
+		providerLine(c, "offering", "Offering", func(p assess.Provider) string { return p.Offering }),
+		providerLine(c, "service_model", "Service model", func(p assess.Provider) string { return p.ServiceModel.Label() }),
+	}
+	for _, r := range CompareRows(c) {
+		rec := []string{r.Group, r.Key, safeCell(r.Label)}
+		for _, cell := range r.Cells {
+			rec = append(rec, safeCell(cell.Text))
+		}
+		records = append(records, rec)
+	}
+	if len(c.Excluded) > 0 {
+		records = append(records, nil) // a blank line
+	}
+	for _, e := range c.Excluded {
+		rec := make([]string, len(header))
+		rec[0], rec[1], rec[2], rec[3] = "excluded", "provider."+strconv.FormatInt(e.Provider.ID, 10),
+			safeCell(e.Provider.Name), safeCell(e.Reason)
+		records = append(records, rec)
+	}
+	for _, rec := range records {
+		if len(rec) > 0 && len(rec) < len(header) {
+			rec = append(rec, make([]string, len(header)-len(rec))...)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func providerLine(c assess.Comparison, key, label string, field func(assess.Provider) string) []string {
+	rec := []string{"provider", key, label}
+	for _, p := range c.Providers {
+		rec = append(rec, safeCell(field(p.Provider)))
+	}
+	return rec
+}
+
+// CompareFileName is the name a downloaded comparison is saved under:
+// "shareline-comparison-<YYYY-MM-DD of generated>.<ext>".
+func CompareFileName(c assess.Comparison, generated time.Time, ext string) string {
+	return "shareline-comparison-" + generated.Format("2006-01-02") + "." + strings.TrimPrefix(ext, ".")
+}
