@@ -14,6 +14,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	browsercdp "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"shareline/internal/assess"
 	"shareline/internal/auth"
@@ -249,7 +250,7 @@ func TestBrowserDownloadsTheReport(t *testing.T) {
 	}
 	run(t, ctx, "download the PDF", chromedp.Click(chromedp.CSS(`[data-testid=download-pdf]`)))
 
-	file := waitForDownload(t, dir, ".pdf")
+	file := waitForDownload(t, dir, ".pdf", "%PDF")
 	if !strings.HasPrefix(filepath.Base(file), "shareline-provider-") {
 		t.Errorf("downloaded file %q: want the name shareline-provider-... (the Cyrillic name has no ASCII slug)", filepath.Base(file))
 	}
@@ -262,15 +263,15 @@ func TestBrowserDownloadsTheReport(t *testing.T) {
 	}
 }
 
-// waitForDownload waits for a finished file with the extension in dir.
-func waitForDownload(t *testing.T, dir, ext string) string {
+// waitForDownload waits for a finished file with the extension in dir, starting with magic.
+func waitForDownload(t *testing.T, dir, ext, magic string) string {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		matches, _ := filepath.Glob(filepath.Join(dir, "*"+ext))
 		partial, _ := filepath.Glob(filepath.Join(dir, "*.crdownload"))
 		if len(matches) == 1 && len(partial) == 0 {
-			if b, err := os.ReadFile(matches[0]); err == nil && strings.HasPrefix(string(b), "%PDF") {
+			if b, err := os.ReadFile(matches[0]); err == nil && strings.HasPrefix(string(b), magic) {
 				return matches[0]
 			}
 		}
@@ -322,5 +323,90 @@ func TestBrowserViewerCannotChange(t *testing.T) {
 		method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: "type=status&value=yes"})).status)()`, chromedp.EvalAwaitPromise)
 	if status != 403 {
 		t.Errorf("a viewer posting an answer from the page: got %d, want 403", status)
+	}
+}
+
+func TestBrowserComparesProviders(t *testing.T) {
+	a := appServer(t)
+	ctx := browser(t)
+	q, _ := assess.Questionnaires()
+	qn, _ := q.Latest(assess.DefaultKey)
+	today := assess.DateOf(time.Now())
+	by := auth.Actor{Name: "test"}
+	// Alpha leads on coverage; Bravo leads on abuse cases only.
+	answers := map[string][]string{
+		"Alpha": {"shared_model.documented", "shared_model.contractual", "monitoring.continuous_monitoring", "monitoring.privileged_monitoring", "incident_response.ir_plan", "abuse_cases.malware"},
+		"Bravo": {"abuse_cases.app_vulnerabilities", "abuse_cases.malware", "abuse_cases.privilege_abuse", "abuse_cases.abuse_reporting"},
+		"Delta": {"monitoring.assurance_reports"},
+	}
+	for _, name := range []string{"Alpha", "Bravo", "Delta"} {
+		p, err := a.store.CreateProvider(context.Background(), assess.Provider{Name: name + " Cloud", ServiceModel: assess.SaaS}, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := a.store.CreateEvaluation(context.Background(), p.ID, qn, today, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ref := range answers[name] {
+			qk, ek, _ := strings.Cut(ref, ".")
+			ans, err := qn.NewAnswer(qk, ek, assess.AnswerInput{Value: []byte(`"yes"`)}, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := a.store.SaveAnswer(context.Background(), ev.ID, ans, today, by); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a.signIn(t, ctx, auth.Viewer)
+	run(t, ctx, "tick three providers and compare",
+		chromedp.Navigate(a.url+"/providers"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=compare-pick]`)),
+		chromedp.Click(chromedp.CSS(`input[aria-label="Compare Alpha Cloud"]`)),
+		chromedp.Click(chromedp.CSS(`input[aria-label="Compare Bravo Cloud"]`)),
+		chromedp.Click(chromedp.CSS(`input[aria-label="Compare Delta Cloud"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=compare-selected]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=compare-table]`)),
+	)
+	order := func() string {
+		return eval[string](t, ctx, `[...document.querySelectorAll("[data-testid=compare-table] thead [data-testid=compare-provider] a")].map(a => a.textContent.trim()).join(", ")`)
+	}
+	if got := order(); got != "Alpha Cloud, Bravo Cloud, Delta Cloud" {
+		t.Errorf("columns by coverage: got %q, want Alpha, Bravo, Delta", got)
+	}
+	run(t, ctx, "sort by abuse cases",
+		chromedp.Click(chromedp.CSS(`[data-testid="sort-abuse_cases"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=compare-table]`)),
+	)
+	waitFor(t, "columns sorted by abuse cases", func() bool { return order() == "Bravo Cloud, Alpha Cloud, Delta Cloud" }, order)
+
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, browsercdp.SetDownloadBehavior, browsercdp.SetDownloadBehaviorParams{
+		Behavior: browsercdp.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+	}); err != nil {
+		t.Fatalf("allow downloads: %v", err)
+	}
+	run(t, ctx, "download the XLSX", chromedp.Click(chromedp.CSS(`[data-testid=compare-xlsx]`)))
+	file := waitForDownload(t, dir, ".xlsx", "PK")
+	f, err := excelize.OpenFile(file)
+	if err != nil {
+		t.Fatalf("the downloaded XLSX does not open: %v", err)
+	}
+	defer f.Close()
+	header, err := f.GetRows("Scores")
+	if err != nil || len(header) == 0 || !strings.Contains(strings.Join(header[0], ","), "Bravo Cloud") {
+		t.Errorf("the Scores sheet's header: got %v (%v), want the providers", header, err)
+	}
+}
+
+func waitFor(t *testing.T, what string, ok func() bool, got func() string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still %q after 10 s", what, got())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
