@@ -30,6 +30,9 @@ type Config struct {
 	// AdminEmail and AdminPassword (SHARELINE_ADMIN_EMAIL, SHARELINE_ADMIN_PASSWORD) name the
 	// first admin, created when serve starts on a database with no users.
 	AdminEmail, AdminPassword string
+	// MetricsAddr (SHARELINE_METRICS_ADDR, --metrics-addr) serves Prometheus metrics on a
+	// separate address; empty turns them off.
+	MetricsAddr string
 }
 
 // parseConfig reads flags over environment defaults.
@@ -51,6 +54,7 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		TrustProxy:    isTrue(getenv("SHARELINE_TRUST_PROXY")),
 		AdminEmail:    getenv("SHARELINE_ADMIN_EMAIL"),
 		AdminPassword: getenv("SHARELINE_ADMIN_PASSWORD"),
+		MetricsAddr:   getenv("SHARELINE_METRICS_ADDR"),
 	}
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL connection URL (default: $DATABASE_URL, else the local server, else a private cluster)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory of the private PostgreSQL cluster started when no server answers")
@@ -59,6 +63,7 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (also $SHARELINE_ADDR)")
 		fs.BoolVar(&cfg.Migrate, "migrate", cfg.Migrate, "apply database migrations at start-up")
 		fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "Secure cookies and HSTS, for serving behind HTTPS (also $SHARELINE_SECURE_COOKIES)")
+		fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve Prometheus metrics at http://ADDR/metrics, apart from the app (also $SHARELINE_METRICS_ADDR; empty: off)")
 		fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "read client addresses from X-Forwarded-For (also $SHARELINE_TRUST_PROXY)")
 	}
 	if err := fs.Parse(args); err != nil {

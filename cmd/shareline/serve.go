@@ -53,10 +53,18 @@ func serve(ctx context.Context, args []string, c console) error {
 	go refreshScoresDaily(ctx, store, log)
 	sessions := pgxstore.New(db.pool)
 	defer sessions.StopCleanup()
-	srv := server.New(server.Options{
+	opts := server.Options{
 		Store: store, Questionnaires: questionnaires, Log: log, Sessions: sessions,
 		SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy,
-	})
+	}
+	if cfg.MetricsAddr != "" {
+		reg := metricsRegistry(db.pool)
+		opts.Metrics = server.NewMetrics(reg)
+		if err := serveMetrics(ctx, cfg.MetricsAddr, reg, stderr); err != nil {
+			return err
+		}
+	}
+	srv := server.New(opts)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

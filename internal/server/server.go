@@ -64,6 +64,7 @@ type Server struct {
 	sessions       *scs.SessionManager
 	secure         bool
 	trustProxy     bool
+	metrics        *Metrics
 }
 
 // Options configure a Server. Now defaults to time.Now and Log to slog.Default().
@@ -80,12 +81,15 @@ type Options struct {
 	// TrustProxy takes the client address from X-Forwarded-For or X-Real-IP: set it only behind
 	// a proxy that sets them, or clients could pose as any address to the sign-in limits.
 	TrustProxy bool
+	// Metrics, when set, counts and times requests per route.
+	Metrics *Metrics
 }
 
 // New returns a Server; Handler gives its routes.
 func New(opt Options) *Server {
 	s := &Server{store: opt.Store, questionnaires: opt.Questionnaires, now: opt.Now, log: opt.Log,
-		sessions: newSessions(opt.Sessions, opt.SecureCookies), secure: opt.SecureCookies, trustProxy: opt.TrustProxy}
+		sessions: newSessions(opt.Sessions, opt.SecureCookies), secure: opt.SecureCookies, trustProxy: opt.TrustProxy,
+		metrics: opt.Metrics}
 	// A session store that fails is the database failing: answer as for any outage, never with
 	// scs's default of the raw error text.
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
