@@ -35,7 +35,7 @@ func (s *Server) loadReport(ctx context.Context, id int64) (report.Report, error
 	}
 	return report.Report{
 		Provider: v.Provider, Questionnaire: v.Questionnaire, Evaluation: v.Evaluation,
-		Summary: v.Summary, GeneratedAt: s.now(),
+		Summary: v.Summary, Evaluator: v.Evaluation.CreatedBy, GeneratedAt: s.now(),
 	}, nil
 }
 

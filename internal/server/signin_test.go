@@ -192,3 +192,37 @@ func TestHSTSOnlyOverTLS(t *testing.T) {
 		}
 	}
 }
+
+func TestSignInReturnsToLocalPathsOnly(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	email := a.addUser(t, auth.Viewer)
+	anon := a.anonymous()
+	r := anon.get(t, "/providers/123?sort=score")
+	if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || loc != "/login?next=%2Fproviders%2F123%3Fsort%3Dscore" {
+		t.Fatalf("anonymous page view: got %d to %q, want 303 to the sign-in page with next", r.status, loc)
+	}
+	for next, want := range map[string]string{
+		"/providers/123?sort=score": "/providers/123?sort=score",
+		"//evil.example/steal":      "/providers",
+		"https://evil.example/":     "/providers",
+		`/\evil.example`:            "/providers",
+	} {
+		form := url.Values{"email": {email}, "password": {testPassword}, "next": {next}}
+		r := anon.do(t, http.MethodPost, "/login", strings.NewReader(form.Encode()), withForm(nil))
+		if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || loc != want {
+			t.Errorf("sign in with next=%q: got %d to %q, want 303 to %q", next, r.status, loc, want)
+		}
+	}
+}
+
+func TestReportNamesTheEvaluator(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	_, ev := a.evaluated(t, "Who "+tag(t), "saas")
+	r := a.get(t, "/evaluations/"+ev.ID+"/report")
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(string(r.body), "Test admin") {
+		t.Error("the report does not name who started the evaluation (the signed-in admin, \"Test admin\")")
+	}
+}
