@@ -26,7 +26,7 @@ type reportJSON struct {
 	Evaluator      *string           `json:"evaluator"`
 	GeneratedAt    time.Time         `json:"generated_at"`
 	AsOf           assess.Date       `json:"as_of"`
-	Score          scoreJSON         `json:"score"`
+	Score          ScoreJSON         `json:"score"`
 	Answers        []answerJSON      `json:"answers"`
 	Matrix         []matrixJSON      `json:"matrix"`
 	Retained       retainedJSON      `json:"retained"`
@@ -51,19 +51,6 @@ type questionnaireJSON struct {
 	Key     string `json:"key"`
 	Version int    `json:"version"`
 	Title   string `json:"title"`
-}
-
-type scoreJSON struct {
-	Overall   float64                      `json:"overall"`
-	Tier      assess.Tier                  `json:"tier"`
-	Progress  float64                      `json:"progress"`
-	Evidenced float64                      `json:"evidenced"`
-	Questions map[string]questionScoreJSON `json:"questions"`
-}
-
-type questionScoreJSON struct {
-	Score    *float64 `json:"score"` // null when every element is not applicable
-	Progress float64  `json:"progress"`
 }
 
 type answerJSON struct {
@@ -134,7 +121,7 @@ func newReportJSON(r Report) reportJSON {
 		ScoringVersion: s.ScoringVersion,
 		GeneratedAt:    r.GeneratedAt,
 		AsOf:           s.AsOf,
-		Score:          newScoreJSON(s),
+		Score:          NewScoreJSON(s),
 		Answers:        []answerJSON{},
 		Matrix:         []matrixJSON{},
 		Retained:       retainedJSON{From: r.Summary.Retained.From, Layers: []retainedLayerJSON{}},
@@ -162,24 +149,6 @@ func newReportJSON(r Report) reportJSON {
 	}
 	for _, f := range FollowUps(r) {
 		out.FollowUps = append(out.FollowUps, followUpJSON{f.Question, f.Element, f.Weight, f.Credit, f.Text})
-	}
-	return out
-}
-
-// newScoreJSON rounds the score as the API's score object does.
-func newScoreJSON(s assess.Score) scoreJSON {
-	out := scoreJSON{
-		Overall: assess.Round1(s.Overall), Tier: s.Tier, Progress: assess.Round1(s.Progress),
-		Evidenced: assess.Round1(s.Evidenced),
-		Questions: make(map[string]questionScoreJSON, len(s.Questions)),
-	}
-	for _, q := range s.Questions {
-		qj := questionScoreJSON{Progress: assess.Round1(q.Progress)}
-		if q.Scored {
-			v := assess.Round1(q.Score)
-			qj.Score = &v
-		}
-		out.Questions[q.Key] = qj
 	}
 	return out
 }

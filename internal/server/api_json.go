@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"shareline/internal/assess"
+	"shareline/internal/report"
 )
 
 // The API's JSON shapes. Ids are strings; scores and percentages carry one decimal.
@@ -45,38 +46,6 @@ func newProviderJSON(p assess.Provider, latest *assess.Evaluation) providerJSON 
 	return out
 }
 
-type scoreJSON struct {
-	Overall        float64                      `json:"overall"`
-	Tier           assess.Tier                  `json:"tier"`
-	Progress       float64                      `json:"progress"`
-	Evidenced      float64                      `json:"evidenced"`
-	AsOf           assess.Date                  `json:"as_of"`
-	ScoringVersion int                          `json:"scoring_version"`
-	Questions      map[string]questionScoreJSON `json:"questions"`
-}
-
-type questionScoreJSON struct {
-	Score    *float64 `json:"score"` // null when every element is not applicable
-	Progress float64  `json:"progress"`
-}
-
-func newScoreJSON(s assess.Score) scoreJSON {
-	out := scoreJSON{
-		Overall: assess.Round1(s.Overall), Tier: s.Tier, Progress: assess.Round1(s.Progress),
-		Evidenced: assess.Round1(s.Evidenced), AsOf: s.AsOf, ScoringVersion: s.ScoringVersion,
-		Questions: make(map[string]questionScoreJSON, len(s.Questions)),
-	}
-	for _, q := range s.Questions {
-		qj := questionScoreJSON{Progress: assess.Round1(q.Progress)}
-		if q.Scored {
-			v := assess.Round1(q.Score)
-			qj.Score = &v
-		}
-		out.Questions[q.Key] = qj
-	}
-	return out
-}
-
 type answerJSON struct {
 	Value       assess.Value      `json:"value"`
 	Explanation string            `json:"explanation"`
@@ -106,7 +75,7 @@ type evaluationJSON struct {
 	CreatedAt     time.Time             `json:"created_at"`
 	UpdatedAt     time.Time             `json:"updated_at"`
 	Answers       map[string]answerJSON `json:"answers"`
-	Score         scoreJSON             `json:"score"`
+	Score         report.ScoreJSON      `json:"score"`
 	Deviations    []deviationJSON       `json:"deviations"`
 	Retained      []assess.Layer        `json:"retained"`
 	RetainedFrom  string                `json:"retained_from"`
@@ -123,7 +92,7 @@ func newEvaluationJSON(ev assess.Evaluation, sum assess.Summary) evaluationJSON 
 		Questionnaire: questionnaireRef{ev.QuestionnaireKey, ev.QuestionnaireVersion},
 		CreatedAt:     ev.CreatedAt, UpdatedAt: ev.UpdatedAt,
 		Answers:      make(map[string]answerJSON, len(ev.Answers)),
-		Score:        newScoreJSON(sum.Score),
+		Score:        report.NewScoreJSON(sum.Score),
 		Deviations:   []deviationJSON{},
 		Retained:     []assess.Layer{},
 		RetainedFrom: sum.Retained.From,

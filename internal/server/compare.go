@@ -107,10 +107,10 @@ func joinIDs(c assess.Comparison) string {
 }
 
 type comparedJSON struct {
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	EvaluationID string    `json:"evaluation_id"`
-	Score        scoreJSON `json:"score"`
+	ID           string           `json:"id"`
+	Name         string           `json:"name"`
+	EvaluationID string           `json:"evaluation_id"`
+	Score        report.ScoreJSON `json:"score"`
 }
 
 type excludedJSON struct {
@@ -137,7 +137,7 @@ func (s *Server) handleCompareAPI(w http.ResponseWriter, r *http.Request) {
 		Providers: []comparedJSON{}, Excluded: []excludedJSON{},
 	}
 	for _, p := range c.Providers {
-		out.Providers = append(out.Providers, comparedJSON{idString(p.Provider.ID), p.Provider.Name, idString(p.Evaluation.ID), newScoreJSON(p.Summary.Score)})
+		out.Providers = append(out.Providers, comparedJSON{idString(p.Provider.ID), p.Provider.Name, idString(p.Evaluation.ID), report.NewScoreJSON(p.Summary.Score)})
 	}
 	for _, e := range c.Excluded {
 		out.Excluded = append(out.Excluded, excludedJSON{idString(e.Provider.ID), e.Provider.Name, e.Reason})

@@ -9,6 +9,7 @@ import (
 
 	"shareline/internal/assess"
 	"shareline/internal/auth"
+	"shareline/internal/report"
 )
 
 // evaluationView is an evaluation with everything needed to show it, summarized today.
@@ -107,7 +108,7 @@ func (s *Server) handleEvaluationGet(w http.ResponseWriter, r *http.Request) {
 // answerSaved is the API's answer to a save: the stored answer and the evaluation's new score.
 type answerSaved struct {
 	answerJSON
-	Score scoreJSON `json:"score"`
+	Score report.ScoreJSON `json:"score"`
 }
 
 func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
@@ -130,5 +131,5 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, answerSaved{newAnswerJSON(saved), newScoreJSON(v.Summary.Score)})
+	writeJSON(w, http.StatusOK, answerSaved{newAnswerJSON(saved), report.NewScoreJSON(v.Summary.Score)})
 }
