@@ -29,3 +29,18 @@ check:
 
 clean:
 	rm -rf bin
+
+.PHONY: demo bench load
+
+## demo: load 200 made-up providers, evaluations and answers into the default database
+demo: build
+	./$(BIN) demo --providers 200
+
+## bench: from a clean checkout, measure on a fresh database with 10,000 providers and print one table (scripts/bench.sh)
+bench:
+	GO=$(GO) bash scripts/bench.sh
+
+## load: build bin/shareline-load and drive a running server (LOAD_ARGS="--token ... --email ... --password ...")
+load:
+	$(GO) build -o bin/shareline-load ./cmd/shareline-load
+	./bin/shareline-load $(LOAD_ARGS)

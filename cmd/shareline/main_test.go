@@ -23,7 +23,7 @@ func TestHelpListsEverySubcommand(t *testing.T) {
 	if err := run(context.Background(), []string{"help"}, console{env(nil), nil, &out, io.Discard}); err != nil {
 		t.Fatalf("help: %v", err)
 	}
-	for _, name := range []string{"serve", "migrate", "user", "token", "help"} {
+	for _, name := range []string{"serve", "migrate", "user", "token", "demo", "help"} {
 		if !strings.Contains(out.String(), "  "+name+" ") {
 			t.Errorf("help output does not list %q:\n%s", name, out.String())
 		}

@@ -15,7 +15,7 @@ import (
 func (s *Store) ProviderListings(ctx context.Context) iter.Seq2[assess.ProviderListing, error] {
 	return func(yield func(assess.ProviderListing, error) bool) {
 		rows, err := s.pool.Query(ctx, `
-			SELECT `+providerColumns+`, `+listingEvaluationColumns+`, 0 AS total
+			SELECT `+providerColumns+`, `+listingEvaluationColumns+`
 			FROM providers AS p
 			LEFT JOIN evaluations AS e ON e.id = p.latest_evaluation_id
 			ORDER BY lower(p.name), p.id`)

@@ -101,7 +101,6 @@ type listingRow struct {
 	EvalQuestions            []byte     `db:"eval_questions"`
 	EvalCreatedAt            *time.Time `db:"eval_created_at"`
 	EvalUpdatedAt            *time.Time `db:"eval_updated_at"`
-	Total                    int        `db:"total"`
 }
 
 const listingEvaluationColumns = `e.id AS eval_id, e.questionnaire_key AS eval_questionnaire_key,
@@ -143,41 +142,45 @@ func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery, today
 	if q.Sort == assess.SortByScore {
 		order = `p.latest_score DESC NULLS LAST, lower(p.name), p.id`
 	}
-	rows, _ := s.pool.Query(ctx, `
-		SELECT `+providerColumns+`, `+listingEvaluationColumns+`, count(*) OVER () AS total
+	// The search is added only when there is one, so that the planner can use the trigram index
+	// for it and the ordering indexes without it. The page and the count go in one round trip.
+	where, args := "", []any{q.Limit, q.Offset}
+	if q.Search != "" {
+		where, args = `WHERE p.name ILIKE $3`, append(args, "%"+likeEscape(q.Search)+"%")
+	}
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT `+providerColumns+`, `+listingEvaluationColumns+`
 		FROM providers AS p
 		LEFT JOIN evaluations AS e ON e.id = p.latest_evaluation_id
-		WHERE $1 = '' OR p.name ILIKE '%' || $1 || '%'
-		ORDER BY `+order+`
-		LIMIT $2 OFFSET $3`,
-		likeEscape(q.Search), q.Limit, q.Offset)
+		`+where+` ORDER BY `+order+` LIMIT $1 OFFSET $2`, args...)
+	batch.Queue(`SELECT count(*) FROM providers AS p `+strings.Replace(where, "$3", "$1", 1), args[2:]...)
+	results := s.pool.SendBatch(ctx, batch)
+	defer results.Close()
+	rows, _ := results.Query()
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[listingRow])
 	if err != nil {
 		return assess.ProviderPage{}, translate(err, "list providers")
 	}
 	page := assess.ProviderPage{Providers: make([]assess.ProviderListing, 0, len(list))}
+	if err := results.QueryRow().Scan(&page.Total); err != nil {
+		return assess.ProviderPage{}, translate(err, "count providers")
+	}
+	if err := results.Close(); err != nil {
+		return assess.ProviderPage{}, translate(err, "list providers")
+	}
+	latest := make([]*assess.Evaluation, 0, len(list))
 	for _, r := range list {
-		page.Total = r.Total
 		l, err := r.listing()
 		if err != nil {
 			return assess.ProviderPage{}, err
 		}
 		page.Providers = append(page.Providers, l)
 	}
-	latest := make([]*assess.Evaluation, len(page.Providers))
 	for i := range page.Providers {
-		latest[i] = page.Providers[i].Latest
+		latest = append(latest, page.Providers[i].Latest)
 	}
 	if err := s.freshen(ctx, latest, today); err != nil {
 		return assess.ProviderPage{}, err
-	}
-	if len(list) == 0 && q.Offset > 0 {
-		// The page is past the end: still say how many there are.
-		err := s.pool.QueryRow(ctx, `SELECT count(*) FROM providers AS p WHERE $1 = '' OR p.name ILIKE '%' || $1 || '%'`,
-			likeEscape(q.Search)).Scan(&page.Total)
-		if err != nil {
-			return assess.ProviderPage{}, translate(err, "count providers")
-		}
 	}
 	return page, nil
 }

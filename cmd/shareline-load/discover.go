@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"shareline/internal/assess"
+)
+
+// maxDiscovered bounds how many providers the tool reads before it starts.
+const maxDiscovered = 2000
+
+// evaluated is a provider with a latest evaluation, as the API lists it.
+type evaluated struct {
+	providerID   string
+	evaluationID string
+	name         string
+	model        assess.ServiceModel
+}
+
+// catalog is what the tool learns about the data before it sends load.
+type catalog struct {
+	total     int         // providers in all
+	evaluated []evaluated // providers with an evaluation, up to maxDiscovered
+	fragments []string    // parts of names to search for
+}
+
+type providerPage struct {
+	Providers []struct {
+		ID               string `json:"id"`
+		Name             string `json:"name"`
+		ServiceModel     string `json:"service_model"`
+		LatestEvaluation *struct {
+			ID string `json:"id"`
+		} `json:"latest_evaluation"`
+	} `json:"providers"`
+	Total int `json:"total"`
+}
+
+// discover lists providers through the API and keeps those with an evaluation.
+func discover(ctx context.Context, c *client) (catalog, error) {
+	var cat catalog
+	for offset := 0; offset < maxDiscovered; offset += assess.MaxPageSize {
+		var page providerPage
+		if err := c.getJSON(ctx, fmt.Sprintf("/api/v1/providers?limit=%d&offset=%d", assess.MaxPageSize, offset), &page); err != nil {
+			return cat, fmt.Errorf("discover providers: %w", err)
+		}
+		cat.total = page.Total
+		for _, p := range page.Providers {
+			if p.LatestEvaluation != nil {
+				cat.evaluated = append(cat.evaluated, evaluated{p.ID, p.LatestEvaluation.ID, p.Name, assess.ServiceModel(p.ServiceModel)})
+			}
+		}
+		if len(page.Providers) < assess.MaxPageSize {
+			break
+		}
+	}
+	if len(cat.evaluated) < 20 {
+		return cat, fmt.Errorf("discover providers: found %d with an evaluation among %d, want at least 20 (load some with `shareline demo`)", len(cat.evaluated), cat.total)
+	}
+	cat.fragments = nameFragments(cat.evaluated)
+	return cat, nil
+}
+
+// nameFragments picks a few words from names, shortened, to search for as a person would.
+func nameFragments(list []evaluated) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i := 0; i < len(list) && len(out) < 8; i += 1 + len(list)/16 {
+		word, _, _ := strings.Cut(list[i].name, " ")
+		if utf8.RuneCountInString(word) < 4 {
+			continue
+		}
+		frag := strings.ToLower(string([]rune(word)[:4]))
+		if !seen[frag] {
+			seen[frag] = true
+			out = append(out, frag)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "clo")
+	}
+	return out
+}
+
+// deepOffset is a page three quarters down the list, on a page boundary.
+func (cat catalog) deepOffset() int {
+	return cat.total * 3 / 4 / assess.DefaultPageSize * assess.DefaultPageSize
+}
+
+// compareIDs is the i-th window of n provider ids, all with an evaluation.
+func (cat catalog) compareIDs(i, n int) string {
+	ids := make([]string, 0, n)
+	start := i * n
+	for k := range n {
+		ids = append(ids, cat.evaluated[(start+k)%len(cat.evaluated)].providerID)
+	}
+	return strings.Join(ids, ",")
+}

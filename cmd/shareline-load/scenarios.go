@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// What a scenario needs before it can run.
+const (
+	needsAPI      = "api"      // a token or a session
+	needsSession  = "session"  // a signed-in session: pages
+	needsDatabase = "database" // --database-url: the write floor
+)
+
+// scenario is one kind of load.
+type scenario struct {
+	name     string
+	needs    string
+	requests int // a fixed number of operations whatever the run's plan (0: the run's plan)
+	clients  int // a fixed concurrency (0: the run's)
+	op       op
+}
+
+// compareSize is how many providers the comparison page compares.
+const compareSize = 20
+
+// httpScenarios lists the scenarios that drive the server, in the order they run.
+func httpScenarios(c *client, cat catalog, saves *answerMaker, csvRequests int) []scenario {
+	eval := func(i int) string { return cat.evaluated[(i*7)%len(cat.evaluated)].evaluationID }
+	get := func(path func(i int) string) op {
+		return func(ctx context.Context, i int) (int64, error) {
+			req, err := c.request(ctx, i, http.MethodGet, path(i), nil)
+			if err != nil {
+				return 0, err
+			}
+			return c.do(req)
+		}
+	}
+	return []scenario{
+		{name: "save-answer", needs: needsAPI, op: saveAnswer(c, cat, saves)},
+		{name: "list-page", needs: needsSession, op: get(func(int) string { return "/providers" })},
+		{name: "list-page-deep", needs: needsSession, op: get(func(int) string {
+			return fmt.Sprintf("/providers?offset=%d&sort=score", cat.deepOffset())
+		})},
+		{name: "list-page-search", needs: needsSession, op: get(func(i int) string {
+			return "/providers?q=" + url.QueryEscape(cat.fragments[i%len(cat.fragments)])
+		})},
+		{name: "evaluation-page", needs: needsSession, op: get(func(i int) string { return "/evaluations/" + eval(i) })},
+		{name: "report-page", needs: needsSession, op: get(func(i int) string { return "/evaluations/" + eval(i) + "/report" })},
+		{name: "report-pdf", needs: needsSession, op: get(func(i int) string { return "/evaluations/" + eval(i) + "/report.pdf" })},
+		{name: "compare-page", needs: needsSession, op: get(func(i int) string {
+			return "/compare?ids=" + cat.compareIDs(i, compareSize)
+		})},
+		{name: "portfolio-csv", needs: needsAPI, requests: csvRequests, clients: 1,
+			op: get(func(int) string { return "/api/v1/providers/export.csv" })},
+	}
+}
+
+// saveAnswer puts answers through the API, spread over the evaluations found, cycling through
+// elements and values.
+func saveAnswer(c *client, cat catalog, saves *answerMaker) op {
+	return func(ctx context.Context, i int) (int64, error) {
+		target := cat.evaluated[i%len(cat.evaluated)]
+		ref, body, err := saves.answer(i/len(cat.evaluated)+i, target.model)
+		if err != nil {
+			return 0, err
+		}
+		req, err := c.request(ctx, i, http.MethodPut, "/api/v1/evaluations/"+target.evaluationID+"/answers/"+ref, body)
+		if err != nil {
+			return 0, err
+		}
+		return c.do(req)
+	}
+}
+
+// selectScenarios keeps those named in a comma list; a name also selects its variants
+// ("list-page" selects "list-page-deep"). An empty list selects all.
+func selectScenarios(all []scenario, list string) ([]scenario, error) {
+	if strings.TrimSpace(list) == "" {
+		return all, nil
+	}
+	var out []scenario
+	for _, want := range strings.Split(list, ",") {
+		want = strings.TrimSpace(want)
+		found := false
+		for _, s := range all {
+			if s.name == want || strings.HasPrefix(s.name, want+"-") {
+				out = append(out, s)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown scenario %q: want some of %s", want, names(all))
+		}
+	}
+	return out, nil
+}
+
+func names(list []scenario) string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s.name
+	}
+	return strings.Join(out, ", ")
+}

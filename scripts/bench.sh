@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# bench.sh: measure Shareline on this machine and print one markdown table.
+#
+# Builds bin/shareline and bin/shareline-load, makes a fresh database (shareline_bench, dropped
+# and recreated), loads demo providers, runs the Go benchmarks, starts the server (timing a
+# restart to /readyz), drives it with the load tool while sampling its resident memory, and
+# prints every figure beside the targets of issue 6.
+#
+# Settings (environment):
+#   BENCH_PROVIDERS  providers to load            (10000)
+#   BENCH_CLIENTS    concurrent clients           (16)
+#   BENCH_DURATION   time per load scenario       (5s)
+#   BENCH_SINGLE     time per scenario of a second, one-client pass that shows each request's
+#                    own latency without queueing (3s; 0 skips it)
+#   BENCH_GO_TIME    -benchtime of Go benchmarks  (1s)
+#   BENCH_DB         database name                (shareline_bench)
+#   BENCH_ADDR       address the server listens   (127.0.0.1:18080)
+#   BENCH_DIR        where logs and raw output go (a new temporary directory)
+# The database is found through createdb/psql and libpq's defaults (PGHOST, PGPORT, PGUSER);
+# without them, DATABASE_URL must name a database to use, or shareline finds one itself.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+PROVIDERS=${BENCH_PROVIDERS:-10000}
+CLIENTS=${BENCH_CLIENTS:-16}
+DURATION=${BENCH_DURATION:-5s}
+SINGLE=${BENCH_SINGLE:-3s}
+GO_TIME=${BENCH_GO_TIME:-1s}
+DB=${BENCH_DB:-shareline_bench}
+ADDR=${BENCH_ADDR:-127.0.0.1:18080}
+WORK=${BENCH_DIR:-$(mktemp -d -t shareline-bench.XXXXXX)}
+mkdir -p "$WORK"
+BASE="http://$ADDR"
+export SHARELINE_ADMIN_EMAIL=bench@localhost
+export SHARELINE_ADMIN_PASSWORD="bench-$(date +%s)-password"
+SERVER_PID=
+SAMPLER_PID=
+STARTUP=
+
+say() { echo "bench: $*" >&2; }
+
+cleanup() {
+	[ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null || true
+	stop_server
+}
+trap cleanup EXIT
+
+# fresh_database drops and recreates $DB on the libpq default server and exports DATABASE_URL.
+fresh_database() {
+	if command -v createdb >/dev/null && command -v psql >/dev/null && psql -XAtqc 'SELECT 1' postgres >/dev/null 2>&1; then
+		local info host port user
+		info=$(psql -XAtqc "SELECT coalesce(host(inet_server_addr()), split_part(current_setting('unix_socket_directories'), ',', 1)), current_setting('port'), current_user" postgres)
+		IFS='|' read -r host port user <<<"$info"
+		dropdb --if-exists --force "$DB"
+		createdb "$DB"
+		export DATABASE_URL="postgres:///$DB?host=$host&port=$port&user=$user"
+		say "fresh database $DB on $host:$port"
+	elif [ -n "${DATABASE_URL:-}" ]; then
+		say "no createdb/psql: using DATABASE_URL as given (the demo load refuses a database with providers)"
+	else
+		say "no createdb/psql and no DATABASE_URL: shareline picks the database (a private cluster if no server answers)"
+	fi
+}
+
+# start_server starts bin/shareline serve and waits for /readyz 200; it sets SERVER_PID, and
+# STARTUP to the seconds taken.
+start_server() {
+	local start now
+	start=$(date +%s%N)
+	./bin/shareline serve --addr "$ADDR" >>"$WORK/server.log" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 1 3000); do
+		if curl -fs -o /dev/null "$BASE/readyz"; then
+			now=$(date +%s%N)
+			STARTUP=$(awk -v ns=$((now - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')
+			return 0
+		fi
+		kill -0 "$SERVER_PID" 2>/dev/null || { say "the server exited: see $WORK/server.log"; tail -5 "$WORK/server.log" >&2; return 1; }
+		sleep 0.01
+	done
+	say "the server was not ready within 30 s: see $WORK/server.log"
+	return 1
+}
+
+stop_server() {
+	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+		kill -TERM "$SERVER_PID"
+		wait "$SERVER_PID" 2>/dev/null || true
+	fi
+	SERVER_PID=
+}
+
+# sample_rss writes the server's resident memory (KB) every 100 ms until the server stops.
+sample_rss() {
+	while kill -0 "$1" 2>/dev/null; do
+		ps -o rss= -p "$1" >>"$WORK/rss.txt" 2>/dev/null || true
+		sleep 0.1
+	done
+}
+
+# print_table merges the demo load, the Go benchmarks, the load tool's table and the memory
+# samples into one markdown table, beside the targets of issue 6.
+print_table() {
+	awk -v machine="$MACHINE" -v startup="$STARTUP" -v clients="$CLIENTS" '
+	function row(figure, value, target, met) { printf "| %s | %s | %s | %s |\n", figure, value, target, met }
+	function trim(s) { gsub(/^ +| +$/, "", s); return s }
+	function ok(b) { return b ? "yes" : "**no**" }
+	BEGIN {
+		print "| figure | value | target | met |"
+		print "|---|---|---|---|"
+		row("machine", machine, "", "")
+		target["save-answer"] = "p99 ≤ 50 ms"; limit["save-answer"] = 50; pct["save-answer"] = 9
+		target["compare-page"] = "median ≤ 100 ms"; limit["compare-page"] = 100
+		target["report-pdf"] = "median ≤ 200 ms"; limit["report-pdf"] = 200
+		target["portfolio-csv"] = "≤ 2 s, memory growth < 20 MB"; limit["portfolio-csv"] = 2000
+		split("list-page list-page-deep list-page-search evaluation-page report-page", pages, " ")
+		for (i in pages) { target[pages[i]] = "median ≤ 20 ms"; limit[pages[i]] = 20 }
+	}
+	FILENAME ~ /demo.txt$/ && /^added/ {
+		row("demo load", $0, "100,000 providers well under 2 min (see the demo figures)", "")
+	}
+	FILENAME ~ /gobench.txt$/ && /^Benchmark/ {
+		value = sprintf("%.3f ms/op", $3 / 1e6)
+		for (i = 5; i < NF; i += 2) value = value ", " $i " " $(i + 1)
+		row("Go " $1, value, "", "")
+	}
+	FILENAME ~ /load[0-9]*\.md$/ && /^\| [a-z]/ && $0 !~ /^\| scenario/ {
+		n = split($0, c, "|")
+		name = trim(c[2])
+		if (c[3] ~ /skipped/) { row(name, trim(c[3]), target[name], "") ; next }
+		p = pct[name] ? pct[name] : 7
+		value = sprintf("%s req/s; p50 %s, p95 %s, p99 %s ms; %s errors of %s; %s KB/resp", trim(c[6]), trim(c[7]), trim(c[8]), trim(c[9]), trim(c[5]), trim(c[4]), trim(c[11]))
+		met = ""
+		if (name in limit) met = ok(trim(c[5]) == 0 && trim(c[p]) != "–" && trim(c[p]) + 0 <= limit[name])
+		if (name == "portfolio-csv" && split(trim(c[12]), m, " → ") == 2) {
+			value = value sprintf("; server RSS %s → %s MB", m[1], m[2])
+			met = ok(met == "yes" && m[2] - m[1] < 20)
+		}
+		row(name " (" trim(c[3]) " clients)", value, target[name], met)
+	}
+	FILENAME ~ /load.md$/ && /^save-answer throughput/ {
+		ratio = $NF
+		row("save-answer / durable write floor", ratio, "≥ 0.5", ok(ratio + 0 >= 0.5))
+	}
+	FILENAME ~ /rss.txt$/ && $1 + 0 > peak { peak = $1 + 0 }
+	END {
+		row("server peak RSS during the load", sprintf("%.1f MB", peak / 1024), "≤ 150 MB", ok(peak > 0 && peak / 1024 <= 150))
+		row("start-up on a migrated database to /readyz 200", startup " s", "≤ 1 s", ok(startup + 0 <= 1))
+	}' "$WORK/demo.txt" "$WORK/gobench.txt" "$WORK/load.md" "$WORK/load1.md" "$WORK/rss.txt"
+}
+
+say "building into bin/ (raw output in $WORK)"
+$GO build -o bin/shareline ./cmd/shareline
+$GO build -o bin/shareline-load ./cmd/shareline-load
+if ! ./bin/shareline help | grep -q '^  demo '; then
+	say "bin/shareline has no demo subcommand: register demoCmd in cmd/shareline/main.go"
+	exit 1
+fi
+fresh_database
+./bin/shareline migrate >"$WORK/migrate.log" 2>&1
+
+say "loading $PROVIDERS demo providers"
+./bin/shareline demo --providers "$PROVIDERS" --seed 1 --quiet | tee "$WORK/demo.txt" >&2
+
+say "running the Go benchmarks (-benchtime=$GO_TIME)"
+$GO test -run='^$' -bench=. -benchmem -benchtime="$GO_TIME" ./... >"$WORK/gobench.txt" 2>&1 || { cat "$WORK/gobench.txt" >&2; exit 1; }
+
+say "first start (creates the admin), then a timed restart on the migrated database"
+start_server
+TOKEN=$(./bin/shareline token create --email "$SHARELINE_ADMIN_EMAIL" --name bench)
+stop_server
+: >"$WORK/rss.txt"
+start_server
+sample_rss "$SERVER_PID" &
+SAMPLER_PID=$!
+
+say "load: $CLIENTS clients, $DURATION per scenario"
+export SHARELINE_TOKEN=$TOKEN SHARELINE_EMAIL=$SHARELINE_ADMIN_EMAIL SHARELINE_PASSWORD=$SHARELINE_ADMIN_PASSWORD
+./bin/shareline-load --url "$BASE" --clients "$CLIENTS" --duration "$DURATION" \
+	--database-url "${DATABASE_URL:-}" --pid "$SERVER_PID" >"$WORK/load.md" 2>"$WORK/load.log" || { cat "$WORK/load.log" >&2; exit 1; }
+: >"$WORK/load1.md"
+if [ "$SINGLE" != 0 ]; then
+	say "load: 1 client, $SINGLE per scenario"
+	./bin/shareline-load --url "$BASE" --clients 1 --duration "$SINGLE" --pid "$SERVER_PID" \
+		--scenarios save-answer,list-page,evaluation-page,report-page,report-pdf,compare-page \
+		>"$WORK/load1.md" 2>>"$WORK/load.log" || { cat "$WORK/load.log" >&2; exit 1; }
+fi
+stop_server
+wait "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=
+
+MACHINE="$(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), PostgreSQL $(psql -XAtqc 'SHOW server_version' postgres 2>/dev/null || echo '(version unknown)')"
+print_table
+for f in "$WORK/load.md" "$WORK/load1.md"; do
+	if grep -q '^Errors' "$f"; then
+		echo
+		sed -n '/^Errors/,$p' "$f" | grep -v '^save-answer throughput'
+	fi
+done
+say "raw output in $WORK"
