@@ -21,6 +21,10 @@ const (
 	sessionIdle     = time.Hour
 	sessionLifetime = 8 * time.Hour
 	sessionUserKey  = "user_id"
+	sessionSeenKey  = "seen" // unix seconds of the last request, at a minute's resolution
+	// seenResolution is how stale "seen" may get before a request rewrites it: the idle timeout
+	// is kept here rather than by scs, which would rewrite the session on every request.
+	seenResolution = time.Minute
 )
 
 func newSessions(store scs.Store, secure bool) *scs.SessionManager {
@@ -28,7 +32,6 @@ func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 	if store != nil { // nil keeps scs's in-memory store, which only tests should use
 		sm.Store = store
 	}
-	sm.IdleTimeout = sessionIdle
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = "shareline_session"
 	sm.Cookie.HttpOnly = true
@@ -61,6 +64,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if id := s.sessions.GetInt64(ctx, sessionUserKey); id != 0 {
+			if !s.stillActive(ctx) {
+				if err := s.sessions.Destroy(ctx); err != nil {
+					s.error(w, r, err)
+					return
+				}
+				next.ServeHTTP(w, r)
+				return
+			}
 			u, err := s.store.FindUser(ctx, id)
 			switch {
 			case err == nil && u.Active:
@@ -78,6 +89,20 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// stillActive ends sessions idle for longer than sessionIdle, and notes this request's time
+// when the last note is more than seenResolution old.
+func (s *Server) stillActive(ctx context.Context) bool {
+	now := s.now()
+	seen := time.Unix(s.sessions.GetInt64(ctx, sessionSeenKey), 0)
+	if now.Sub(seen) > sessionIdle {
+		return false
+	}
+	if now.Sub(seen) > seenResolution {
+		s.sessions.Put(ctx, sessionSeenKey, now.Unix())
+	}
+	return true
 }
 
 // require lets the request through when its user has at least role need. Anonymous browsers

@@ -73,6 +73,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.Put(ctx, sessionUserKey, u.ID)
+	s.sessions.Put(ctx, sessionSeenKey, s.now().Unix())
 	by := auth.Actor{UserID: u.ID, Name: u.Name, RemoteAddr: addr, Via: "session"}
 	if err := errors.Join(s.store.ClearSigninFailures(ctx, email),
 		s.store.RecordAudit(ctx, by.Entry(auth.ActionSignIn, u.Email+" signed in"))); err != nil {

@@ -226,3 +226,31 @@ func TestReportNamesTheEvaluator(t *testing.T) {
 		t.Error("the report does not name who started the evaluation (the signed-in admin, \"Test admin\")")
 	}
 }
+
+// A session ends after an hour without requests, and lives while it is used.
+func TestSessionIdleTimeout(t *testing.T) {
+	t.Parallel()
+	url := postgrestest.URL(t)
+	pool := poolFor(t, url)
+	store := postgres.New(pool, questionnaires(t))
+	sessions := pgxstore.NewWithCleanupInterval(pool, 0)
+	at := func(clock time.Time) *app {
+		srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), Now: func() time.Time { return clock },
+			Log: slog.New(slog.DiscardHandler), Sessions: sessions})
+		return &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+	}
+	first := at(now)
+	cookie := first.signIn(t, first.addUser(t, auth.Viewer))
+	later := at(now.Add(50 * time.Minute))
+	later.header = cookie
+	wantStatus(t, later.get(t, "/providers"), http.StatusOK)
+	// 50 minutes after that request the session is still fresh: the request moved "seen" on.
+	again := at(now.Add(100 * time.Minute))
+	again.header = cookie
+	wantStatus(t, again.get(t, "/providers"), http.StatusOK)
+	idle := at(now.Add(170 * time.Minute))
+	idle.header = cookie
+	if r := idle.get(t, "/providers"); r.status != http.StatusSeeOther {
+		t.Errorf("after 70 idle minutes: got %d, want 303 to sign in", r.status)
+	}
+}
