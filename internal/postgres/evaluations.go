@@ -127,6 +127,13 @@ func (s *Store) FindEvaluation(ctx context.Context, id int64) (assess.Evaluation
 	return ev, nil
 }
 
+// FindEvaluationHead returns an evaluation with its stored score but without its answers: what
+// a save needs to know (its questionnaire) in one query.
+func (s *Store) FindEvaluationHead(ctx context.Context, id int64) (assess.Evaluation, error) {
+	ev, err := findEvaluation(ctx, s.pool, id, false)
+	return ev, translate(err, fmt.Sprintf("find evaluation %d", id))
+}
+
 func findEvaluation(ctx context.Context, q querier, id int64, forUpdate bool) (assess.Evaluation, error) {
 	sql := `SELECT ` + evaluationColumns + ` FROM evaluations AS e WHERE e.id = $1`
 	if forUpdate {

@@ -38,25 +38,24 @@ func (s *Server) loadEvaluation(ctx context.Context, id int64) (evaluationView, 
 	return evaluationView{ev, p, q, assess.Summarize(q, p.ServiceModel, ev.Answers, s.today())}, nil
 }
 
-// saveAnswer checks an answer against the evaluation's own questionnaire version and stores it.
-// Both the API and the form save through here.
-func (s *Server) saveAnswer(ctx context.Context, evaluationID int64, ref string, in assess.AnswerInput, by auth.Actor) (evaluationView, assess.Answer, error) {
-	v, err := s.loadEvaluation(ctx, evaluationID)
+// saveAnswer checks an answer against the evaluation's own questionnaire version and stores it,
+// returning the stored answer and the evaluation's new score. Both the API and the form save
+// through here; it reads only the evaluation's head, so that a save costs few queries.
+func (s *Server) saveAnswer(ctx context.Context, evaluationID int64, ref string, in assess.AnswerInput, by auth.Actor) (assess.Answer, assess.Score, error) {
+	head, err := s.store.FindEvaluationHead(ctx, evaluationID)
 	if err != nil {
-		return v, assess.Answer{}, err
+		return assess.Answer{}, assess.Score{}, err
+	}
+	q, err := s.questionnaires.Find(head.QuestionnaireKey, head.QuestionnaireVersion)
+	if err != nil {
+		return assess.Answer{}, assess.Score{}, err
 	}
 	question, element, _ := strings.Cut(ref, ".")
-	a, err := v.Questionnaire.NewAnswer(question, element, in, s.today())
+	a, err := q.NewAnswer(question, element, in, s.today())
 	if err != nil {
-		return v, assess.Answer{}, err
+		return assess.Answer{}, assess.Score{}, err
 	}
-	saved, _, err := s.store.SaveAnswer(ctx, evaluationID, a, s.today(), by)
-	if err != nil {
-		return v, assess.Answer{}, err
-	}
-	v.Evaluation.Answers[saved.Ref()] = saved
-	v.Summary = assess.Summarize(v.Questionnaire, v.Provider.ServiceModel, v.Evaluation.Answers, s.today())
-	return v, saved, nil
+	return s.store.SaveAnswer(ctx, evaluationID, a, s.today(), by)
 }
 
 // startEvaluation starts an evaluation of a provider on the newest default questionnaire.
@@ -126,10 +125,10 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, assess.Invalid("body", `want an object such as {"value": "yes"}; {"value": null} clears an answer`))
 		return
 	}
-	v, saved, err := s.saveAnswer(r.Context(), id, chi.URLParam(r, "ref"), *in, actor(r))
+	saved, score, err := s.saveAnswer(r.Context(), id, chi.URLParam(r, "ref"), *in, actor(r))
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, answerSaved{newAnswerJSON(saved), report.NewScoreJSON(v.Summary.Score)})
+	writeJSON(w, http.StatusOK, answerSaved{newAnswerJSON(saved), report.NewScoreJSON(score)})
 }

@@ -88,9 +88,14 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := answerFromForm(r.PostForm)
-	v, _, err := s.saveAnswer(r.Context(), id, ref, in, actor(r))
+	_, _, err = s.saveAnswer(r.Context(), id, ref, in, actor(r))
 	var ve *assess.ValidationError
 	if err != nil && !errors.As(err, &ve) {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.loadEvaluation(r.Context(), id)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}

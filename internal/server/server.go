@@ -26,6 +26,7 @@ type Store interface {
 	ListProviders(ctx context.Context, q assess.ProviderQuery, today assess.Date) (assess.ProviderPage, error)
 	CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date, by auth.Actor) (assess.Evaluation, error)
 	FindEvaluation(ctx context.Context, id int64) (assess.Evaluation, error)
+	FindEvaluationHead(ctx context.Context, id int64) (assess.Evaluation, error)
 	ListEvaluations(ctx context.Context, providerID int64, today assess.Date) ([]assess.Evaluation, error)
 	SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date, by auth.Actor) (assess.Answer, assess.Score, error)
 	RefreshScores(ctx context.Context, today assess.Date) (int, error)
