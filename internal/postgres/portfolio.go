@@ -18,7 +18,7 @@ func (s *Store) ProviderListings(ctx context.Context) iter.Seq2[assess.ProviderL
 			SELECT `+providerColumns+`, `+listingEvaluationColumns+`
 			FROM providers AS p
 			LEFT JOIN evaluations AS e ON e.id = p.latest_evaluation_id
-			ORDER BY lower(p.name), p.id`)
+			ORDER BY p.name_key, p.id`)
 		if err != nil {
 			yield(assess.ProviderListing{}, translate(err, "export providers"))
 			return

@@ -138,9 +138,9 @@ func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery, today
 	if err := q.Check(); err != nil {
 		return assess.ProviderPage{}, err
 	}
-	order := `lower(p.name), p.id`
+	order := `p.name_key, p.id`
 	if q.Sort == assess.SortByScore {
-		order = `p.latest_score DESC NULLS LAST, lower(p.name), p.id`
+		order = `p.latest_score DESC NULLS LAST, p.name_key, p.id`
 	}
 	// The search is added only when there is one, so that the planner can use the trigram index
 	// for it and the ordering indexes without it. The page and the count go in one round trip.
@@ -149,10 +149,12 @@ func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery, today
 		where, args = `WHERE p.name ILIKE $3`, append(args, "%"+likeEscape(q.Search)+"%")
 	}
 	batch := &pgx.Batch{}
+	// The page's ids come first, from an index alone; only those rows are then read and joined.
 	batch.Queue(`SELECT `+providerColumns+`, `+listingEvaluationColumns+`
-		FROM providers AS p
+		FROM (SELECT p.id FROM providers AS p `+where+` ORDER BY `+order+` LIMIT $1 OFFSET $2) AS page
+		JOIN providers AS p ON p.id = page.id
 		LEFT JOIN evaluations AS e ON e.id = p.latest_evaluation_id
-		`+where+` ORDER BY `+order+` LIMIT $1 OFFSET $2`, args...)
+		ORDER BY `+order, args...)
 	batch.Queue(`SELECT count(*) FROM providers AS p `+strings.Replace(where, "$3", "$1", 1), args[2:]...)
 	results := s.pool.SendBatch(ctx, batch)
 	defer results.Close()
