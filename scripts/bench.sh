@@ -12,7 +12,9 @@
 #   BENCH_DURATION   time per load scenario       (5s)
 #   BENCH_SINGLE     time per scenario of a second, one-client pass that shows each request's
 #                    own latency without queueing (3s; 0 skips it)
-#   BENCH_GO_TIME    -benchtime of Go benchmarks  (1s)
+#   BENCH_GO_TIME    -benchtime of Go benchmarks  (1s; 0 skips them)
+#   BENCH_SCENARIOS  load scenarios to run        (all; e.g. list-page,compare-page,portfolio-csv
+#                    for the scaling runs in BENCHMARKS.md)
 #   BENCH_DB         database name                (shareline_bench)
 #   BENCH_ADDR       address the server listens   (127.0.0.1:18080)
 #   BENCH_DIR        where logs and raw output go (a new temporary directory)
@@ -163,8 +165,11 @@ fresh_database
 say "loading $PROVIDERS demo providers"
 ./bin/shareline demo --providers "$PROVIDERS" --seed 1 --quiet | tee "$WORK/demo.txt" >&2
 
-say "running the Go benchmarks (-benchtime=$GO_TIME)"
-$GO test -run='^$' -bench=. -benchmem -benchtime="$GO_TIME" ./... >"$WORK/gobench.txt" 2>&1 || { cat "$WORK/gobench.txt" >&2; exit 1; }
+: >"$WORK/gobench.txt"
+if [ "$GO_TIME" != 0 ]; then
+	say "running the Go benchmarks (-benchtime=$GO_TIME)"
+	$GO test -run='^$' -bench=. -benchmem -benchtime="$GO_TIME" ./... >"$WORK/gobench.txt" 2>&1 || { cat "$WORK/gobench.txt" >&2; exit 1; }
+fi
 
 say "first start (creates the admin), then a timed restart on the migrated database"
 start_server
@@ -177,13 +182,13 @@ SAMPLER_PID=$!
 
 say "load: $CLIENTS clients, $DURATION per scenario"
 export SHARELINE_TOKEN=$TOKEN SHARELINE_EMAIL=$SHARELINE_ADMIN_EMAIL SHARELINE_PASSWORD=$SHARELINE_ADMIN_PASSWORD
-./bin/shareline-load --url "$BASE" --clients "$CLIENTS" --duration "$DURATION" \
+./bin/shareline-load --url "$BASE" --clients "$CLIENTS" --duration "$DURATION" ${BENCH_SCENARIOS:+--scenarios "$BENCH_SCENARIOS"} \
 	--database-url "${DATABASE_URL:-}" --pid "$SERVER_PID" >"$WORK/load.md" 2>"$WORK/load.log" || { cat "$WORK/load.log" >&2; exit 1; }
 : >"$WORK/load1.md"
 if [ "$SINGLE" != 0 ]; then
 	say "load: 1 client, $SINGLE per scenario"
 	./bin/shareline-load --url "$BASE" --clients 1 --duration "$SINGLE" --pid "$SERVER_PID" \
-		--scenarios save-answer,list-page,evaluation-page,report-page,report-pdf,compare-page \
+		--scenarios "${BENCH_SCENARIOS:-save-answer,list-page,evaluation-page,report-page,report-pdf,compare-page}" \
 		>"$WORK/load1.md" 2>>"$WORK/load.log" || { cat "$WORK/load.log" >&2; exit 1; }
 fi
 stop_server
