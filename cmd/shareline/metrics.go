@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,7 +35,7 @@ func metricsRegistry(pool *pgxpool.Pool) *prometheus.Registry {
 	return reg
 }
 
-// serveMetrics serves /metrics on its own address (kept off the public listener, so that no
+// serveMetrics serves /metrics (and /debug/pprof/) on its own address (kept off the public listener, so that no
 // account is needed to scrape it and nobody outside reaches it) until ctx ends.
 func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, log io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
@@ -43,6 +44,10 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	// Profiles for finding where time goes, on the same private listener.
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	fmt.Fprintf(log, "metrics on http://%s/metrics\n", ln.Addr())
 	go func() {
