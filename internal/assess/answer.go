@@ -25,6 +25,9 @@ type Answer struct {
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Base, when saving, is the version the change was made from; a save based on an older
+	// version than the stored one is refused. Nil saves without the check.
+	Base *int
 }
 
 // Ref is the answer's "question.element" key.
@@ -44,6 +47,7 @@ type AnswerInput struct {
 	Value       json.RawMessage `json:"value"`
 	Explanation string          `json:"explanation"`
 	Evidence    []EvidenceInput `json:"evidence"`
+	BaseVersion *int            `json:"base_version"` // optional: the version this change was made from
 }
 
 // NewAnswer checks an input against the element it answers and returns the answer to store.
@@ -66,12 +70,16 @@ func (q *Questionnaire) NewAnswer(question, element string, in AnswerInput, toda
 	if err := errs.err(); err != nil {
 		return Answer{}, err
 	}
+	if in.BaseVersion != nil && *in.BaseVersion < 0 {
+		return Answer{}, Invalid("base_version", "want 0 (not answered yet) or a version number")
+	}
 	return Answer{
 		Question:    question,
 		Element:     element,
 		Value:       v,
 		Explanation: explanation,
 		Evidence:    evidence,
+		Base:        in.BaseVersion,
 	}, nil
 }
 
@@ -114,3 +122,28 @@ func CheckURL(s string) error {
 	}
 	return nil
 }
+
+// Revision is one save of an answer, as the history shows it.
+type Revision struct {
+	Version     int
+	OldValue    Value
+	NewValue    Value
+	Explanation string
+	Evidence    []Evidence
+	Actor       string
+	At          time.Time
+}
+
+// VersionConflict refuses a save made from an older version than the stored one, and carries
+// the stored answer so that the person can compare and choose.
+type VersionConflict struct {
+	Base    int
+	Current Answer
+}
+
+func (e *VersionConflict) Error() string {
+	return fmt.Sprintf("the answer was changed to version %d since version %d you edited", e.Current.Version, e.Base)
+}
+
+// Unwrap makes a version conflict a conflict.
+func (e *VersionConflict) Unwrap() error { return ErrConflict }

@@ -148,6 +148,13 @@ func TestBrowserEvaluation(t *testing.T) {
 	if !eval[bool](t, ctx, `window.notReloaded === true`) {
 		t.Fatal("the page reloaded to show the new score; want an in-place update")
 	}
+	// A second change of the same element saves on top of the first (the form learns the new
+	// version from each save), rather than being refused as a conflict.
+	run(t, ctx, "change the same element again",
+		chromedp.Click(chromedp.CSS(element+` input[name=value][value=partial]`)),
+	)
+	waitText(t, ctx, `[data-testid=question-score-abuse_cases]`, "12.5")
+	waitText(t, ctx, `[data-testid=overall-score]`, "2.5")
 
 	run(t, ctx, "claim a layer against the reference",
 		chromedp.SetValue(chromedp.CSS(`[data-testid=matrix-application]`), "customer"),
@@ -157,8 +164,8 @@ func TestBrowserEvaluation(t *testing.T) {
 	waitText(t, ctx, `[data-testid=deviation-count]`, "1")
 
 	run(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid=score-panel]`)))
-	if !eval[bool](t, ctx, `document.querySelector('`+element+` input[name=value][value=yes]').checked`) {
-		t.Error("after a reload the answer 'yes' is not checked; want it kept")
+	if !eval[bool](t, ctx, `document.querySelector('`+element+` input[name=value][value=partial]').checked`) {
+		t.Error("after a reload the answer 'partial' is not checked; want it kept")
 	}
 	if got := text(t, ctx, `[data-testid=matrix-application]`); !strings.Contains(got, "Customer") {
 		t.Errorf("after a reload the matrix select reads %q; want Customer among its options", got)
@@ -166,9 +173,10 @@ func TestBrowserEvaluation(t *testing.T) {
 	if claimed := eval[string](t, ctx, `document.querySelector('[data-testid=matrix-application]').value`); claimed != "customer" {
 		t.Errorf("after a reload the application layer claim is %q, want customer", claimed)
 	}
-	// shared_model now scores 100 × (2 × 1/8) / 4 = 6.25, so coverage is (25 + 6.25) / 5 = 6.25, shown 6.3.
-	if got := text(t, ctx, `[data-testid=overall-score]`); got != "6.3" {
-		t.Errorf("score after a reload: got %q, want 6.3", got)
+	// shared_model now scores 100 × (2 × 1/8) / 4 = 6.25, so coverage is (12.5 + 6.25) / 5 = 3.75,
+	// shown 3.8.
+	if got := text(t, ctx, `[data-testid=overall-score]`); got != "3.8" {
+		t.Errorf("score after a reload: got %q, want 3.8", got)
 	}
 }
 

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -88,6 +89,13 @@ func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Ans
 		if _, _, ok := qn.Element(a.Question, a.Element); !ok {
 			return fmt.Errorf("element %s: %w", a.Ref(), assess.ErrNotFound)
 		}
+		current, err := currentAnswer(ctx, tx, qn, evaluationID, a.Question, a.Element)
+		if err != nil {
+			return err
+		}
+		if a.Base != nil && *a.Base != current.Version {
+			return &assess.VersionConflict{Base: *a.Base, Current: current}
+		}
 		value, err := json.Marshal(a.Value)
 		if err != nil {
 			return err
@@ -109,6 +117,9 @@ func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Ans
 			return err
 		}
 		if saved, err = row.answer(qn); err != nil {
+			return err
+		}
+		if err := insertRevision(ctx, tx, evaluationID, current, saved, value, evidence, by); err != nil {
 			return err
 		}
 		entry := by.Entry(auth.ActionAnswerSaved, fmt.Sprintf("saved %s (version %d): %s", saved.Ref(), saved.Version, string(value)))
@@ -141,4 +152,87 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// currentAnswer is the stored answer to one element, or a zero Answer (version 0) when there is
+// none yet.
+func currentAnswer(ctx context.Context, q querier, qn *assess.Questionnaire, evaluationID int64, question, element string) (assess.Answer, error) {
+	rows, _ := q.Query(ctx, `SELECT `+answerColumns+` FROM answers AS a
+		WHERE a.evaluation_id = $1 AND a.question = $2 AND a.element = $3`, evaluationID, question, element)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[answerRow])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return assess.Answer{Question: question, Element: element}, nil
+	}
+	if err != nil {
+		return assess.Answer{}, err
+	}
+	return row.answer(qn)
+}
+
+// insertRevision appends a save to the answer's history.
+func insertRevision(ctx context.Context, q querier, evaluationID int64, before, after assess.Answer, value, evidence []byte, by auth.Actor) error {
+	var old []byte
+	if before.Version > 0 {
+		var err error
+		if old, err = json.Marshal(before.Value); err != nil {
+			return err
+		}
+	}
+	name := by.Name
+	if name == "" {
+		name = "anonymous"
+	}
+	_, err := q.Exec(ctx, `
+		INSERT INTO answer_revisions (evaluation_id, question, element, version, old_value, new_value, explanation, evidence, user_id, actor)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		evaluationID, after.Question, after.Element, after.Version, old, value, after.Explanation, evidence, nullID(by.UserID), name)
+	return err
+}
+
+type revisionRow struct {
+	Version     int       `db:"version"`
+	OldValue    []byte    `db:"old_value"`
+	NewValue    []byte    `db:"new_value"`
+	Explanation string    `db:"explanation"`
+	Evidence    []byte    `db:"evidence"`
+	Actor       string    `db:"actor"`
+	At          time.Time `db:"at"`
+}
+
+// AnswerHistory lists every save of one element of an evaluation, newest first.
+func (s *Store) AnswerHistory(ctx context.Context, evaluationID int64, question, element string) ([]assess.Revision, error) {
+	ev, err := findEvaluation(ctx, s.pool, evaluationID, false)
+	if err != nil {
+		return nil, translate(err, "answer history")
+	}
+	qn, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
+	if err != nil {
+		return nil, err
+	}
+	_, el, ok := qn.Element(question, element)
+	if !ok {
+		return nil, fmt.Errorf("element %s: %w", assess.Ref(question, element), assess.ErrNotFound)
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT version, old_value, new_value, explanation, evidence, actor, at
+		FROM answer_revisions WHERE evaluation_id = $1 AND question = $2 AND element = $3 ORDER BY version DESC`,
+		evaluationID, question, element)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[revisionRow])
+	if err != nil {
+		return nil, translate(err, "answer history")
+	}
+	out := make([]assess.Revision, 0, len(list))
+	for _, r := range list {
+		rev := assess.Revision{Version: r.Version, Explanation: r.Explanation, Actor: r.Actor, At: r.At}
+		if rev.OldValue, err = assess.ParseStoredValue(el, r.OldValue); err != nil {
+			return nil, err
+		}
+		if rev.NewValue, err = assess.ParseStoredValue(el, r.NewValue); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(r.Evidence, &rev.Evidence); err != nil {
+			return nil, err
+		}
+		out = append(out, rev)
+	}
+	return out, nil
 }

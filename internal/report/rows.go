@@ -39,3 +39,6 @@ func (r Report) Matrix() []MatrixRow { return matrixRows(r) }
 
 // RetainedNote says where "What stays with you" was read from, in a sentence.
 func (r Report) RetainedNote() string { return retainedNote(r) }
+
+// AnswerText is an answer in words, as every rendering shows it.
+func AnswerText(el *assess.Element, v assess.Value) string { return answerText(el, v) }

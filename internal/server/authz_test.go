@@ -54,15 +54,16 @@ var expectedRoles = map[string]auth.Role{
 	"POST /admin/tokens/{id}/revoke":        auth.Admin,
 	"GET /admin/audit":                      auth.Admin,
 
-	"GET /api/v1/questionnaires/{key}":             auth.Viewer,
-	"GET /api/v1/providers":                        auth.Viewer,
-	"GET /api/v1/providers/export.{format}":        auth.Viewer,
-	"GET /api/v1/providers/{id}":                   auth.Viewer,
-	"GET /api/v1/evaluations/{id}":                 auth.Viewer,
-	"GET /api/v1/evaluations/{id}/report.{format}": auth.Viewer,
-	"POST /api/v1/providers":                       auth.Evaluator,
-	"POST /api/v1/providers/{id}/evaluations":      auth.Evaluator,
-	"PUT /api/v1/evaluations/{id}/answers/{ref}":   auth.Evaluator,
+	"GET /api/v1/questionnaires/{key}":                   auth.Viewer,
+	"GET /api/v1/providers":                              auth.Viewer,
+	"GET /api/v1/providers/export.{format}":              auth.Viewer,
+	"GET /api/v1/providers/{id}":                         auth.Viewer,
+	"GET /api/v1/evaluations/{id}/answers/{ref}/history": auth.Viewer,
+	"GET /api/v1/evaluations/{id}":                       auth.Viewer,
+	"GET /api/v1/evaluations/{id}/report.{format}":       auth.Viewer,
+	"POST /api/v1/providers":                             auth.Evaluator,
+	"POST /api/v1/providers/{id}/evaluations":            auth.Evaluator,
+	"PUT /api/v1/evaluations/{id}/answers/{ref}":         auth.Evaluator,
 }
 
 // principal is someone making requests: a session cookie or a bearer token, or neither.

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -82,6 +83,11 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 }
 
 func conflictMessage(err error) string {
+	var vc *assess.VersionConflict
+	if errors.As(err, &vc) {
+		return fmt.Sprintf("Not saved: someone saved this answer (now version %d) since you opened version %d. "+
+			"Compare with the current answer, then save again to keep yours.", vc.Current.Version, vc.Base)
+	}
 	if strings.Contains(err.Error(), "provider") {
 		return "A provider with this name already exists (names are compared ignoring case)."
 	}
@@ -104,6 +110,11 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.As(err, &ve) {
 			body.Fields = ve.Fields
 		}
+		var vc *assess.VersionConflict
+		if errors.As(err, &vc) {
+			current := newAnswerJSON(vc.Current)
+			body.Current = &current
+		}
 		writeJSON(w, status, map[string]apiError{"error": body})
 		return
 	}
@@ -117,6 +128,7 @@ type apiError struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	Current *answerJSON       `json:"current,omitempty"` // the stored answer, on a version conflict
 }
 
 func isAPI(r *http.Request) bool  { return strings.HasPrefix(r.URL.Path, "/api/") }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -131,4 +132,38 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, answerSaved{newAnswerJSON(saved), report.NewScoreJSON(score)})
+}
+
+type revisionJSON struct {
+	Version     int               `json:"version"`
+	OldValue    assess.Value      `json:"old_value"`
+	NewValue    assess.Value      `json:"new_value"`
+	Explanation string            `json:"explanation"`
+	Evidence    []assess.Evidence `json:"evidence"`
+	Actor       string            `json:"actor"`
+	At          time.Time         `json:"at"`
+}
+
+// handleAnswerHistory lists every save of one element, newest first.
+func (s *Server) handleAnswerHistory(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	question, element, _ := strings.Cut(chi.URLParam(r, "ref"), ".")
+	revs, err := s.store.AnswerHistory(r.Context(), id, question, element)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := make([]revisionJSON, 0, len(revs))
+	for _, rv := range revs {
+		ev := rv.Evidence
+		if ev == nil {
+			ev = []assess.Evidence{}
+		}
+		out = append(out, revisionJSON{rv.Version, rv.OldValue, rv.NewValue, rv.Explanation, ev, rv.Actor, rv.At})
+	}
+	writeJSON(w, http.StatusOK, map[string][]revisionJSON{"revisions": out})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"shareline/internal/assess"
+	"shareline/internal/report"
 	"shareline/templates"
 )
 
@@ -90,7 +91,12 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	in := answerFromForm(r.PostForm)
 	_, _, err = s.saveAnswer(r.Context(), id, ref, in, actor(r))
 	var ve *assess.ValidationError
-	if err != nil && !errors.As(err, &ve) {
+	var vc *assess.VersionConflict
+	status := http.StatusUnprocessableEntity
+	if errors.As(err, &vc) {
+		status = http.StatusConflict
+	}
+	if err != nil && vc == nil && !errors.As(err, &ve) {
 		s.error(w, r, err)
 		return
 	}
@@ -98,6 +104,11 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.error(w, r, err)
 		return
+	}
+	if vc != nil {
+		// Show what is stored now beside what the person typed; saving again keeps theirs.
+		_, el, _ := v.Questionnaire.Element(vc.Current.Question, vc.Current.Element)
+		ve = assess.Invalid("value", "%s Current answer: %s.", conflictMessage(vc), report.AnswerText(el, vc.Current.Value))
 	}
 	tv := s.page(v)
 	st := tv.Elements[ref]
@@ -109,11 +120,11 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case isHTMX(r) && ve != nil:
-		s.render(w, r, http.StatusUnprocessableEntity, templates.SaveResponse(tv, st))
+		s.render(w, r, status, templates.SaveResponse(tv, st))
 	case isHTMX(r):
 		s.render(w, r, http.StatusOK, templates.SaveResponse(tv, st))
 	case ve != nil:
-		s.render(w, r, http.StatusUnprocessableEntity, templates.EvaluationPage(tv))
+		s.render(w, r, status, templates.EvaluationPage(tv))
 	default:
 		http.Redirect(w, r, "/evaluations/"+idString(id)+"#"+templates.DOMID("el", ref), http.StatusSeeOther)
 	}
@@ -123,6 +134,9 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 // are checked by one validator. A field left empty means "not answered".
 func answerFromForm(f url.Values) assess.AnswerInput {
 	in := assess.AnswerInput{Explanation: f.Get("explanation"), Value: formValue(f)}
+	if base, err := strconv.Atoi(f.Get("base_version")); err == nil {
+		in.BaseVersion = &base
+	}
 	urls, dates := f["evidence_url"], f["evidence_date"]
 	for i := 0; i < max(len(urls), len(dates)); i++ {
 		e := assess.EvidenceInput{URL: at(urls, i), EffectiveDate: at(dates, i)}

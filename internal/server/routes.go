@@ -70,6 +70,7 @@ func (s *Server) table() []route {
 		{get, "/api/v1/evaluations/{id}", auth.Viewer, s.handleEvaluationGet},
 		{get, "/api/v1/evaluations/{id}/report.{format}", auth.Viewer, s.handleReportFile},
 		{put, "/api/v1/evaluations/{id}/answers/{ref}", auth.Evaluator, s.handleAnswerSave},
+		{get, "/api/v1/evaluations/{id}/answers/{ref}/history", auth.Viewer, s.handleAnswerHistory},
 		{get, "/api/v1/compare", auth.Viewer, s.handleCompareAPI},
 		{get, "/api/v1/compare.{format}", auth.Viewer, s.handleCompareFile},
 	}

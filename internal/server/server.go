@@ -27,6 +27,7 @@ type Store interface {
 	CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date, by auth.Actor) (assess.Evaluation, error)
 	FindEvaluation(ctx context.Context, id int64) (assess.Evaluation, error)
 	FindEvaluationHead(ctx context.Context, id int64) (assess.Evaluation, error)
+	AnswerHistory(ctx context.Context, evaluationID int64, question, element string) ([]assess.Revision, error)
 	ListEvaluations(ctx context.Context, providerID int64, today assess.Date) ([]assess.Evaluation, error)
 	SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date, by auth.Actor) (assess.Answer, assess.Score, error)
 	RefreshScores(ctx context.Context, today assess.Date) (int, error)

@@ -28,7 +28,7 @@
     pending = Math.max(0, pending - 1);
     if (e.detail.failed && !e.detail.xhr.status) {
       say(e.target, "not-saved", "Not saved: the server could not be reached. Change the answer again to retry.");
-    } else if (e.detail.failed && e.detail.xhr.status !== 422) {
+    } else if (e.detail.failed && e.detail.xhr.status !== 422 && e.detail.xhr.status !== 409) {
       say(e.target, "not-saved", "Not saved: the server answered " + e.detail.xhr.status + ".");
     }
   });
