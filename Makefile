@@ -44,3 +44,14 @@ bench:
 load:
 	$(GO) build -o bin/shareline-load ./cmd/shareline-load
 	./bin/shareline-load $(LOAD_ARGS)
+
+.PHONY: backup restore
+
+## backup: pg_dump the database ($DATABASE_URL, else shareline) to backups/shareline-YYYYMMDD-HHMMSS.dump (scripts/backup.sh)
+backup:
+	bash scripts/backup.sh
+
+## restore: restore a dump into the database ($DATABASE_URL, else shareline): make restore FILE=backups/....dump
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/shareline-....dump"; exit 2; }
+	bash scripts/restore.sh $(FILE)

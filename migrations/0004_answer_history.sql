@@ -17,5 +17,11 @@ CREATE TABLE answer_revisions (
     UNIQUE (evaluation_id, question, element, version)
 );
 
+-- An evaluation is a draft until completed; a completed one is locked, its score frozen.
+ALTER TABLE evaluations ADD COLUMN status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'completed'));
+ALTER TABLE evaluations ADD COLUMN completed_at timestamptz;
+
 -- +goose Down
+ALTER TABLE evaluations DROP COLUMN completed_at;
+ALTER TABLE evaluations DROP COLUMN status;
 DROP TABLE answer_revisions;

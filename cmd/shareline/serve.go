@@ -50,9 +50,10 @@ func serve(ctx context.Context, args []string, c console) error {
 	if err := bootstrapAdmin(ctx, store, cfg, stdout); err != nil {
 		return err
 	}
-	go refreshScoresDaily(ctx, store, log)
-	sessions := pgxstore.New(db.pool)
-	defer sessions.StopCleanup()
+	go maintain(ctx, store, log)
+	// Expired sessions are deleted by the maintenance loop below rather than by the store's own
+	// goroutine, whose stop races with its start.
+	sessions := pgxstore.NewWithCleanupInterval(db.pool, 0)
 	opts := server.Options{
 		Store: store, Questionnaires: questionnaires, Log: log, Sessions: sessions,
 		SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy,
@@ -94,13 +95,18 @@ func serve(ctx context.Context, args []string, c console) error {
 	return nil
 }
 
-// refreshScoresDaily keeps stored scores current: once at start-up and again whenever the day
-// changes, since date credits depend on the day.
-func refreshScoresDaily(ctx context.Context, store *postgres.Store, log *slog.Logger) {
+// maintain keeps stored scores current (once at start-up and again whenever the day changes,
+// since date credits depend on the day) and deletes expired sessions every hour.
+func maintain(ctx context.Context, store *postgres.Store, log *slog.Logger) {
 	var last assess.Date
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
-	for {
+	for i := 0; ; i++ {
+		if i%60 == 0 {
+			if _, err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Error("deleting expired sessions", "err", err)
+			}
+		}
 		if today := assess.DateOf(time.Now()); today != last {
 			n, err := store.RefreshScores(ctx, today)
 			if err != nil && ctx.Err() == nil {

@@ -1,6 +1,9 @@
 package assess
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Evaluation is one assessment of a provider's offering against one questionnaire version.
 // It pins that version, so that a newer questionnaire never rescores it silently.
@@ -12,8 +15,31 @@ type Evaluation struct {
 	Score                Score             // as stored with the last save
 	Answers              map[string]Answer // keyed by "question.element"; only answered elements
 	CreatedBy            string            // the name of who started it; empty when not recorded
+	Status               EvaluationStatus
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+}
+
+// An evaluation's status: a draft takes answers; a completed one is locked and its score frozen
+// as of the day it was completed.
+type EvaluationStatus string
+
+// The evaluation statuses.
+const (
+	EvaluationDraft     EvaluationStatus = "draft"
+	EvaluationCompleted EvaluationStatus = "completed"
+)
+
+// ErrLocked refuses a change to a completed evaluation.
+var ErrLocked = fmt.Errorf("this evaluation is completed and locked: an admin can reopen it: %w", ErrConflict)
+
+// ScoreDay is the day an evaluation is scored on when shown: today for a draft, the day it was
+// completed for a completed one, whose score is frozen.
+func (e Evaluation) ScoreDay(today Date) Date {
+	if e.Status == EvaluationCompleted {
+		return e.Score.AsOf
+	}
+	return today
 }
 
 // Summary is everything a person reads off an evaluation on one day: its score, the deviations

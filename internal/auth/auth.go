@@ -115,20 +115,22 @@ type AuditQuery struct {
 
 // Audit actions.
 const (
-	ActionProviderAdded     = "provider.added"
-	ActionProviderEdited    = "provider.edited"
-	ActionEvaluationStarted = "evaluation.started"
-	ActionAnswerSaved       = "answer.saved"
-	ActionUserAdded         = "user.added"
-	ActionUserRoleChanged   = "user.role_changed"
-	ActionUserDeactivated   = "user.deactivated"
-	ActionUserReactivated   = "user.reactivated"
-	ActionUserPasswordReset = "user.password_reset"
-	ActionTokenCreated      = "token.created"
-	ActionTokenRevoked      = "token.revoked"
-	ActionSignIn            = "signin"
-	ActionSignInFailed      = "signin.failed"
-	ActionSignOut           = "signout"
+	ActionProviderAdded       = "provider.added"
+	ActionProviderEdited      = "provider.edited"
+	ActionEvaluationStarted   = "evaluation.started"
+	ActionAnswerSaved         = "answer.saved"
+	ActionEvaluationCompleted = "evaluation.completed"
+	ActionEvaluationReopened  = "evaluation.reopened"
+	ActionUserAdded           = "user.added"
+	ActionUserRoleChanged     = "user.role_changed"
+	ActionUserDeactivated     = "user.deactivated"
+	ActionUserReactivated     = "user.reactivated"
+	ActionUserPasswordReset   = "user.password_reset"
+	ActionTokenCreated        = "token.created"
+	ActionTokenRevoked        = "token.revoked"
+	ActionSignIn              = "signin"
+	ActionSignInFailed        = "signin.failed"
+	ActionSignOut             = "signout"
 )
 
 // Entry starts an audit entry made by this actor.

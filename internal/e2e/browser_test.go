@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -77,7 +78,7 @@ func appServer(t *testing.T) app {
 	}
 	pool := postgrestest.Pool(t)
 	store := postgres.New(pool, qs)
-	srv := server.New(server.Options{Store: store, Questionnaires: qs, Sessions: pgxstore.NewWithCleanupInterval(pool, 0)})
+	srv := server.New(server.Options{Store: store, Questionnaires: qs, Sessions: pgxstore.NewWithCleanupInterval(pool, 0), Log: slog.New(slog.DiscardHandler)})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return app{ts.URL, store}

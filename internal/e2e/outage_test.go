@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -57,7 +58,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if _, err := store.CreateToken(ctx, u.ID, "test", tokenHash, auth.Actor{Name: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(server.New(server.Options{Store: store, Questionnaires: qs}).Handler())
+	ts := httptest.NewServer(server.New(server.Options{Store: store, Questionnaires: qs, Log: slog.New(slog.DiscardHandler)}).Handler())
 	t.Cleanup(ts.Close)
 	get := func(path string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)

@@ -82,6 +82,9 @@ func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Ans
 		if err != nil {
 			return err
 		}
+		if ev.Status == assess.EvaluationCompleted {
+			return assess.ErrLocked
+		}
 		qn, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
 		if err != nil {
 			return err

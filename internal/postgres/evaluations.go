@@ -25,13 +25,14 @@ type evaluationRow struct {
 	ScoreAsOf            time.Time `db:"score_as_of"`
 	ScoringVersion       int       `db:"scoring_version"`
 	CreatedBy            string    `db:"created_by_name"`
+	Status               string    `db:"status"`
 	CreatedAt            time.Time `db:"created_at"`
 	UpdatedAt            time.Time `db:"updated_at"`
 }
 
 const evaluationColumns = `e.id, e.provider_id, e.questionnaire_key, e.questionnaire_version,
 	e.score_overall, e.score_tier, e.score_progress, e.score_evidenced, e.score_questions,
-	e.score_as_of, e.scoring_version, e.created_at, e.updated_at,
+	e.score_as_of, e.scoring_version, e.created_at, e.updated_at, e.status,
 	coalesce((SELECT u.name FROM users AS u WHERE u.id = e.created_by), '') AS created_by_name`
 
 // storedQuestionScore is a question's score as kept in evaluations.score_questions.
@@ -63,6 +64,7 @@ func (r evaluationRow) evaluation() (assess.Evaluation, error) {
 	return assess.Evaluation{
 		ID: r.ID, ProviderID: r.ProviderID, QuestionnaireKey: r.QuestionnaireKey,
 		QuestionnaireVersion: r.QuestionnaireVersion, Score: score, CreatedBy: r.CreatedBy,
+		Status:    assess.EvaluationStatus(r.Status),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}, nil
 }
@@ -210,16 +212,17 @@ func (s *Store) rescore(ctx context.Context, tx pgx.Tx, ev assess.Evaluation, q 
 	return score, storeScore(ctx, tx, ev.ID, score, changed)
 }
 
-// stale reports whether a stored score must be recomputed before it is shown today.
-func stale(s assess.Score, today assess.Date) bool {
-	return today.After(s.AsOf) || s.ScoringVersion != assess.ScoringVersion
+// stale reports whether a stored score must be recomputed before it is shown today. A
+// completed evaluation's score is frozen.
+func stale(ev *assess.Evaluation, today assess.Date) bool {
+	return ev.Status != assess.EvaluationCompleted && (today.After(ev.Score.AsOf) || ev.Score.ScoringVersion != assess.ScoringVersion)
 }
 
 // freshen rescores, in place, the evaluations among evs whose stored score is stale, so that a
 // list never shows an earlier day's score. After the daily refresh there are none.
 func (s *Store) freshen(ctx context.Context, evs []*assess.Evaluation, today assess.Date) error {
 	for _, ev := range evs {
-		if ev == nil || !stale(ev.Score, today) {
+		if ev == nil || !stale(ev, today) {
 			continue
 		}
 		score, err := s.refreshScore(ctx, ev.ID, today)
@@ -242,7 +245,7 @@ func (s *Store) RefreshScores(ctx context.Context, today assess.Date) (int, erro
 	done := 0
 	for {
 		rows, _ := s.pool.Query(ctx, `SELECT id FROM evaluations
-			WHERE score_as_of < $1 OR scoring_version <> $2 ORDER BY id LIMIT $3`,
+			WHERE status = 'draft' AND (score_as_of < $1 OR scoring_version <> $2) ORDER BY id LIMIT $3`,
 			today.Time(), assess.ScoringVersion, refreshBatch)
 		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		if err != nil {
@@ -275,4 +278,91 @@ func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) (
 		return err
 	})
 	return score, translate(err, fmt.Sprintf("refresh score of evaluation %d", id))
+}
+
+// CompleteEvaluation locks an evaluation: its score is computed as of today and frozen.
+func (s *Store) CompleteEvaluation(ctx context.Context, id int64, today assess.Date, by auth.Actor) (assess.Evaluation, error) {
+	return s.setStatus(ctx, id, by, func(tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire) (string, error) {
+		if ev.Status == assess.EvaluationCompleted {
+			return "", assess.ErrLocked
+		}
+		if _, err := s.rescore(ctx, tx, ev, q, today, false); err != nil {
+			return "", err
+		}
+		_, err := tx.Exec(ctx, `UPDATE evaluations SET status = 'completed', completed_at = now(), updated_at = now() WHERE id = $1`, id)
+		return auth.ActionEvaluationCompleted, err
+	})
+}
+
+// ReopenEvaluation makes a completed evaluation a draft again.
+func (s *Store) ReopenEvaluation(ctx context.Context, id int64, by auth.Actor) (assess.Evaluation, error) {
+	return s.setStatus(ctx, id, by, func(tx pgx.Tx, ev assess.Evaluation, _ *assess.Questionnaire) (string, error) {
+		if ev.Status != assess.EvaluationCompleted {
+			return "", fmt.Errorf("the evaluation is not completed: %w", assess.ErrConflict)
+		}
+		_, err := tx.Exec(ctx, `UPDATE evaluations SET status = 'draft', completed_at = NULL, updated_at = now() WHERE id = $1`, id)
+		return auth.ActionEvaluationReopened, err
+	})
+}
+
+// setStatus runs a status change under the evaluation's row lock and records it.
+func (s *Store) setStatus(ctx context.Context, id int64, by auth.Actor, change func(pgx.Tx, assess.Evaluation, *assess.Questionnaire) (string, error)) (assess.Evaluation, error) {
+	var out assess.Evaluation
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ev, err := findEvaluation(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		q, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
+		if err != nil {
+			return err
+		}
+		action, err := change(tx, ev, q)
+		if err != nil {
+			return err
+		}
+		entry := by.Entry(action, fmt.Sprintf("%s evaluation %d", action, id))
+		entry.ProviderID, entry.EvaluationID = ev.ProviderID, id
+		if err := insertAudit(ctx, tx, entry); err != nil {
+			return err
+		}
+		out, err = findEvaluation(ctx, tx, id, false)
+		return err
+	})
+	return out, translate(err, fmt.Sprintf("change status of evaluation %d", id))
+}
+
+// Reassess starts a new evaluation of the same provider on the same questionnaire version,
+// from the previous evaluation's answers, and makes it the provider's latest.
+func (s *Store) Reassess(ctx context.Context, id int64, today assess.Date, by auth.Actor) (assess.Evaluation, error) {
+	prev, err := s.FindEvaluation(ctx, id)
+	if err != nil {
+		return assess.Evaluation{}, err
+	}
+	q, err := s.questionnaires.Find(prev.QuestionnaireKey, prev.QuestionnaireVersion)
+	if err != nil {
+		return assess.Evaluation{}, err
+	}
+	ev, err := s.CreateEvaluation(ctx, prev.ProviderID, q, today, by)
+	if err != nil {
+		return assess.Evaluation{}, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO answers (evaluation_id, question, element, value, explanation, evidence, updated_by)
+			SELECT $1, question, element, value, explanation, evidence, $3 FROM answers WHERE evaluation_id = $2`,
+			ev.ID, id, nullID(by.UserID)); err != nil {
+			return err
+		}
+		head, err := findEvaluation(ctx, tx, ev.ID, true)
+		if err != nil {
+			return err
+		}
+		_, err = s.rescore(ctx, tx, head, q, today, true)
+		return err
+	})
+	if err != nil {
+		return assess.Evaluation{}, translate(err, fmt.Sprintf("reassess evaluation %d", id))
+	}
+	return s.FindEvaluation(ctx, ev.ID)
 }

@@ -99,6 +99,7 @@ type listingRow struct {
 	EvalAsOf                 *time.Time `db:"eval_as_of"`
 	EvalScoringVersion       *int       `db:"eval_scoring_version"`
 	EvalQuestions            []byte     `db:"eval_questions"`
+	EvalStatus               *string    `db:"eval_status"`
 	EvalCreatedAt            *time.Time `db:"eval_created_at"`
 	EvalUpdatedAt            *time.Time `db:"eval_updated_at"`
 }
@@ -106,7 +107,7 @@ type listingRow struct {
 const listingEvaluationColumns = `e.id AS eval_id, e.questionnaire_key AS eval_questionnaire_key,
 	e.questionnaire_version AS eval_questionnaire_version, e.score_overall AS eval_overall,
 	e.score_tier AS eval_tier, e.score_progress AS eval_progress, e.score_evidenced AS eval_evidenced,
-	e.score_as_of AS eval_as_of, e.scoring_version AS eval_scoring_version, e.score_questions AS eval_questions,
+	e.score_as_of AS eval_as_of, e.scoring_version AS eval_scoring_version, e.score_questions AS eval_questions, e.status AS eval_status,
 	e.created_at AS eval_created_at, e.updated_at AS eval_updated_at`
 
 // evaluation is the newest evaluation's head with its stored score, or nil when the provider
@@ -121,6 +122,7 @@ func (r listingRow) evaluation() (*assess.Evaluation, error) {
 		ScoreOverall: *r.EvalOverall, ScoreTier: *r.EvalTier, ScoreProgress: *r.EvalProgress,
 		ScoreEvidenced: *r.EvalEvidenced, ScoreQuestions: r.EvalQuestions, ScoreAsOf: *r.EvalAsOf,
 		ScoringVersion: *r.EvalScoringVersion, CreatedAt: *r.EvalCreatedAt, UpdatedAt: *r.EvalUpdatedAt,
+		Status: *r.EvalStatus,
 	}.evaluation()
 	return &ev, err
 }

@@ -37,3 +37,10 @@ func (s *Store) ClearSigninFailures(ctx context.Context, account string) error {
 	_, err := s.pool.Exec(ctx, `DELETE FROM signin_failures WHERE account = lower($1)`, account)
 	return translate(err, "clear failed sign-ins")
 }
+
+// DeleteExpiredSessions removes sessions past their expiry; sessions are read through scs,
+// which ignores expired ones, so this only keeps the table small.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
+	return tag.RowsAffected(), translate(err, "delete expired sessions")
+}

@@ -71,6 +71,7 @@ type deviationJSON struct {
 type evaluationJSON struct {
 	ID            string                `json:"id"`
 	ProviderID    string                `json:"provider_id"`
+	Status        string                `json:"status"`
 	Questionnaire questionnaireRef      `json:"questionnaire"`
 	CreatedAt     time.Time             `json:"created_at"`
 	UpdatedAt     time.Time             `json:"updated_at"`
@@ -88,7 +89,7 @@ type questionnaireRef struct {
 
 func newEvaluationJSON(ev assess.Evaluation, sum assess.Summary) evaluationJSON {
 	out := evaluationJSON{
-		ID: idString(ev.ID), ProviderID: idString(ev.ProviderID),
+		ID: idString(ev.ID), ProviderID: idString(ev.ProviderID), Status: string(ev.Status),
 		Questionnaire: questionnaireRef{ev.QuestionnaireKey, ev.QuestionnaireVersion},
 		CreatedAt:     ev.CreatedAt, UpdatedAt: ev.UpdatedAt,
 		Answers:      make(map[string]answerJSON, len(ev.Answers)),

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -72,5 +73,18 @@ func TestQuestionnaireListsStatuses(t *testing.T) {
 		if q.Statuses[i] != want[i] {
 			t.Errorf("statuses: got %v, want %v", q.Statuses, want)
 		}
+	}
+}
+
+// Characters outside the Basic Multilingual Plane arrive as escaped surrogate pairs; they are
+// text, unlike a lone half of a pair.
+func TestJSONSurrogatePairsAreText(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	name := "Emoji " + tag(t)
+	r := a.sendJSON(t, http.MethodPost, "/api/v1/providers", `{"name":"`+name+` \ud83d\ude00","service_model":"saas"}`)
+	wantStatus(t, r, http.StatusCreated)
+	if !strings.Contains(string(r.body), "😀") {
+		t.Errorf("the provider's name lost its emoji: %s", r.body)
 	}
 }

@@ -83,6 +83,9 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 }
 
 func conflictMessage(err error) string {
+	if errors.Is(err, assess.ErrLocked) {
+		return "Not saved: this evaluation is completed and locked. An admin can reopen it; or start a reassessment."
+	}
 	var vc *assess.VersionConflict
 	if errors.As(err, &vc) {
 		return fmt.Sprintf("Not saved: someone saved this answer (now version %d) since you opened version %d. "+

@@ -36,7 +36,7 @@ func (s *Server) loadEvaluation(ctx context.Context, id int64) (evaluationView, 
 	if err != nil {
 		return evaluationView{}, err
 	}
-	return evaluationView{ev, p, q, assess.Summarize(q, p.ServiceModel, ev.Answers, s.today())}, nil
+	return evaluationView{ev, p, q, assess.Summarize(q, p.ServiceModel, ev.Answers, ev.ScoreDay(s.today()))}, nil
 }
 
 // saveAnswer checks an answer against the evaluation's own questionnaire version and stores it,
@@ -166,4 +166,52 @@ func (s *Server) handleAnswerHistory(w http.ResponseWriter, r *http.Request) {
 		out = append(out, revisionJSON{rv.Version, rv.OldValue, rv.NewValue, rv.Explanation, ev, rv.Actor, rv.At})
 	}
 	writeJSON(w, http.StatusOK, map[string][]revisionJSON{"revisions": out})
+}
+
+// lifecycle runs one status change on the evaluation in the URL and answers with the evaluation
+// (API) or sends the browser back to it.
+func (s *Server) lifecycle(w http.ResponseWriter, r *http.Request, created bool, change func(id int64) (assess.Evaluation, error)) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ev, err := change(id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if !isAPI(r) {
+		http.Redirect(w, r, "/evaluations/"+idString(ev.ID), http.StatusSeeOther)
+		return
+	}
+	v, err := s.loadEvaluation(r.Context(), ev.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/api/v1/evaluations/"+idString(ev.ID))
+	}
+	writeJSON(w, status, newEvaluationJSON(v.Evaluation, v.Summary))
+}
+
+func (s *Server) handleEvaluationComplete(w http.ResponseWriter, r *http.Request) {
+	s.lifecycle(w, r, false, func(id int64) (assess.Evaluation, error) {
+		return s.store.CompleteEvaluation(r.Context(), id, s.today(), actor(r))
+	})
+}
+
+func (s *Server) handleEvaluationReopen(w http.ResponseWriter, r *http.Request) {
+	s.lifecycle(w, r, false, func(id int64) (assess.Evaluation, error) {
+		return s.store.ReopenEvaluation(r.Context(), id, actor(r))
+	})
+}
+
+func (s *Server) handleEvaluationReassess(w http.ResponseWriter, r *http.Request) {
+	s.lifecycle(w, r, true, func(id int64) (assess.Evaluation, error) {
+		return s.store.Reassess(r.Context(), id, s.today(), actor(r))
+	})
 }

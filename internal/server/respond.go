@@ -9,7 +9,9 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -60,6 +62,14 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 			return errTooLarge
 		}
 		return fmt.Errorf("%w: %v", errBadJSON, err)
+	}
+	// encoding/json would quietly turn bad bytes and lone surrogates into U+FFFD and keep the
+	// last of two equal keys: refuse both instead.
+	if !utf8.Valid(body) || loneSurrogate(body) {
+		return fmt.Errorf("%w: the text is not valid UTF-8", errBadJSON)
+	}
+	if err := checkDuplicateKeys(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -116,4 +126,61 @@ func pathID(r *http.Request) (int64, error) {
 		return 0, fmt.Errorf("id %q: %w", s, assess.ErrNotFound)
 	}
 	return id, nil
+}
+
+// surrogatePair matches a \u escape of a surrogate pair (one character), and surrogate any
+// surrogate escape: once the pairs are taken out, any surrogate left is not a character.
+var (
+	surrogatePair = regexp.MustCompile(`(?i)\\ud[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}`)
+	surrogate     = regexp.MustCompile(`(?i)\\ud[89a-f][0-9a-f]{2}`)
+)
+
+// loneSurrogate reports whether body escapes half of a surrogate pair on its own.
+func loneSurrogate(body []byte) bool {
+	return bytes.Contains(body, []byte(`\u`)) && surrogate.Match(surrogatePair.ReplaceAll(body, nil))
+}
+
+// checkDuplicateKeys refuses a JSON document in which an object names one key twice.
+func checkDuplicateKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type frame struct {
+		keys     map[string]bool
+		object   bool
+		expected bool // the next string token is a key
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return nil // syntax errors are reported by the real decode
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{':
+				stack = append(stack, frame{keys: map[string]bool{}, object: true, expected: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				stack = stack[:top]
+			}
+			if len(stack) > 0 && d != '{' && d != '[' && stack[len(stack)-1].object {
+				stack[len(stack)-1].expected = true
+			}
+			continue
+		}
+		if top >= 0 && stack[top].object {
+			if stack[top].expected {
+				key := tok.(string)
+				if stack[top].keys[key] {
+					return fmt.Errorf("%w: the key %q appears twice in one object", errBadJSON, key)
+				}
+				stack[top].keys[key] = true
+			}
+			stack[top].expected = !stack[top].expected
+		}
+	}
 }
