@@ -3,12 +3,14 @@ package e2e
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,6 +74,12 @@ type app struct {
 
 func appServer(t *testing.T) app {
 	t.Helper()
+	return appServerWith(t, func(h http.Handler) http.Handler { return h })
+}
+
+// appServerWith serves the app through wrap, for tests that make the network misbehave.
+func appServerWith(t *testing.T, wrap func(http.Handler) http.Handler) app {
+	t.Helper()
 	qs, err := assess.Questionnaires()
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +87,7 @@ func appServer(t *testing.T) app {
 	pool := postgrestest.Pool(t)
 	store := postgres.New(pool, qs)
 	srv := server.New(server.Options{Store: store, Questionnaires: qs, Sessions: pgxstore.NewWithCleanupInterval(pool, 0), Log: slog.New(slog.DiscardHandler)})
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewServer(wrap(srv.Handler()))
 	t.Cleanup(ts.Close)
 	return app{ts.URL, store}
 }
@@ -418,4 +426,45 @@ func waitFor(t *testing.T, what string, ok func() bool, got func() string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// A save that fails because the server is unavailable is shown as "not saved, retrying" and
+// retried until it succeeds, without the person doing anything.
+func TestBrowserRetriesFailedSaves(t *testing.T) {
+	var failures atomic.Int32
+	failures.Store(2)
+	a := appServerWith(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/answers/") && failures.Add(-1) >= 0 {
+				http.Error(w, "unavailable", http.StatusServiceUnavailable)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	ctx := browser(t)
+	a.signIn(t, ctx, auth.Evaluator)
+	run(t, ctx, "add a provider and start an evaluation",
+		chromedp.Navigate(a.url+"/providers/new"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)),
+		chromedp.SetValue(chromedp.CSS(`input[name=name]`), "Flaky Network Cloud"),
+		chromedp.Click(chromedp.CSS(`input[name=service_model][value=paas]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=save-provider]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=start-evaluation]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=start-evaluation]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=score-panel]`)),
+	)
+	const element = `[data-testid="element-abuse_cases.malware"]`
+	run(t, ctx, "answer while the server fails", chromedp.Click(chromedp.CSS(element+` input[name=value][value=yes]`)))
+	waitFor(t, "the element says it is retrying", func() bool {
+		return strings.Contains(text(t, ctx, `[data-testid="status-abuse_cases.malware"]`), "retrying")
+	}, func() string { return text(t, ctx, `[data-testid="status-abuse_cases.malware"]`) })
+	deadline := time.Now().Add(15 * time.Second)
+	for text(t, ctx, `[data-testid="status-abuse_cases.malware"]`) != "Saved" {
+		if time.Now().After(deadline) {
+			t.Fatalf("no successful retry in 15 s; the element says %q", text(t, ctx, `[data-testid="status-abuse_cases.malware"]`))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	waitText(t, ctx, `[data-testid=question-score-abuse_cases]`, "25.0")
 }
