@@ -357,3 +357,15 @@ func ShadeClass(c report.CompareCell) string {
 	}
 	return fmt.Sprintf("shade-%d", int(c.Shade*10+0.5))
 }
+
+// HistoryView lists every save of one element.
+type HistoryView struct {
+	Evaluation assess.Evaluation
+	Provider   assess.Provider
+	Question   *assess.Question
+	Element    *assess.Element
+	Revisions  []assess.Revision
+}
+
+// ValueText is an answer in words.
+func ValueText(el *assess.Element, v assess.Value) string { return report.AnswerText(el, v) }

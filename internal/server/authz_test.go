@@ -63,6 +63,8 @@ var expectedRoles = map[string]auth.Role{
 	"POST /api/v1/evaluations/{id}/reopen":               auth.Admin,
 	"POST /api/v1/evaluations/{id}/reassess":             auth.Evaluator,
 	"POST /evaluations/{id}/complete":                    auth.Evaluator,
+	"GET /evaluations/{id}/answers/{ref}/history":        auth.Viewer,
+	"POST /evaluations/{id}/answers/{ref}/restore":       auth.Evaluator,
 	"POST /evaluations/{id}/reopen":                      auth.Admin,
 	"POST /evaluations/{id}/reassess":                    auth.Evaluator,
 	"GET /api/v1/evaluations/{id}":                       auth.Viewer,

@@ -91,3 +91,30 @@ func TestFormSaveConflict(t *testing.T) {
 	plain := a.postForm(t, target, url.Values{"type": {"status"}, "value": {"no"}, "base_version": {"0"}}, false)
 	wantStatus(t, plain, http.StatusConflict)
 }
+
+// The history page lists every save, and restoring an earlier one saves it again as a new
+// revision.
+func TestHistoryPageAndRestore(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	_, ev := a.evaluated(t, "Restore "+tag(t), "paas")
+	const ref = "incident_response.ir_plan"
+	a.answer(t, ev.ID, ref, map[string]any{"value": "yes", "explanation": "plan v1"})
+	a.answer(t, ev.ID, ref, map[string]any{"value": "no", "explanation": "plan withdrawn"})
+
+	page := a.get(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/history")
+	wantStatus(t, page, http.StatusOK)
+	for _, want := range []string{`data-testid="revision-2"`, `data-testid="revision-1"`, "plan withdrawn", `data-testid="restore-1"`} {
+		if !strings.Contains(string(page.body), want) {
+			t.Errorf("the history page lacks %s", want)
+		}
+	}
+	r := a.postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"1"}}, false)
+	wantStatus(t, r, http.StatusSeeOther)
+	got := a.evaluation(t, ev.ID).Answers[ref]
+	if got.Version != 3 || string(got.Value) != `"yes"` || got.Explanation != "plan v1" {
+		t.Errorf("after restoring version 1: got version %d value %s explanation %q, want 3 \"yes\" \"plan v1\"", got.Version, got.Value, got.Explanation)
+	}
+	wantStatus(t, a.postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"9"}}, false), http.StatusNotFound)
+	wantStatus(t, a.as(t, "viewer").postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"1"}}, false), http.StatusForbidden)
+}

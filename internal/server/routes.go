@@ -45,6 +45,8 @@ func (s *Server) table() []route {
 		{get, "/evaluations/{id}/report", auth.Viewer, s.handleReportPage},
 		{get, "/evaluations/{id}/report.{format}", auth.Viewer, s.handleReportFile},
 		{post, "/evaluations/{id}/answers/{ref}", auth.Evaluator, s.handleAnswerSaveForm},
+		{get, "/evaluations/{id}/answers/{ref}/history", auth.Viewer, s.handleAnswerHistoryPage},
+		{post, "/evaluations/{id}/answers/{ref}/restore", auth.Evaluator, s.handleAnswerRestoreForm},
 		{post, "/evaluations/{id}/complete", auth.Evaluator, s.handleEvaluationComplete},
 		{post, "/evaluations/{id}/reopen", auth.Admin, s.handleEvaluationReopen},
 		{post, "/evaluations/{id}/reassess", auth.Evaluator, s.handleEvaluationReassess},
