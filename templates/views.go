@@ -60,6 +60,7 @@ type ElementState struct {
 	UpdatedAt   time.Time
 	Errors      map[string]string // by field: "value", "value.physical", "explanation", "evidence[0].url"
 	Saved       bool              // just saved: say so beside the element
+	Conflict    bool              // refused because someone saved since: offer to take theirs
 }
 
 // Ref is the element's "question.element" key.

@@ -82,7 +82,7 @@ func TestFormSaveConflict(t *testing.T) {
 	}
 	stale := a.postForm(t, target, url.Values{"type": {"status"}, "value": {"no"}, "base_version": {"0"}}, true)
 	wantStatus(t, stale, http.StatusConflict)
-	if body := string(stale.body); !strings.Contains(body, "Not saved") || !strings.Contains(body, "Current answer: Yes") {
+	if body := string(stale.body); !strings.Contains(body, "Not saved") || !strings.Contains(body, "Current answer: Yes") || !strings.Contains(body, `data-testid="take-current"`) {
 		t.Errorf("conflict fragment: want 'Not saved' and the current answer; got %s", stale)
 	}
 	if got := a.evaluation(t, ev.ID).Answers[ref]; got.Version != 1 || string(got.Value) != `"yes"` {

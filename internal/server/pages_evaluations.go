@@ -114,6 +114,7 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	st := tv.Elements[ref]
 	if ve != nil {
 		st = stateFromForm(st, r.PostForm, ve.Fields)
+		st.Conflict = vc != nil
 		tv.Elements[ref] = st
 	} else {
 		st.Saved = true
