@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -139,5 +140,18 @@ func TestUserAndTokenCommands(t *testing.T) {
 	}
 	if _, err := cli("", "token", "create", "--email", "nobody@example.com", "--name", "CI"); err == nil {
 		t.Error("token create for an unknown user: got no error")
+	}
+}
+
+func TestLogsAreJSONWhenAsked(t *testing.T) {
+	cfg, err := parseConfig("serve", nil, console{env(map[string]string{"SHARELINE_LOG_FORMAT": "json"}), nil, io.Discard, io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	newLogger(cfg, &buf).Info("request", "status", 200)
+	var line map[string]any
+	if err := json.Unmarshal([]byte(buf.String()), &line); err != nil || line["msg"] != "request" || line["status"] != float64(200) {
+		t.Errorf("log line %q: want one JSON object with msg and status (%v)", buf.String(), err)
 	}
 }

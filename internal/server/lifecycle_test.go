@@ -61,3 +61,40 @@ type evaluationStatus struct {
 }
 
 func contains(b []byte, s string) bool { return strings.Contains(string(b), s) }
+
+func TestProviderPageShowsTrend(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	p, ev := a.evaluated(t, "Trend "+tag(t), "saas")
+	var next evaluationOut
+	decodeJSON(t, a.do(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/reassess", nil, nil), http.StatusCreated, "Evaluation", &next)
+	a.answer(t, next.ID, "abuse_cases.malware", map[string]any{"value": "yes"}) // abuse cases 25 → coverage 5
+	page := string(a.get(t, "/providers/"+p.ID).body)
+	if !strings.Contains(page, "▲ +5.0") {
+		t.Errorf("the provider page does not show the newer evaluation's rise of 5.0 over the older one")
+	}
+}
+
+// Every log line of a request carries its id, which the error page quotes as the reference.
+func TestRequestIDInLogsAndErrorPages(t *testing.T) {
+	t.Parallel()
+	a := newBrokenApp(t)
+	r := a.get(t, "/providers")
+	wantStatus(t, r, http.StatusInternalServerError)
+	id := r.header.Get("X-Request-Id")
+	if len(id) != 16 {
+		t.Fatalf("X-Request-Id: got %q, want 16 hex characters", id)
+	}
+	if !strings.Contains(string(r.body), "Reference: "+id) {
+		t.Errorf("the error page does not quote the request id %s", id)
+	}
+	lines := 0
+	for _, line := range strings.Split(a.logs.String(), "\n") {
+		if strings.Contains(line, "request_id="+id) {
+			lines++
+		}
+	}
+	if lines < 2 {
+		t.Errorf("log lines carrying request_id=%s: got %d, want the failure and the request line", id, lines)
+	}
+}
