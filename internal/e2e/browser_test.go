@@ -459,6 +459,11 @@ func TestBrowserRetriesFailedSaves(t *testing.T) {
 	waitFor(t, "the element says it is retrying", func() bool {
 		return strings.Contains(text(t, ctx, `[data-testid="status-abuse_cases.malware"]`), "retrying")
 	}, func() string { return text(t, ctx, `[data-testid="status-abuse_cases.malware"]`) })
+	// Leaving now would lose the answer: the page asks first.
+	const leave = `(() => { const e = new Event("beforeunload", {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented; })()`
+	if !eval[bool](t, ctx, leave) {
+		t.Error("with a save waiting to be retried, leaving the page is not questioned")
+	}
 	deadline := time.Now().Add(15 * time.Second)
 	for text(t, ctx, `[data-testid="status-abuse_cases.malware"]`) != "Saved" {
 		if time.Now().After(deadline) {
@@ -467,4 +472,7 @@ func TestBrowserRetriesFailedSaves(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	waitText(t, ctx, `[data-testid=question-score-abuse_cases]`, "25.0")
+	if eval[bool](t, ctx, leave) {
+		t.Error("with every save done, leaving the page is still questioned")
+	}
 }
