@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"shareline/internal/assess"
+	"shareline/internal/postgres"
 )
 
 // The columns the load writes, in the order each row lists its values.
@@ -135,24 +136,8 @@ func (g *generator) answerRow(evaluationID int64, a assess.Answer, started time.
 	return []any{evaluationID, a.Question, a.Element, value, a.Explanation, links, version, created, updated}, updated, nil
 }
 
-// storedQuestionScore is one question's score in the shape the store keeps in
-// evaluations.score_questions (see internal/postgres): same field names, same order.
-type storedQuestionScore struct {
-	Key      string  `json:"key"`
-	Weight   float64 `json:"weight"`
-	Score    float64 `json:"score"`
-	Scored   bool    `json:"scored"`
-	Progress float64 `json:"progress"`
-	Answered int     `json:"answered"`
-	Total    int     `json:"total"`
-}
-
 func (g *generator) evaluationRow(id, providerID int64, s assess.Score, created, updated time.Time) ([]any, error) {
-	qs := make([]storedQuestionScore, 0, len(s.Questions))
-	for _, q := range s.Questions {
-		qs = append(qs, storedQuestionScore{q.Key, q.Weight, q.Score, q.Scored, q.Progress, q.Answered, q.Total})
-	}
-	questions, err := json.Marshal(qs)
+	questions, err := postgres.EncodeQuestionScores(s)
 	if err != nil {
 		return nil, err
 	}

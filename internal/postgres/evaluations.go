@@ -173,6 +173,11 @@ func (s *Store) ListEvaluations(ctx context.Context, providerID int64, today ass
 	return out, s.freshen(ctx, refs, today)
 }
 
+// EncodeQuestionScores is a score's per-question figures as stored in
+// evaluations.score_questions; tools that write evaluations in bulk (the demo data) use it so
+// that the store reads them back.
+func EncodeQuestionScores(s assess.Score) ([]byte, error) { return json.Marshal(questionScores(s)) }
+
 func questionScores(s assess.Score) []storedQuestionScore {
 	out := make([]storedQuestionScore, 0, len(s.Questions))
 	for _, q := range s.Questions {
@@ -184,7 +189,7 @@ func questionScores(s assess.Score) []storedQuestionScore {
 // storeScore writes a score beside its evaluation. changed says the answers changed, which moves
 // the evaluation's last-updated time; a rescoring for a new day does not.
 func storeScore(ctx context.Context, q querier, evaluationID int64, score assess.Score, changed bool) error {
-	questions, err := json.Marshal(questionScores(score))
+	questions, err := EncodeQuestionScores(score)
 	if err != nil {
 		return err
 	}
