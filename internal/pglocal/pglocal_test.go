@@ -335,3 +335,28 @@ func TestSocketDir(t *testing.T) {
 		t.Errorf("socketDir(long) = %q then %q, want stable", got, again)
 	}
 }
+
+// Where no server answers but the server binaries are installed, Open starts a private
+// cluster: what `make run` does on a machine with PostgreSQL installed but not running.
+func TestOpenFallsBackToAPrivateCluster(t *testing.T) {
+	t.Setenv("PGHOST", t.TempDir()) // a socket directory with no server in it
+	t.Setenv("PGPORT", "5432")
+	dataDir := newDataDir(t)
+	db, err := Open(context.Background(), Options{Database: "pglocal_fallback", DataDir: dataDir})
+	if err != nil {
+		t.Fatalf("Open with no server answering: %v, want a private cluster", err)
+	}
+	t.Cleanup(func() { db.Stop(context.Background()) })
+	if !db.Private {
+		t.Fatalf("Open: Private = false, want the private cluster")
+	}
+	conn, err := pgx.Connect(context.Background(), db.URL)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", db.URL, err)
+	}
+	defer conn.Close(context.Background())
+	var name string
+	if err := conn.QueryRow(context.Background(), "SELECT current_database()").Scan(&name); err != nil || name != "pglocal_fallback" {
+		t.Errorf("current_database: got %q (%v), want pglocal_fallback", name, err)
+	}
+}
