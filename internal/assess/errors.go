@@ -14,6 +14,10 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: the change collides with what is stored (a duplicate name, say).
 	ErrConflict = errors.New("conflict")
+	// ErrNameTaken: another provider has this name, in some case.
+	ErrNameTaken error = Conflict("a provider with this name already exists (names are compared ignoring case)")
+	// ErrNotCompleted: only a completed evaluation can be reopened.
+	ErrNotCompleted error = Conflict("this evaluation is a draft already: only a completed one can be reopened")
 	// ErrUnavailable: storage cannot be reached just now; the same request may work later.
 	ErrUnavailable = errors.New("storage unavailable")
 )
@@ -82,3 +86,11 @@ func JoinInvalid(errs ...error) error {
 	}
 	return f.err()
 }
+
+// Conflict is a conflict with what is stored, described in words a person can act on.
+type Conflict string
+
+func (c Conflict) Error() string { return string(c) }
+
+// Unwrap makes every Conflict an ErrConflict.
+func (c Conflict) Unwrap() error { return ErrConflict }

@@ -1,9 +1,6 @@
 package assess
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // Evaluation is one assessment of a provider's offering against one questionnaire version.
 // It pins that version, so that a newer questionnaire never rescores it silently.
@@ -31,7 +28,7 @@ const (
 )
 
 // ErrLocked refuses a change to a completed evaluation.
-var ErrLocked = fmt.Errorf("this evaluation is completed and locked: an admin can reopen it: %w", ErrConflict)
+var ErrLocked error = Conflict("this evaluation is completed and locked: an admin can reopen it, or start a reassessment")
 
 // ScoreDay is the day an evaluation is scored on when shown: today for a draft, the day it was
 // completed for a completed one, whose score is frozen.

@@ -75,19 +75,11 @@ func (s *Store) findAnswers(ctx context.Context, q querier, ev assess.Evaluation
 func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date, by auth.Actor) (assess.Answer, assess.Score, error) {
 	var saved assess.Answer
 	var score assess.Score
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// The row lock orders concurrent saves to one evaluation, so each rescoring sees the
-		// answers of the saves before it.
-		ev, err := findEvaluation(ctx, tx, evaluationID, true)
-		if err != nil {
-			return err
-		}
+	// The row lock orders concurrent saves to one evaluation, so each rescoring sees the
+	// answers of the saves before it.
+	err := s.withLockedEvaluation(ctx, evaluationID, func(tx pgx.Tx, ev assess.Evaluation, qn *assess.Questionnaire) error {
 		if ev.Status == assess.EvaluationCompleted {
 			return assess.ErrLocked
-		}
-		qn, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
-		if err != nil {
-			return err
 		}
 		if _, _, ok := qn.Element(a.Question, a.Element); !ok {
 			return fmt.Errorf("element %s: %w", a.Ref(), assess.ErrNotFound)

@@ -268,9 +268,11 @@ func (s *Store) RefreshScores(ctx context.Context, today assess.Date) (int, erro
 	}
 }
 
-func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) (assess.Score, error) {
-	var score assess.Score
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+// withLockedEvaluation runs f in a transaction that holds the evaluation's row lock, with the
+// evaluation and its pinned questionnaire. Every change to an evaluation's answers, score or
+// status goes through it, so that such changes happen one after another.
+func (s *Store) withLockedEvaluation(ctx context.Context, id int64, f func(tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ev, err := findEvaluation(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -279,6 +281,14 @@ func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) (
 		if err != nil {
 			return err
 		}
+		return f(tx, ev, q)
+	})
+}
+
+func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) (assess.Score, error) {
+	var score assess.Score
+	err := s.withLockedEvaluation(ctx, id, func(tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire) error {
+		var err error
 		score, err = s.rescore(ctx, tx, ev, q, today, false)
 		return err
 	})
@@ -303,7 +313,7 @@ func (s *Store) CompleteEvaluation(ctx context.Context, id int64, today assess.D
 func (s *Store) ReopenEvaluation(ctx context.Context, id int64, by auth.Actor) (assess.Evaluation, error) {
 	return s.setStatus(ctx, id, by, func(tx pgx.Tx, ev assess.Evaluation, _ *assess.Questionnaire) (string, error) {
 		if ev.Status != assess.EvaluationCompleted {
-			return "", fmt.Errorf("the evaluation is not completed: %w", assess.ErrConflict)
+			return "", assess.ErrNotCompleted
 		}
 		_, err := tx.Exec(ctx, `UPDATE evaluations SET status = 'draft', completed_at = NULL, updated_at = now() WHERE id = $1`, id)
 		return auth.ActionEvaluationReopened, err
@@ -313,15 +323,7 @@ func (s *Store) ReopenEvaluation(ctx context.Context, id int64, by auth.Actor) (
 // setStatus runs a status change under the evaluation's row lock and records it.
 func (s *Store) setStatus(ctx context.Context, id int64, by auth.Actor, change func(pgx.Tx, assess.Evaluation, *assess.Questionnaire) (string, error)) (assess.Evaluation, error) {
 	var out assess.Evaluation
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ev, err := findEvaluation(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		q, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
-		if err != nil {
-			return err
-		}
+	err := s.withLockedEvaluation(ctx, id, func(tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire) error {
 		action, err := change(tx, ev, q)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -64,7 +65,10 @@ func (s *Store) writeProvider(ctx context.Context, sql string, entry auth.AuditE
 		entry.ProviderID = out.ID
 		return insertAudit(ctx, tx, entry)
 	})
-	return out, translate(err, "save provider")
+	if err = translate(err, "save provider"); errors.Is(err, assess.ErrConflict) {
+		return out, assess.ErrNameTaken // the only unique key a provider has
+	}
+	return out, err
 }
 
 // FindProvider returns one provider.

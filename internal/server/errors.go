@@ -83,16 +83,14 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 }
 
 func conflictMessage(err error) string {
-	if errors.Is(err, assess.ErrLocked) {
-		return "Not saved: this evaluation is completed and locked. An admin can reopen it; or start a reassessment."
-	}
 	var vc *assess.VersionConflict
 	if errors.As(err, &vc) {
 		return fmt.Sprintf("Not saved: someone saved this answer (now version %d) since you opened version %d. "+
 			"Compare with the current answer, then save again to keep yours.", vc.Current.Version, vc.Base)
 	}
-	if strings.Contains(err.Error(), "provider") {
-		return "A provider with this name already exists (names are compared ignoring case)."
+	var c assess.Conflict
+	if errors.As(err, &c) {
+		return capitalize(c.Error())
 	}
 	return "This change conflicts with what is stored."
 }

@@ -94,8 +94,8 @@ func (s *Server) saveProviderForm(w http.ResponseWriter, r *http.Request, id int
 			p, err = s.store.UpdateProvider(r.Context(), p, actor(r))
 		}
 	}
-	if errors.Is(err, assess.ErrConflict) {
-		err = assess.Invalid("name", "a provider with this name already exists (names are compared ignoring case)")
+	if errors.Is(err, assess.ErrNameTaken) {
+		err = assess.Invalid("name", "%s", assess.ErrNameTaken.Error())
 		w.Header().Set("X-Shareline-Conflict", "name")
 		s.renderProviderForm(w, r, http.StatusConflict, id, in, err)
 		return
