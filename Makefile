@@ -1,8 +1,10 @@
 # Shareline. `make run` serves the app; `make test` runs every test, the browser test included.
+# go.mod names Go 1.27: the go command fetches that toolchain from the module proxy once.
+export GOTOOLCHAIN ?= go1.27.3
 GO ?= go
 BIN := bin/shareline
 
-.PHONY: run build test generate check clean
+.PHONY: run build test generate check vulncheck clean
 
 ## run: build and serve on http://127.0.0.1:8080 (DATABASE_URL, else the local PostgreSQL, else a private cluster in .shareline/pg)
 run: build
@@ -12,20 +14,26 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/shareline
 
-## test: every test against a real PostgreSQL and a real Chromium
+## test: every test, with the race detector, against a real PostgreSQL and a real Chromium
 test:
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 ## generate: regenerate the templ components after editing templates/*.templ
 generate:
 	$(GO) tool templ generate
 
-## check: what must hold before a commit (formatting, vet, generated code and go.mod up to date)
+## check: what must hold before a commit (formatting, vet, staticcheck, generated code and go.mod up to date)
 check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above"; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) tool templ generate >/dev/null 2>&1 && git diff --exit-code -- '*_templ.go'
 	$(GO) mod tidy -diff
+
+## vulncheck: govulncheck against a local vulnerability database (VULNCHECK names the script)
+VULNCHECK ?= ../shared/tools/vulncheck
+vulncheck:
+	$(VULNCHECK) ./...
 
 clean:
 	rm -rf bin
