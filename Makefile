@@ -4,7 +4,7 @@ export GOTOOLCHAIN ?= go1.27.3
 GO ?= go
 BIN := bin/shareline
 
-.PHONY: run build test generate check vulncheck clean
+.PHONY: run build test test-private generate check vulncheck clean
 
 ## run: build and serve on http://127.0.0.1:8080 (DATABASE_URL, else the local PostgreSQL, else a private cluster in .shareline/pg)
 run: build
@@ -17,6 +17,32 @@ build:
 ## test: every test, with the race detector, against a real PostgreSQL and a real Chromium
 test:
 	$(GO) test -race -count=1 ./...
+
+## test-private: the pglocal and store tests on a private cluster, no server reachable (PGHOST is an empty directory); its temporary directory is removed and the cluster stopped even on failure
+test-private:
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/shareline-private.XXXXXX") || exit 1; \
+	data="$$tmp/shareline-test-pg"; \
+	running() { pid=$$(head -n 1 "$$1/postmaster.pid" 2>/dev/null) && [ -n "$$pid" ] && ps -o comm= -p "$$pid" 2>/dev/null | grep -q postgres; }; \
+	cleanup() { \
+		find "$$tmp" -maxdepth 3 -name postmaster.pid 2>/dev/null | while read -r f; do \
+			dir=$${f%/postmaster.pid}; running "$$dir" || continue; \
+			echo "test-private: stopping the PostgreSQL left running in $$dir (pid $$pid)"; kill -INT "$$pid"; \
+			for i in $$(seq 100); do running "$$dir" || break; sleep 0.1; done; \
+		done; \
+		rm -rf "$$tmp"; \
+	}; \
+	trap cleanup EXIT; trap 'exit 130' INT TERM HUP; \
+	chmod 755 "$$tmp" && mkdir "$$tmp/nosock" || exit 1; \
+	echo "test-private: PGHOST=$$tmp/nosock (no server there); private clusters under TMPDIR=$$tmp"; \
+	PGHOST="$$tmp/nosock" PGPORT=5432 DATABASE_URL= TMPDIR="$$tmp" $(GO) test -count=1 ./internal/pglocal/... ./internal/postgres/...; \
+	status=$$?; \
+	if [ -f "$$data/PG_VERSION" ]; then \
+		echo "test-private: the store tests used a private PostgreSQL $$(cat "$$data/PG_VERSION") cluster in $$data"; \
+	else \
+		echo "test-private: no private cluster in $$data: the store tests did not take the private-cluster path"; status=1; \
+	fi; \
+	if running "$$data"; then echo "test-private: the tests left the private cluster running (pid $$pid)"; status=1; fi; \
+	exit $$status
 
 ## generate: regenerate the templ components after editing templates/*.templ
 generate:

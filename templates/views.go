@@ -3,6 +3,7 @@
 package templates
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -10,15 +11,15 @@ import (
 	"time"
 
 	"shareline/internal/assess"
-	"shareline/internal/auth"
 	"shareline/internal/report"
 )
 
 // ProvidersView is the provider list page.
 type ProvidersView struct {
-	Page  assess.ProviderPage
-	Query assess.ProviderQuery
-	Error string
+	Page   assess.ProviderPage
+	Query  assess.ProviderQuery
+	Error  string
+	CanAdd bool
 }
 
 // ProviderFormView is the add or edit provider form. ID is 0 when adding.
@@ -28,10 +29,15 @@ type ProviderFormView struct {
 	Errors map[string]string
 }
 
-// ProviderView is one provider with its evaluations, newest first.
+// ProviderView is one provider with its evaluations, newest first, the one that speaks for it
+// (Current, nil: not assessed) and its draft in progress.
 type ProviderView struct {
 	Provider    assess.Provider
 	Evaluations []assess.Evaluation
+	Current     *assess.Evaluation
+	Draft       *assess.Evaluation
+	CanEdit     bool // may edit the provider
+	CanStart    bool // may start an evaluation (none is in progress)
 }
 
 // EvaluationView is the evaluation form or its summary.
@@ -43,6 +49,11 @@ type EvaluationView struct {
 	Today         assess.Date
 	// Elements holds each element's form state by "question.element".
 	Elements map[string]ElementState
+	Notice   string // what just happened ("Completed."), shown once
+	// What the signed-in user may do here, as the policy and the evaluation's state decide.
+	CanEdit, CanComplete, CanReopen, CanReassess bool
+	// Unanswered of Total elements: completing below full progress asks for a confirmation.
+	Unanswered, Total int
 }
 
 // ElementState is what one element's form shows: the stored answer, or what the person sent when
@@ -225,12 +236,13 @@ func plural(n int) string {
 }
 
 // ReportView is the scored report page: the same Report, rows and follow-ups the files are
-// made from.
+// made from (Rows: Report.Rows(), Matrix: Report.Matrix(), FollowUps: Report.FollowUps(),
+// RetainedNote: Report.RetainedNote()).
 type ReportView struct {
 	Report       report.Report
 	Rows         []report.Row
 	Matrix       []report.MatrixRow
-	FollowUps    []report.FollowUp
+	FollowUps    []assess.FollowUp
 	RetainedNote string
 }
 
@@ -238,7 +250,7 @@ type ReportView struct {
 func RowsOf(rows []report.Row, question string) []report.Row {
 	var out []report.Row
 	for _, r := range rows {
-		if r.Question == question {
+		if r.Question.Key == question {
 			out = append(out, r)
 		}
 	}
@@ -257,21 +269,48 @@ type UserInput struct {
 	Email, Name, Role string
 }
 
+// UserRow is one account as the admin pages show it.
+type UserRow struct {
+	ID          int64
+	Email, Name string
+	Role        string // its key: viewer, evaluator or admin
+	Active      bool
+}
+
+// Option is one choice of a select.
+type Option struct{ Value, Label string }
+
 // UsersView is the admin's user list with the add-user form.
 type UsersView struct {
-	Users  []auth.User
+	Users  []UserRow
+	Roles  []Option
 	Input  UserInput
 	Errors map[string]string
 	Notice string
 }
 
+// TokenRow is one API token's record.
+type TokenRow struct {
+	ID                    int64
+	UserEmail, Label      string
+	CreatedAt             time.Time
+	LastUsedAt, RevokedAt *time.Time
+}
+
 // TokensView lists API tokens: the user's own, or everyone's (All) for an admin. NewToken is a
 // token just made, shown this once.
 type TokensView struct {
-	Tokens   []auth.Token
+	Tokens   []TokenRow
 	All      bool
 	NewToken string
 	Errors   map[string]string
+}
+
+// AuditRow is one line of the audit log.
+type AuditRow struct {
+	At                                 time.Time
+	Actor, RemoteAddr, Action, Summary string
+	ProviderID, EvaluationID           int64
 }
 
 // AuditFilter is the audit page's filter as typed.
@@ -281,11 +320,11 @@ type AuditFilter struct {
 
 // AuditView is one page of the audit log.
 type AuditView struct {
-	Entries []auth.AuditEntry
+	Entries []AuditRow
 	Total   int
 	Offset  int
 	Filter  AuditFilter
-	Users   []auth.User
+	Users   []UserRow
 	Errors  map[string]string
 }
 
@@ -313,7 +352,8 @@ func stampPtr(t *time.Time) string {
 func auditPage(v AuditView) assess.ProviderQuery { return assess.ProviderQuery{Offset: v.Offset} }
 
 // CompareView is the comparison page. Error is set instead of Comparison when the ids are not
-// a valid shortlist.
+// a valid shortlist. Rows is report.CompareRows(Comparison); the page draws its chart itself
+// (CompareChartSVG).
 type CompareView struct {
 	IDs        []string
 	Sort       string
@@ -321,7 +361,6 @@ type CompareView struct {
 	Error      string
 	Comparison assess.Comparison
 	Rows       []report.CompareRow
-	Chart      string
 }
 
 // URL is this comparison's address with another sort, filter, or as a file (ext non-empty).
@@ -359,14 +398,71 @@ func ShadeClass(c report.CompareCell) string {
 	return fmt.Sprintf("shade-%d", int(c.Shade*10+0.5))
 }
 
-// HistoryView lists every save of one element.
+// HistoryView lists every save of one element. Base is the version shown as current, which a
+// restore is based on; CanRestore says whether the user may restore here.
 type HistoryView struct {
 	Evaluation assess.Evaluation
 	Provider   assess.Provider
 	Question   *assess.Question
 	Element    *assess.Element
 	Revisions  []assess.Revision
+	Base       int
+	CanRestore bool
+	Notice     string
 }
 
 // ValueText is an answer in words.
-func ValueText(el *assess.Element, v assess.Value) string { return report.AnswerText(el, v) }
+func ValueText(el *assess.Element, v assess.Value) string { return assess.AnswerText(el, v) }
+
+// Nav is what the header shows the signed-in user: who they are and where they may go. The
+// server decides it (with the same policy the use cases apply) and puts it in the request's
+// context, since every page's layout needs it.
+type Nav struct {
+	Name, Role     string
+	CanAddProvider bool
+	CanAdmin       bool
+}
+
+type navKey struct{}
+
+// WithNav returns a context carrying the header of a signed-in user.
+func WithNav(ctx context.Context, n Nav) context.Context { return context.WithValue(ctx, navKey{}, n) }
+
+// navFrom is the signed-in user's header, if anyone is signed in.
+func navFrom(ctx context.Context) (Nav, bool) {
+	n, ok := ctx.Value(navKey{}).(Nav)
+	return n, ok
+}
+
+// Count says how many of something, in words: "1 save", "3 saves".
+func Count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// EvaluationLine tells evaluations apart: status, who started it and when, and progress.
+func EvaluationLine(ev assess.Evaluation) string {
+	who := ""
+	if ev.CreatedBy != "" {
+		who = " by " + ev.CreatedBy
+	}
+	line := fmt.Sprintf("%s · started %s%s · %s%% answered", ev.Status.Label(), Day(ev.CreatedAt), who, Pct(ev.Score.Progress))
+	if ev.Status == assess.EvaluationCompleted {
+		by := ""
+		if ev.CompletedBy != "" {
+			by = " by " + ev.CompletedBy
+		}
+		line += " · completed " + Day(ev.CompletedAt) + by
+	}
+	return line
+}
+
+// ScoreText is a score as a list shows it: one decimal, or "not assessed".
+func ScoreText(s assess.Score) string {
+	if !s.Assessed() {
+		return "not assessed"
+	}
+	return Pct(s.Overall)
+}

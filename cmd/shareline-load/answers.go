@@ -50,7 +50,7 @@ func (m *answerMaker) value(el *assess.Element, k int, model assess.ServiceModel
 	case assess.TypeStatus:
 		return []assess.Status{assess.Yes, assess.Partial, assess.No}[k%3]
 	case assess.TypeMatrix:
-		return matrix(model, k)
+		return matrix(el.Split(), model, k)
 	case assess.TypeMulti, assess.TypeChoice:
 		o := el.Options[k%len(el.Options)].Key
 		if el.Type == assess.TypeChoice {
@@ -67,13 +67,14 @@ func (m *answerMaker) value(el *assess.Element, k int, model assess.ServiceModel
 }
 
 // matrix claims the reference split, moving one layer to shared every other time.
-func matrix(model assess.ServiceModel, k int) map[assess.Layer]assess.Owner {
-	out := make(map[assess.Layer]assess.Owner, len(assess.Layers))
-	for _, l := range assess.Layers {
-		out[l] = assess.ReferenceOwner(model, l)
+func matrix(split *assess.Split, model assess.ServiceModel, k int) map[assess.Layer]assess.Owner {
+	layers := split.Keys()
+	out := make(map[assess.Layer]assess.Owner, len(layers))
+	for _, l := range layers {
+		out[l] = split.ReferenceOwner(model, l)
 	}
 	if k%2 == 1 {
-		out[assess.Layers[k%len(assess.Layers)]] = assess.SharedOwns
+		out[layers[k%len(layers)]] = assess.SharedOwns
 	}
 	return out
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"shareline/internal/assess"
+	"shareline/internal/questionnaires"
 )
 
 func main() {
@@ -117,11 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // defaultAnswerMaker answers the default questionnaire, which demo evaluations use.
 func defaultAnswerMaker() (*answerMaker, error) {
-	qs, err := assess.Questionnaires()
-	if err != nil {
-		return nil, err
-	}
-	q, err := qs.Latest(assess.DefaultKey)
+	q, err := questionnaires.Default()
 	if err != nil {
 		return nil, err
 	}

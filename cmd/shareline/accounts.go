@@ -11,11 +11,8 @@ import (
 
 	"shareline/internal/assess"
 	"shareline/internal/auth"
-	"shareline/internal/postgres"
+	"shareline/internal/app"
 )
-
-// cliActor is who the audit log names for changes made from the command line.
-var cliActor = auth.Actor{Name: "command line", Via: "cli"}
 
 // userCmd is `shareline user add --email E --name N --role R --password-stdin`.
 func userCmd(ctx context.Context, args []string, c console) error {
@@ -39,27 +36,14 @@ func userCmd(ctx context.Context, args []string, c console) error {
 	if err != nil {
 		return fmt.Errorf("reading the password from standard input: %w", err)
 	}
-	return withStore(ctx, cfg, func(store *postgres.Store) error {
-		u, err := addUser(ctx, store, *email, *name, *role, password, cliActor)
+	return withApp(ctx, cfg, func(uc *app.App) error {
+		u, err := uc.CreateUser(ctx, app.CommandLine(), app.UserInput{Email: *email, Name: *name, Role: *role, Password: password})
 		if err != nil {
-			return err
+			return describe(err)
 		}
 		fmt.Fprintf(c.stdout, "added %s <%s> as %s\n", u.Name, u.Email, u.Role)
 		return nil
 	})
-}
-
-// addUser checks and stores a new account; the CLI, the bootstrap and the admin pages share it.
-func addUser(ctx context.Context, store *postgres.Store, email, name, role, password string, by auth.Actor) (auth.User, error) {
-	u, hash, err := auth.NewUser(email, name, role, password)
-	if err != nil {
-		return auth.User{}, describe(err)
-	}
-	created, err := store.CreateUser(ctx, u, hash, by)
-	if errors.Is(err, assess.ErrConflict) {
-		return auth.User{}, fmt.Errorf("a user with the email %s already exists: %w", u.Email, assess.ErrConflict)
-	}
-	return created, err
 }
 
 // tokenCmd is `shareline token create --email E --name LABEL` and `shareline token revoke --token T`.
@@ -76,9 +60,13 @@ func tokenCmd(ctx context.Context, args []string, c console) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, cfg, func(store *postgres.Store) error {
+	return withApp(ctx, cfg, func(uc *app.App) error {
+		cli := app.CommandLine()
 		if args[0] == "revoke" {
-			if err := store.RevokeTokenByHash(ctx, auth.HashToken(*token), cliActor); err != nil {
+			if strings.TrimSpace(*token) == "" {
+				return fmt.Errorf("pass the token to revoke with --token")
+			}
+			if err := uc.RevokeToken(ctx, cli, 0, true, *token); err != nil {
 				if errors.Is(err, assess.ErrNotFound) {
 					return fmt.Errorf("no such token")
 				}
@@ -87,39 +75,20 @@ func tokenCmd(ctx context.Context, args []string, c console) error {
 			fmt.Fprintln(c.stderr, "token revoked")
 			return nil
 		}
-		u, _, err := store.FindUserByEmail(ctx, strings.TrimSpace(*email))
+		u, err := uc.UserByEmail(ctx, cli, *email)
 		if errors.Is(err, assess.ErrNotFound) {
 			return fmt.Errorf("no user with the email %q", *email)
 		}
 		if err != nil {
 			return err
 		}
-		plain, err := createToken(ctx, store, u, *label, cliActor)
+		plain, _, err := uc.CreateToken(ctx, cli, u.ID, *label)
 		if err != nil {
-			return err
+			return describe(err)
 		}
 		fmt.Fprintln(c.stdout, plain)
 		return nil
 	})
-}
-
-// createToken makes a token for u and returns it; only its hash is stored.
-func createToken(ctx context.Context, store *postgres.Store, u auth.User, label string, by auth.Actor) (string, error) {
-	label, err := auth.CheckName("name", label, auth.MaxLabelLength)
-	if err != nil {
-		return "", describe(err)
-	}
-	if !u.Active {
-		return "", fmt.Errorf("%s is deactivated", u.Email)
-	}
-	plain, hash, err := auth.NewToken()
-	if err != nil {
-		return "", err
-	}
-	if _, err := store.CreateToken(ctx, u.ID, label, hash, by); err != nil {
-		return "", err
-	}
-	return plain, nil
 }
 
 // describe turns a validation error into one line for a terminal.
@@ -139,29 +108,26 @@ func readLine(r io.Reader) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-// withStore opens the database (applying migrations) for one command and closes it after.
-func withStore(ctx context.Context, cfg Config, f func(*postgres.Store) error) error {
+// withApp opens the database (applying migrations) for one command and closes it after.
+func withApp(ctx context.Context, cfg Config, f func(*app.App) error) error {
 	db, err := openDatabase(ctx, cfg, io.Discard, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.WithoutCancel(ctx))
-	qs, err := assess.Questionnaires()
+	uc, _, err := openApp(ctx, db)
 	if err != nil {
 		return err
 	}
-	return f(postgres.New(db.pool, qs))
+	return f(uc)
 }
 
 // bootstrapAdmin makes the first admin when the database has no users, so that a new install
 // ends in a usable app: the one named by SHARELINE_ADMIN_EMAIL and SHARELINE_ADMIN_PASSWORD, or
 // admin@localhost with a random password, printed once.
-func bootstrapAdmin(ctx context.Context, store *postgres.Store, cfg Config, stdout io.Writer) error {
-	n, err := store.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return err
-	}
+func bootstrapAdmin(ctx context.Context, uc *app.App, cfg Config, stdout io.Writer) error {
 	email, password := cfg.AdminEmail, cfg.AdminPassword
+	var err error
 	if email == "" {
 		email = "admin@localhost"
 	}
@@ -171,12 +137,12 @@ func bootstrapAdmin(ctx context.Context, store *postgres.Store, cfg Config, stdo
 			return err
 		}
 	}
-	u, err := addUser(ctx, store, email, "Administrator", string(auth.Admin), password, auth.Actor{Name: "first start", Via: "cli"})
-	if errors.Is(err, assess.ErrConflict) {
-		return nil // another process starting at the same moment made it
-	}
+	u, created, err := uc.BootstrapAdmin(ctx, email, password)
 	if err != nil {
-		return fmt.Errorf("creating the first admin: %w", err)
+		return fmt.Errorf("creating the first admin: %w", describe(err))
+	}
+	if !created {
+		return nil // there are users already, or another process starting at the same moment made one
 	}
 	fmt.Fprintf(stdout, "Created the first admin, %s.\n", u.Email)
 	if printPassword {

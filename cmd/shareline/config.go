@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,17 +26,31 @@ type Config struct {
 	DataDir     string // SHARELINE_DATA_DIR, --data-dir: where a private cluster lives
 	Migrate     bool   // --migrate: apply migrations when serve starts
 	LogJSON     bool   // SHARELINE_LOG_FORMAT=json, --log-json
-	// SecureCookies (SHARELINE_SECURE_COOKIES=true) marks session cookies Secure and sends HSTS:
-	// set it when users reach Shareline over HTTPS, through a TLS-terminating proxy.
+	// BaseURL (SHARELINE_BASE_URL, --base-url) is the address users reach Shareline at, such as
+	// https://shareline.example.com. An https:// one turns on SecureCookies.
+	BaseURL string
+	// SecureCookies (SHARELINE_SECURE_COOKIES=true) marks session cookies Secure (and names the
+	// session cookie __Host-shareline_session) and sends HSTS: on when users reach Shareline over
+	// HTTPS, through a TLS-terminating proxy. An https:// BaseURL turns it on too.
 	SecureCookies bool
-	// TrustProxy (SHARELINE_TRUST_PROXY=true) reads client addresses from X-Forwarded-For.
+	// TrustedProxies (SHARELINE_TRUSTED_PROXIES, --trusted-proxies: comma-separated CIDRs or IP
+	// addresses) are the reverse proxies whose X-Forwarded-For is believed; see server.Options.
+	TrustedProxies []netip.Prefix
+	// TrustProxy (SHARELINE_TRUST_PROXY=true, --trust-proxy) is deprecated: it now means "trust
+	// a proxy on loopback only" (see proxies), with a warning.
 	TrustProxy bool
 	// AdminEmail and AdminPassword (SHARELINE_ADMIN_EMAIL, SHARELINE_ADMIN_PASSWORD) name the
 	// first admin, created when serve starts on a database with no users.
 	AdminEmail, AdminPassword string
 	// MetricsAddr (SHARELINE_METRICS_ADDR, --metrics-addr) serves Prometheus metrics on a
-	// separate address; empty turns them off.
+	// separate address; empty turns them off. It must be a loopback address unless MetricsPublic.
 	MetricsAddr string
+	// MetricsPublic (SHARELINE_METRICS_PUBLIC=true, --metrics-public) allows a MetricsAddr that is
+	// not loopback, with a warning: the listener asks for no account.
+	MetricsPublic bool
+	// Pprof (SHARELINE_PPROF=true, --pprof) adds Go profiles at /debug/pprof/ to the metrics
+	// listener.
+	Pprof bool
 }
 
 // parseConfig reads flags over environment defaults.
@@ -50,21 +68,29 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		DataDir:       orDefault(getenv("SHARELINE_DATA_DIR"), ".shareline/pg"),
 		Migrate:       true,
 		LogJSON:       getenv("SHARELINE_LOG_FORMAT") == "json",
+		BaseURL:       getenv("SHARELINE_BASE_URL"),
 		SecureCookies: isTrue(getenv("SHARELINE_SECURE_COOKIES")),
 		TrustProxy:    isTrue(getenv("SHARELINE_TRUST_PROXY")),
 		AdminEmail:    getenv("SHARELINE_ADMIN_EMAIL"),
 		AdminPassword: getenv("SHARELINE_ADMIN_PASSWORD"),
 		MetricsAddr:   getenv("SHARELINE_METRICS_ADDR"),
+		MetricsPublic: isTrue(getenv("SHARELINE_METRICS_PUBLIC")),
+		Pprof:         isTrue(getenv("SHARELINE_PPROF")),
 	}
+	trustedProxies := getenv("SHARELINE_TRUSTED_PROXIES")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL connection URL (default: $DATABASE_URL, else the local server, else a private cluster)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory of the private PostgreSQL cluster started when no server answers")
 	fs.BoolVar(&cfg.LogJSON, "log-json", cfg.LogJSON, "write logs as JSON lines")
 	if name == "serve" {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (also $SHARELINE_ADDR)")
 		fs.BoolVar(&cfg.Migrate, "migrate", cfg.Migrate, "apply database migrations at start-up")
-		fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "Secure cookies and HSTS, for serving behind HTTPS (also $SHARELINE_SECURE_COOKIES)")
-		fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve Prometheus metrics at http://ADDR/metrics, apart from the app (also $SHARELINE_METRICS_ADDR; empty: off)")
-		fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "read client addresses from X-Forwarded-For (also $SHARELINE_TRUST_PROXY)")
+		fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "the address users reach Shareline at; https:// turns on Secure cookies and HSTS (also $SHARELINE_BASE_URL)")
+		fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "Secure cookies and HSTS, for serving behind HTTPS (also $SHARELINE_SECURE_COOKIES; on with an https:// --base-url)")
+		fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve Prometheus metrics at http://ADDR/metrics, apart from the app; a loopback address unless --metrics-public (also $SHARELINE_METRICS_ADDR; empty: off)")
+		fs.BoolVar(&cfg.MetricsPublic, "metrics-public", cfg.MetricsPublic, "allow a --metrics-addr that is not loopback: the listener asks for no account (also $SHARELINE_METRICS_PUBLIC)")
+		fs.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "serve Go profiles at /debug/pprof/ on the metrics listener (also $SHARELINE_PPROF)")
+		fs.StringVar(&trustedProxies, "trusted-proxies", trustedProxies, "comma-separated CIDRs or IP addresses of the reverse proxies whose X-Forwarded-For is believed (also $SHARELINE_TRUSTED_PROXIES)")
+		fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "deprecated: trust a proxy on loopback only; use --trusted-proxies (also $SHARELINE_TRUST_PROXY)")
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -72,7 +98,94 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	if name != "serve" {
+		return cfg, nil
+	}
+	var err error
+	if cfg.TrustedProxies, err = parseTrustedProxies(trustedProxies); err != nil {
+		return cfg, err
+	}
+	if cfg.BaseURL != "" {
+		if cfg.BaseURL, err = checkBaseURL(cfg.BaseURL); err != nil {
+			return cfg, err
+		}
+		// Users reach an https:// base URL over TLS: cookies that browsers send over TLS only
+		// lose nothing there, so this is on whatever SHARELINE_SECURE_COOKIES says.
+		cfg.SecureCookies = cfg.SecureCookies || strings.HasPrefix(cfg.BaseURL, "https://")
+	}
+	if cfg.Pprof && cfg.MetricsAddr == "" {
+		return cfg, fmt.Errorf("SHARELINE_PPROF (--pprof) serves profiles on the metrics listener: set SHARELINE_METRICS_ADDR (--metrics-addr) too")
+	}
+	if cfg.MetricsAddr != "" {
+		if err := checkMetricsAddr(cfg.MetricsAddr, cfg.MetricsPublic); err != nil {
+			return cfg, err
+		}
+	}
 	return cfg, nil
+}
+
+// parseTrustedProxies reads a comma-separated list of CIDRs ("10.0.0.0/8") and IP addresses
+// ("192.0.2.7", a range of one).
+func parseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		var p netip.Prefix
+		if strings.Contains(item, "/") {
+			pp, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, fmt.Errorf("SHARELINE_TRUSTED_PROXIES (--trusted-proxies): %q is not a CIDR such as 10.0.0.0/8: %v", item, err)
+			}
+			p = pp.Masked()
+			if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 { // ::ffff:10.0.0.0/104 is 10.0.0.0/8
+				p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+			}
+		} else {
+			a, err := netip.ParseAddr(item)
+			if err != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("SHARELINE_TRUSTED_PROXIES (--trusted-proxies): %q is not an IP address or a CIDR", item)
+			}
+			a = a.Unmap()
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// loopbackProxies is what the deprecated SHARELINE_TRUST_PROXY=true now trusts: a proxy on the
+// same machine.
+var loopbackProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+
+// proxies is the list of trusted proxies for the server: TrustedProxies, and loopback when the
+// deprecated TrustProxy is set, which is logged as a warning.
+func (cfg Config) proxies(log *slog.Logger) []netip.Prefix {
+	for _, p := range cfg.TrustedProxies {
+		if p.Bits() == 0 {
+			log.Warn("SHARELINE_TRUSTED_PROXIES trusts every address: any client can then choose the address the sign-in limits and the audit log see",
+				"range", p.String())
+		}
+	}
+	if !cfg.TrustProxy {
+		return cfg.TrustedProxies
+	}
+	log.Warn("SHARELINE_TRUST_PROXY (--trust-proxy) is deprecated and now trusts X-Forwarded-For only from a proxy on loopback (127.0.0.0/8, ::1); " +
+		"list your proxies in SHARELINE_TRUSTED_PROXIES (--trusted-proxies) instead")
+	return append(slices.Clone(cfg.TrustedProxies), loopbackProxies...)
+}
+
+// checkBaseURL accepts an absolute http:// or https:// address of the site's root, and returns
+// it without a trailing slash.
+func checkBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("SHARELINE_BASE_URL (--base-url) %q: want the site's root, such as https://shareline.example.com", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 func isTrue(v string) bool {

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"shareline/internal/assess"
 	"shareline/internal/demo"
+	"shareline/internal/questionnaires"
 )
 
 // demoCmd is `shareline demo --providers N [--seed S] [--append]`: it fills the database with
@@ -23,7 +23,7 @@ func demoCmd(ctx context.Context, args []string, c console) error {
 	if err != nil {
 		return err
 	}
-	qs, err := assess.Questionnaires()
+	q, err := questionnaires.Default()
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,10 @@ func demoCmd(ctx context.Context, args []string, c console) error {
 	if *quiet {
 		opt.Log = nil
 	}
-	stats, err := demo.Generate(ctx, db.pool, qs, opt)
+	if _, _, err := openApp(ctx, db); err != nil {
+		return err
+	}
+	stats, err := demo.Generate(ctx, db.pool, q, opt)
 	if err != nil {
 		return err
 	}

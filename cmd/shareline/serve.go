@@ -12,8 +12,11 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 
 	"shareline/internal/assess"
+	"shareline/internal/app"
 	"shareline/internal/postgres"
+	"shareline/internal/questionnaires"
 	"shareline/internal/server"
+	"shareline/internal/sessionstore"
 )
 
 func migrate(ctx context.Context, args []string, c console) error {
@@ -36,32 +39,31 @@ func serve(ctx context.Context, args []string, c console) error {
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	questionnaires, err := assess.Questionnaires()
-	if err != nil {
-		return fmt.Errorf("built-in questionnaires: %w", err)
-	}
 	db, err := openDatabase(ctx, cfg, stderr, cfg.Migrate)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.WithoutCancel(ctx))
 
-	store := postgres.New(db.pool, questionnaires)
-	if err := bootstrapAdmin(ctx, store, cfg, stdout); err != nil {
+	uc, store, err := openApp(ctx, db)
+	if err != nil {
 		return err
 	}
-	go maintain(ctx, store, log)
+	if err := bootstrapAdmin(ctx, uc, cfg, stdout); err != nil {
+		return err
+	}
+	go maintain(ctx, uc, store, log)
 	// Expired sessions are deleted by the maintenance loop below rather than by the store's own
-	// goroutine, whose stop races with its start.
-	sessions := pgxstore.NewWithCleanupInterval(db.pool, 0)
+	// goroutine, whose stop races with its start. The table keeps a SHA-256 of each token only.
+	sessions := sessionstore.New(pgxstore.NewWithCleanupInterval(db.pool, 0))
 	opts := server.Options{
-		Store: store, Questionnaires: questionnaires, Log: log, Sessions: sessions,
-		SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy,
+		App: uc, Log: log, Sessions: sessions,
+		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.proxies(log),
 	}
 	if cfg.MetricsAddr != "" {
 		reg := metricsRegistry(db.pool)
 		opts.Metrics = server.NewMetrics(reg)
-		if err := serveMetrics(ctx, cfg.MetricsAddr, reg, stderr); err != nil {
+		if _, err := serveMetrics(ctx, cfg, reg, log); err != nil {
 			return err
 		}
 	}
@@ -95,9 +97,24 @@ func serve(ctx context.Context, args []string, c console) error {
 	return nil
 }
 
+// openApp builds the use cases on the database (the one place that wires app to postgres) and
+// stores the built-in questionnaires, each version once.
+func openApp(ctx context.Context, db *database) (*app.App, *postgres.Store, error) {
+	builtin, err := questionnaires.Builtin()
+	if err != nil {
+		return nil, nil, err
+	}
+	store := postgres.New(db.pool)
+	uc := app.New(store, nil)
+	if err := uc.SeedQuestionnaires(ctx, builtin); err != nil {
+		return nil, nil, err
+	}
+	return uc, store, nil
+}
+
 // maintain keeps stored scores current (once at start-up and again whenever the day changes,
 // since date credits depend on the day) and deletes expired sessions every hour.
-func maintain(ctx context.Context, store *postgres.Store, log *slog.Logger) {
+func maintain(ctx context.Context, uc *app.App, store *postgres.Store, log *slog.Logger) {
 	var last assess.Date
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -108,7 +125,7 @@ func maintain(ctx context.Context, store *postgres.Store, log *slog.Logger) {
 			}
 		}
 		if today := assess.DateOf(time.Now()); today != last {
-			n, err := store.RefreshScores(ctx, today)
+			n, err := uc.RefreshScores(ctx)
 			if err != nil && ctx.Err() == nil {
 				log.Error("refreshing stored scores", "err", err, "refreshed", n)
 			} else {

@@ -28,6 +28,9 @@ type Answer struct {
 	// Base, when saving, is the version the change was made from; a save based on an older
 	// version than the stored one is refused. Nil saves without the check.
 	Base *int
+	// Note, when saving, says where the saved answer came from when a person did not type it
+	// ("restored version 3", "copied from evaluation 12"); history and audit show it.
+	Note string
 }
 
 // Ref is the answer's "question.element" key.
@@ -132,6 +135,7 @@ type Revision struct {
 	Evidence    []Evidence
 	Actor       string
 	At          time.Time
+	Note        string // "restored version 3", "copied from evaluation 12"; empty for a typed save
 }
 
 // VersionConflict refuses a save made from an older version than the stored one, and carries

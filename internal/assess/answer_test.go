@@ -55,7 +55,7 @@ func TestNewAnswerAccepts(t *testing.T) {
 			in: assess.AnswerInput{Value: json.RawMessage(`{"physical":"provider"}`)},
 			want: assess.Answer{
 				Question: "shared_model", Element: "matrix",
-				Value:    matrixOf(map[assess.Layer]assess.Owner{assess.Physical: assess.ProviderOwns}),
+				Value:    matrixOf(map[assess.Layer]assess.Owner{physical: assess.ProviderOwns}),
 				Evidence: []assess.Evidence{},
 			},
 		},

@@ -16,11 +16,13 @@ const (
 // SortByCoverage orders a comparison by coverage score; any other sort key is a question key.
 const SortByCoverage = "coverage"
 
-// CompareInput is one provider asked for, with its newest evaluation (answers included), or
-// nil when it was never evaluated.
+// CompareInput is one provider asked for, with the evaluation that speaks for it (its latest
+// completed one, answers included; nil when it is not assessed), and whether a draft is in
+// progress.
 type CompareInput struct {
 	Provider Provider
-	Latest   *Evaluation
+	Current  *Evaluation
+	Drafting bool
 }
 
 // Compared is a provider in a comparison, summarized today.
@@ -62,15 +64,27 @@ func CheckCompareIDs(ids []int64) error {
 	return nil
 }
 
-// Compare scores each provider's newest evaluation as of today and orders them by sortKey
-// (SortByCoverage or a question key), best first. Only evaluations of one questionnaire version
-// are scored against each other: the newest version among them; providers evaluated on another
-// version, and providers never evaluated, are listed apart with the reason.
-func Compare(questionnaires *Builtin, in []CompareInput, sortKey string, today Date) (Comparison, error) {
-	q, err := comparedQuestionnaire(questionnaires, in)
-	if err != nil {
-		return Comparison{}, err
+// ComparedVersion is the questionnaire version a comparison scores on: the newest version among
+// the providers' current evaluations. ok is false when no provider has one.
+func ComparedVersion(in []CompareInput) (key string, version int, ok bool) {
+	var best *Evaluation
+	for _, item := range in {
+		if ev := item.Current; ev != nil && (best == nil || ev.QuestionnaireVersion > best.QuestionnaireVersion) {
+			best = ev
+		}
 	}
+	if best == nil {
+		return "", 0, false
+	}
+	return best.QuestionnaireKey, best.QuestionnaireVersion, true
+}
+
+// Compare summarizes each provider's current evaluation (completed, so with its frozen score:
+// the same figures as its report) on questionnaire q, and orders them by sortKey
+// (SortByCoverage or a question key), best first, equal scores by name. Providers
+// assessed on another questionnaire version, and providers not assessed, are listed apart with
+// the reason.
+func Compare(q *Questionnaire, in []CompareInput, sortKey string, today Date) (Comparison, error) {
 	if sortKey == "" {
 		sortKey = SortByCoverage
 	}
@@ -79,14 +93,16 @@ func Compare(questionnaires *Builtin, in []CompareInput, sortKey string, today D
 	}
 	c := Comparison{Questionnaire: q, Sort: sortKey}
 	for _, item := range in {
-		switch ev := item.Latest; {
+		switch ev := item.Current; {
+		case ev == nil && item.Drafting:
+			c.Excluded = append(c.Excluded, Excluded{item.Provider, "not assessed yet: an evaluation is in progress"})
 		case ev == nil:
-			c.Excluded = append(c.Excluded, Excluded{item.Provider, "not evaluated yet"})
+			c.Excluded = append(c.Excluded, Excluded{item.Provider, "not assessed yet"})
 		case ev.QuestionnaireKey != q.Key || ev.QuestionnaireVersion != q.Version:
 			c.Excluded = append(c.Excluded, Excluded{item.Provider, fmt.Sprintf(
-				"evaluated on %s v%d; this comparison uses %s v%d", ev.QuestionnaireKey, ev.QuestionnaireVersion, q.Key, q.Version)})
+				"assessed on %s v%d; this comparison uses %s v%d", ev.QuestionnaireKey, ev.QuestionnaireVersion, q.Key, q.Version)})
 		default:
-			c.Providers = append(c.Providers, Compared{item.Provider, *ev, Summarize(q, item.Provider.ServiceModel, ev.Answers, today)})
+			c.Providers = append(c.Providers, Compared{item.Provider, *ev, Summarize(q, *ev, today)})
 		}
 	}
 	slices.SortStableFunc(c.Providers, func(a, b Compared) int {
@@ -96,21 +112,6 @@ func Compare(questionnaires *Builtin, in []CompareInput, sortKey string, today D
 			cmp.Compare(a.Provider.ID, b.Provider.ID))
 	})
 	return c, nil
-}
-
-// comparedQuestionnaire is the newest questionnaire version among the evaluations, or the
-// newest default when none was evaluated.
-func comparedQuestionnaire(questionnaires *Builtin, in []CompareInput) (*Questionnaire, error) {
-	var best *Evaluation
-	for _, item := range in {
-		if ev := item.Latest; ev != nil && (best == nil || ev.QuestionnaireVersion > best.QuestionnaireVersion) {
-			best = ev
-		}
-	}
-	if best == nil {
-		return questionnaires.Latest(DefaultKey)
-	}
-	return questionnaires.Find(best.QuestionnaireKey, best.QuestionnaireVersion)
 }
 
 func hasQuestion(q *Questionnaire, key string) bool {

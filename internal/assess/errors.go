@@ -16,8 +16,6 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrNameTaken: another provider has this name, in some case.
 	ErrNameTaken error = Conflict("a provider with this name already exists (names are compared ignoring case)")
-	// ErrNotCompleted: only a completed evaluation can be reopened.
-	ErrNotCompleted error = Conflict("this evaluation is a draft already: only a completed one can be reopened")
 	// ErrUnavailable: storage cannot be reached just now; the same request may work later.
 	ErrUnavailable = errors.New("storage unavailable")
 )
@@ -94,3 +92,6 @@ func (c Conflict) Error() string { return string(c) }
 
 // Unwrap makes every Conflict an ErrConflict.
 func (c Conflict) Unwrap() error { return ErrConflict }
+
+// IsNotFound reports whether err means the thing asked for does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -3,16 +3,24 @@ package assess
 import "time"
 
 // Evaluation is one assessment of a provider's offering against one questionnaire version.
-// It pins that version, so that a newer questionnaire never rescores it silently.
+// It pins that version, so that a newer questionnaire never rescores it silently, and it
+// records the provider as it was when the evaluation started (name, offering, service model),
+// so that editing the provider later never changes an evaluation, least of all a completed one.
 type Evaluation struct {
 	ID                   int64
 	ProviderID           int64
+	ProviderName         string
+	Offering             string
+	ServiceModel         ServiceModel
 	QuestionnaireKey     string
 	QuestionnaireVersion int
 	Score                Score             // as stored with the last save
 	Answers              map[string]Answer // keyed by "question.element"; only answered elements
 	CreatedBy            string            // the name of who started it; empty when not recorded
 	Status               EvaluationStatus
+	CompletedBy          string // who completed it; empty for a draft
+	CompletedAt          time.Time
+	ReassessedFrom       int64 // the completed evaluation this one started from; 0 when none
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }
@@ -27,8 +35,16 @@ const (
 	EvaluationCompleted EvaluationStatus = "completed"
 )
 
-// ErrLocked refuses a change to a completed evaluation.
-var ErrLocked error = Conflict("this evaluation is completed and locked: an admin can reopen it, or start a reassessment")
+// Label is the status's name for people.
+func (s EvaluationStatus) Label() string {
+	switch s {
+	case EvaluationDraft:
+		return "In progress"
+	case EvaluationCompleted:
+		return "Completed"
+	}
+	return string(s)
+}
 
 // ScoreDay is the day an evaluation is scored on when shown: today for a draft, the day it was
 // completed for a completed one, whose score is frozen.
@@ -39,6 +55,13 @@ func (e Evaluation) ScoreDay(today Date) Date {
 	return today
 }
 
+// NeedsRescore reports whether the stored score must be recomputed before it is shown today:
+// a draft's score from an earlier day or from other scoring rules. A completed evaluation's
+// score is frozen and never recomputed.
+func (e Evaluation) NeedsRescore(today Date) bool {
+	return e.Status != EvaluationCompleted && (today.After(e.Score.AsOf) || e.Score.ScoringVersion != ScoringVersion)
+}
+
 // Summary is everything a person reads off an evaluation on one day: its score, the deviations
 // from the reference split, and what stays with the customer.
 type Summary struct {
@@ -47,12 +70,14 @@ type Summary struct {
 	Retained   Retained
 }
 
-// Summarize scores answers and reads the split off them. Every page, file and API response takes
-// its figures from here, so that they cannot disagree.
-func Summarize(q *Questionnaire, model ServiceModel, answers map[string]Answer, today Date) Summary {
+// Summarize scores an evaluation's answers on the day it is shown (ScoreDay) and reads the split
+// off them, for the service model the evaluation was made for. Every page, file, comparison and
+// API response takes its figures from here, so that they cannot disagree.
+func Summarize(q *Questionnaire, ev Evaluation, today Date) Summary {
+	day := ev.ScoreDay(today)
 	return Summary{
-		Score:      ScoreEvaluation(q, answers, today),
-		Deviations: Deviations(q, model, answers),
-		Retained:   RetainedLayers(q, model, answers),
+		Score:      ScoreEvaluation(q, ev.Answers, day),
+		Deviations: Deviations(q, ev.ServiceModel, ev.Answers),
+		Retained:   RetainedLayers(q, ev.ServiceModel, ev.Answers),
 	}
 }

@@ -18,7 +18,7 @@ var answerTypes = map[assess.AnswerType]bool{
 }
 
 func FuzzParseQuestionnaire(f *testing.F) {
-	shipped, err := os.ReadFile("questionnaires/shared-responsibility.v1.json")
+	shipped, err := os.ReadFile("../questionnaires/shared-responsibility.v1.json")
 	if err != nil {
 		f.Fatalf("reading the built-in questionnaire: %v", err)
 	}
@@ -79,7 +79,7 @@ func FuzzParseQuestionnaire(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-parsing %s: got error %v, want none", out, err)
 		}
-		if diff := cmp.Diff(q, again); diff != "" {
+		if diff := cmp.Diff(q, again, cmp.AllowUnexported(assess.Element{})); diff != "" {
 			t.Errorf("re-parsed questionnaire differs (-first +again):\n%s", diff)
 		}
 	})

@@ -8,20 +8,39 @@ import (
 	"testing"
 
 	"shareline/internal/assess"
+	"shareline/internal/questionnaires"
 )
 
 // builtin returns version 1 of the default questionnaire shipped in the binary.
 func builtin(t testing.TB) *assess.Questionnaire {
 	t.Helper()
-	b, err := assess.Questionnaires()
+	q, err := questionnaires.Default()
 	if err != nil {
-		t.Fatalf("Questionnaires(): got error %v, want the built-in questionnaires", err)
+		t.Fatalf("questionnaires.Default(): got error %v, want the built-in questionnaire", err)
 	}
-	q, err := b.Find("shared-responsibility", 1)
-	if err != nil {
-		t.Fatalf(`Find("shared-responsibility", 1): got error %v, want the questionnaire`, err)
+	if q.Key != "shared-responsibility" || q.Version != 1 {
+		t.Fatalf("questionnaires.Default(): got %s v%d, want shared-responsibility v1", q.Key, q.Version)
 	}
 	return q
+}
+
+// The default questionnaire's layers, as its split names them.
+const (
+	physical          assess.Layer = "physical"
+	hypervisor        assess.Layer = "hypervisor"
+	network           assess.Layer = "network"
+	osLayer           assess.Layer = "os"
+	application       assess.Layer = "application"
+	userActivity      assess.Layer = "user_activity"
+	userPermissions   assess.Layer = "user_permissions"
+	privilegedActions assess.Layer = "privileged_actions"
+)
+
+var layers = []assess.Layer{physical, hypervisor, network, osLayer, application, userActivity, userPermissions, privilegedActions}
+
+// summarize is assess.Summarize of a draft of the given service model with these answers.
+func summarize(q *assess.Questionnaire, model assess.ServiceModel, answers map[string]assess.Answer, today assess.Date) assess.Summary {
+	return assess.Summarize(q, assess.Evaluation{ServiceModel: model, Answers: answers, Status: assess.EvaluationDraft}, today)
 }
 
 // day parses a YYYY-MM-DD day that the test itself wrote.
@@ -89,9 +108,13 @@ func dateOf(d assess.Date) assess.Value {
 
 // referenceMatrix is the full reference split of a model, as a provider might claim it.
 func referenceMatrix(model assess.ServiceModel) map[assess.Layer]assess.Owner {
+	q, err := questionnaires.Default()
+	if err != nil {
+		panic(err)
+	}
 	m := map[assess.Layer]assess.Owner{}
-	for _, l := range assess.Layers {
-		m[l] = assess.ReferenceOwner(model, l)
+	for _, l := range layers {
+		m[l] = q.Split.ReferenceOwner(model, l)
 	}
 	return m
 }

@@ -53,7 +53,7 @@ func NewProvider(in ProviderInput) (Provider, error) {
 		errs.add("offering", "%s", err.Error())
 	}
 	if !p.ServiceModel.Valid() {
-		errs.add("service_model", "want one of saas, paas, iaas")
+		errs.add("service_model", "choose SaaS, PaaS or IaaS")
 	}
 	if p.Website != "" {
 		if err := CheckURL(p.Website); err != nil {
@@ -98,7 +98,7 @@ type ProviderSort string
 // The orders a provider list can take.
 const (
 	SortByName  ProviderSort = "name"  // A to Z
-	SortByScore ProviderSort = "score" // best latest score first; never evaluated last
+	SortByScore ProviderSort = "score" // best current score first; not assessed last
 )
 
 // Paging limits of a provider list.
@@ -142,11 +142,13 @@ func (q *ProviderQuery) Check() error {
 	return errs.err()
 }
 
-// ProviderListing is a provider with its newest evaluation (nil when never evaluated). The
-// evaluation carries its stored score but no answers.
+// ProviderListing is a provider with the evaluations that represent it (see Represent): its
+// current, latest completed evaluation (nil: not assessed) and its draft in progress (nil: none).
+// They carry their stored scores but no answers.
 type ProviderListing struct {
 	Provider
-	Latest *Evaluation
+	Current *Evaluation
+	Draft   *Evaluation
 }
 
 // ProviderPage is one page of a provider list and the number of providers that match in all.

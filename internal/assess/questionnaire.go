@@ -2,13 +2,11 @@ package assess
 
 import (
 	"bytes"
-	"embed"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"regexp"
-	"sync"
 )
 
 // AnswerType says what kind of value an element takes.
@@ -33,12 +31,15 @@ func (t AnswerType) valid() bool {
 	return false
 }
 
-// Questionnaire is one version of a set of questions. It is data, loaded from JSON.
+// Questionnaire is one version of a set of questions. It is data, stored as JSON: the questions,
+// their elements and credit rules, and the responsibility split that matrix elements ask about
+// (nil when the questionnaire has no matrix).
 type Questionnaire struct {
 	Key         string     `json:"key"`
 	Version     int        `json:"version"`
 	Title       string     `json:"title"`
 	Description string     `json:"description,omitempty"`
+	Split       *Split     `json:"split,omitempty"`
 	Questions   []Question `json:"questions"`
 }
 
@@ -62,7 +63,12 @@ type Element struct {
 	Options  []Option   `json:"options,omitempty"`
 	Unit     string     `json:"unit,omitempty"`
 	Bands    *Bands     `json:"bands,omitempty"`
+
+	split *Split // the questionnaire's split, for matrix elements; set when it is checked
 }
+
+// Split is the responsibility split a matrix element asks about (nil for other elements).
+func (e *Element) Split() *Split { return e.split }
 
 // Option is one choice of a choice or multi element. Credit is what choosing it earns (default 1);
 // a multi element earns the best credit among the options chosen.
@@ -209,6 +215,11 @@ func (q *Questionnaire) check() error {
 	if len(q.Questions) == 0 {
 		return fmt.Errorf("no questions")
 	}
+	if q.Split != nil {
+		if err := q.Split.check(); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for i := range q.Questions {
 		qu := &q.Questions[i]
@@ -218,6 +229,16 @@ func (q *Questionnaire) check() error {
 		seen[qu.Key] = true
 		if err := qu.check(); err != nil {
 			return fmt.Errorf("question %q: %w", qu.Key, err)
+		}
+		for j := range qu.Elements {
+			el := &qu.Elements[j]
+			if el.Type != TypeMatrix {
+				continue
+			}
+			if q.Split == nil {
+				return fmt.Errorf("question %q: element %q: a matrix element needs the questionnaire's split", qu.Key, el.Key)
+			}
+			el.split = q.Split
 		}
 	}
 	return nil
@@ -301,63 +322,5 @@ func checkWeight(w float64) error {
 	return nil
 }
 
-//go:embed questionnaires/*.json
-var builtinFiles embed.FS
-
-// DefaultKey is the key of the questionnaire new evaluations use.
+// DefaultKey is the key of the questionnaire new evaluations use unless told otherwise.
 const DefaultKey = "shared-responsibility"
-
-// Builtin holds the questionnaires shipped in the binary, by key and version.
-type Builtin struct {
-	byKey map[string]map[int]*Questionnaire
-}
-
-var loadBuiltin = sync.OnceValues(func() (*Builtin, error) {
-	entries, err := builtinFiles.ReadDir("questionnaires")
-	if err != nil {
-		return nil, err
-	}
-	b := &Builtin{byKey: map[string]map[int]*Questionnaire{}}
-	for _, e := range entries {
-		data, err := builtinFiles.ReadFile("questionnaires/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		q, err := ParseQuestionnaire(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name(), err)
-		}
-		if b.byKey[q.Key] == nil {
-			b.byKey[q.Key] = map[int]*Questionnaire{}
-		}
-		b.byKey[q.Key][q.Version] = q
-	}
-	return b, nil
-})
-
-// Questionnaires loads (once) and returns the built-in questionnaires; an error means a
-// shipped data file is broken.
-func Questionnaires() (*Builtin, error) { return loadBuiltin() }
-
-// Find returns one version of a questionnaire.
-func (b *Builtin) Find(key string, version int) (*Questionnaire, error) {
-	q, ok := b.byKey[key][version]
-	if !ok {
-		return nil, fmt.Errorf("questionnaire %q version %d: %w", key, version, ErrNotFound)
-	}
-	return q, nil
-}
-
-// Latest returns the newest version of a questionnaire.
-func (b *Builtin) Latest(key string) (*Questionnaire, error) {
-	var best *Questionnaire
-	for _, q := range b.byKey[key] {
-		if best == nil || q.Version > best.Version {
-			best = q
-		}
-	}
-	if best == nil {
-		return nil, fmt.Errorf("questionnaire %q: %w", key, ErrNotFound)
-	}
-	return best, nil
-}

@@ -1,7 +1,6 @@
 package assess_test
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -112,36 +111,6 @@ func TestBuiltinQuestionnaire(t *testing.T) {
 			}
 		}
 	})
-}
-
-func TestBuiltinFind(t *testing.T) {
-	b, err := assess.Questionnaires()
-	if err != nil {
-		t.Fatalf("Questionnaires(): got error %v, want none", err)
-	}
-	for _, tt := range []struct {
-		key     string
-		version int
-	}{
-		{"shared-responsibility", 2},
-		{"shared-responsibility", 0},
-		{"other", 1},
-	} {
-		if _, err := b.Find(tt.key, tt.version); !errors.Is(err, assess.ErrNotFound) {
-			t.Errorf("Find(%q, %d): got error %v, want ErrNotFound", tt.key, tt.version, err)
-		}
-	}
-	latest, err := b.Latest(assess.DefaultKey)
-	if err != nil || latest.Version != 1 {
-		t.Errorf("Latest(%q): got %v, %v; want version 1", assess.DefaultKey, latest, err)
-	}
-	if _, err := b.Latest("other"); !errors.Is(err, assess.ErrNotFound) {
-		t.Errorf(`Latest("other"): got error %v, want ErrNotFound`, err)
-	}
-	again, _ := assess.Questionnaires()
-	if again != b {
-		t.Errorf("Questionnaires(): got a new value on the second call, want the one loaded once")
-	}
 }
 
 // oneQuestion wraps elements (JSON objects) in a valid questionnaire with one question.

@@ -3,8 +3,9 @@ package assess
 import "math"
 
 // ScoringVersion identifies the scoring rules below. It changes whenever a rule changes, so that
-// a stored score says which rules produced it.
-const ScoringVersion = 1
+// a stored score says which rules produced it. Version 2: an evaluation with nothing answered
+// is not assessed, rather than poor.
+const ScoringVersion = 2
 
 // Tier is the coverage score in one word.
 type Tier string
@@ -15,6 +16,8 @@ const (
 	Adequate Tier = "adequate"
 	Weak     Tier = "weak"
 	Poor     Tier = "poor"
+	// NotAssessed is no tier at all: nothing is answered yet, so there is no score to place.
+	NotAssessed Tier = "not_assessed"
 )
 
 // TierOf places an unrounded coverage score in its tier.
@@ -41,6 +44,8 @@ func (t Tier) Label() string {
 		return "Weak"
 	case Poor:
 		return "Poor"
+	case NotAssessed:
+		return "Not assessed"
 	}
 	return string(t)
 }
@@ -79,6 +84,19 @@ type Score struct {
 	AsOf           Date
 	ScoringVersion int
 	Questions      []QuestionScore
+}
+
+// Assessed reports whether there is a score to show: something is answered and at least one
+// question applies. An evaluation that is not assessed has no coverage score and no tier.
+func (s Score) Assessed() bool { return s.Tier != NotAssessed && s.Tier != "" }
+
+// Counts is how many elements are answered (not_applicable included) and how many there are.
+func (s Score) Counts() (answered, total int) {
+	for _, q := range s.Questions {
+		answered += q.Answered
+		total += q.Total
+	}
+	return answered, total
 }
 
 // Question finds one question's score.
@@ -122,6 +140,9 @@ func ScoreEvaluation(q *Questionnaire, answers map[string]Answer, today Date) Sc
 		s.Overall = sumScore / sumQuestionWeight
 	}
 	s.Tier = TierOf(s.Overall)
+	if answered == 0 || sumQuestionWeight == 0 {
+		s.Tier = NotAssessed
+	}
 	s.Progress = percent(float64(answered), float64(total))
 	s.Evidenced = percent(evidenced, credited)
 	return s
@@ -164,13 +185,14 @@ func ElementCredit(el *Element, v Value, today Date) float64 {
 	case TypeStatus:
 		return statusCredit[v.Status]
 	case TypeMatrix:
+		layers := el.split.Keys()
 		assigned := 0
-		for _, l := range Layers {
+		for _, l := range layers {
 			if v.Matrix[l] != "" {
 				assigned++
 			}
 		}
-		return float64(assigned) / float64(len(Layers))
+		return percent(float64(assigned), float64(len(layers))) / 100
 	case TypeMulti:
 		best := 0.0
 		for _, key := range v.Multi {

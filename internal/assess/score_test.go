@@ -22,7 +22,7 @@ func TestScoreWorkedExample(t *testing.T) {
 		given{ref: "abuse_cases.abuse_reporting", value: status(assess.StatusNotApplies)},
 	)
 
-	s := assess.Summarize(q, assess.SaaS, answers, today).Score
+	s := summarize(q, assess.SaaS, answers, today).Score
 	qs := questionScore(t, s, "abuse_cases")
 
 	if !qs.Scored {
@@ -144,17 +144,17 @@ func TestScoreMatrixCredit(t *testing.T) {
 		{
 			"four of eight layers earn 0.5",
 			map[assess.Layer]assess.Owner{
-				assess.Physical: assess.ProviderOwns, assess.Hypervisor: assess.ProviderOwns,
-				assess.Network: assess.SharedOwns, assess.OS: assess.CustomerOwns,
+				physical: assess.ProviderOwns, hypervisor: assess.ProviderOwns,
+				network: assess.SharedOwns, osLayer: assess.CustomerOwns,
 			},
 			0.5,
 		},
 		{
 			"six of eight layers earn 0.75",
 			map[assess.Layer]assess.Owner{
-				assess.Physical: assess.ProviderOwns, assess.Hypervisor: assess.ProviderOwns,
-				assess.Network: assess.SharedOwns, assess.OS: assess.CustomerOwns,
-				assess.Application: assess.CustomerOwns, assess.UserActivity: assess.CustomerOwns,
+				physical: assess.ProviderOwns, hypervisor: assess.ProviderOwns,
+				network: assess.SharedOwns, osLayer: assess.CustomerOwns,
+				application: assess.CustomerOwns, userActivity: assess.CustomerOwns,
 			},
 			0.75,
 		},
@@ -162,14 +162,14 @@ func TestScoreMatrixCredit(t *testing.T) {
 		{
 			"not_applicable counts as assigned",
 			with(referenceMatrix(assess.SaaS), map[assess.Layer]assess.Owner{
-				assess.Physical: assess.NotApplicable, assess.Hypervisor: assess.NotApplicable,
+				physical: assess.NotApplicable, hypervisor: assess.NotApplicable,
 			}),
 			1,
 		},
 		{
 			"deviations do not lower the credit",
 			with(referenceMatrix(assess.SaaS), map[assess.Layer]assess.Owner{
-				assess.Application: assess.CustomerOwns, assess.OS: assess.CustomerOwns,
+				application: assess.CustomerOwns, osLayer: assess.CustomerOwns,
 			}),
 			1,
 		},
@@ -181,7 +181,7 @@ func TestScoreMatrixCredit(t *testing.T) {
 				given{ref: "shared_model.documented", value: status(assess.Yes)},
 				given{ref: "shared_model.contractual", value: status(assess.No)},
 			)
-			s := assess.Summarize(q, assess.SaaS, answers, today).Score
+			s := summarize(q, assess.SaaS, answers, today).Score
 
 			es := elementScore(t, s, "shared_model.matrix")
 			if es.Credit != tt.wantCredit {
@@ -521,7 +521,7 @@ func TestScoreFullAndEmpty(t *testing.T) {
 	today := day(t, scoringDay)
 
 	t.Run("every element answered at its best scores 100, strong", func(t *testing.T) {
-		s := assess.Summarize(q, assess.SaaS, bestAnswers(t, q, today), today).Score
+		s := summarize(q, assess.SaaS, bestAnswers(t, q, today), today).Score
 		if s.Overall != 100 || s.Tier != assess.Strong || s.Progress != 100 {
 			t.Errorf("got overall %v, tier %q, progress %v; want 100, strong, 100", s.Overall, s.Tier, s.Progress)
 		}
@@ -532,10 +532,19 @@ func TestScoreFullAndEmpty(t *testing.T) {
 		}
 	})
 
-	t.Run("no answers scores 0, poor, progress 0", func(t *testing.T) {
-		s := assess.Summarize(q, assess.SaaS, nil, today).Score
-		if s.Overall != 0 || s.Tier != assess.Poor || s.Progress != 0 || s.Evidenced != 0 {
-			t.Errorf("got overall %v, tier %q, progress %v, evidenced %v; want 0, poor, 0, 0", s.Overall, s.Tier, s.Progress, s.Evidenced)
+	// Nothing answered is no score at all, never "0.0 Poor".
+	t.Run("no answers is not assessed, progress 0", func(t *testing.T) {
+		s := summarize(q, assess.SaaS, nil, today).Score
+		if s.Assessed() || s.Tier != assess.NotAssessed || s.Progress != 0 || s.Evidenced != 0 {
+			t.Errorf("got assessed %v, tier %q, progress %v, evidenced %v; want false, not_assessed, 0, 0", s.Assessed(), s.Tier, s.Progress, s.Evidenced)
+		}
+	})
+
+	t.Run("one answer of no is assessed, poor", func(t *testing.T) {
+		answers := answersOf(t, q, given{ref: "abuse_cases.malware", value: status(assess.No)})
+		s := summarize(q, assess.SaaS, answers, today).Score
+		if !s.Assessed() || s.Tier != assess.Poor || s.Overall != 0 {
+			t.Errorf("got assessed %v, tier %q, overall %v; want true, poor, 0", s.Assessed(), s.Tier, s.Overall)
 		}
 	})
 
@@ -585,8 +594,8 @@ func TestSummarizeDeviations(t *testing.T) {
 		{
 			name:   "saas provider handing application to the customer",
 			model:  assess.SaaS,
-			matrix: with(referenceMatrix(assess.SaaS), map[assess.Layer]assess.Owner{assess.Application: assess.CustomerOwns}),
-			want:   []assess.Deviation{dev(assess.Application, assess.CustomerOwns, assess.ProviderOwns)},
+			matrix: with(referenceMatrix(assess.SaaS), map[assess.Layer]assess.Owner{application: assess.CustomerOwns}),
+			want:   []assess.Deviation{dev(application, assess.CustomerOwns, assess.ProviderOwns)},
 		},
 		{name: "saas claim matching the reference", model: assess.SaaS, matrix: referenceMatrix(assess.SaaS)},
 		{name: "paas claim matching the reference", model: assess.PaaS, matrix: referenceMatrix(assess.PaaS)},
@@ -595,25 +604,25 @@ func TestSummarizeDeviations(t *testing.T) {
 		{
 			name:   "only the assigned layer that differs",
 			model:  assess.IaaS,
-			matrix: map[assess.Layer]assess.Owner{assess.Physical: assess.ProviderOwns, assess.OS: assess.ProviderOwns},
-			want:   []assess.Deviation{dev(assess.OS, assess.ProviderOwns, assess.CustomerOwns)},
+			matrix: map[assess.Layer]assess.Owner{physical: assess.ProviderOwns, osLayer: assess.ProviderOwns},
+			want:   []assess.Deviation{dev(osLayer, assess.ProviderOwns, assess.CustomerOwns)},
 		},
 		{name: "no matrix answer", model: assess.SaaS},
 		{
 			name:   "not_applicable differs from the reference",
 			model:  assess.SaaS,
-			matrix: with(referenceMatrix(assess.SaaS), map[assess.Layer]assess.Owner{assess.Hypervisor: assess.NotApplicable}),
-			want:   []assess.Deviation{dev(assess.Hypervisor, assess.NotApplicable, assess.ProviderOwns)},
+			matrix: with(referenceMatrix(assess.SaaS), map[assess.Layer]assess.Owner{hypervisor: assess.NotApplicable}),
+			want:   []assess.Deviation{dev(hypervisor, assess.NotApplicable, assess.ProviderOwns)},
 		},
 		{
 			name:   "iaas offering claiming the saas split, in layer order",
 			model:  assess.IaaS,
 			matrix: referenceMatrix(assess.SaaS),
 			want: []assess.Deviation{
-				dev(assess.Network, assess.ProviderOwns, assess.SharedOwns),
-				dev(assess.OS, assess.ProviderOwns, assess.CustomerOwns),
-				dev(assess.Application, assess.ProviderOwns, assess.CustomerOwns),
-				dev(assess.UserActivity, assess.SharedOwns, assess.CustomerOwns),
+				dev(network, assess.ProviderOwns, assess.SharedOwns),
+				dev(osLayer, assess.ProviderOwns, assess.CustomerOwns),
+				dev(application, assess.ProviderOwns, assess.CustomerOwns),
+				dev(userActivity, assess.SharedOwns, assess.CustomerOwns),
 			},
 		},
 	}
@@ -623,7 +632,7 @@ func TestSummarizeDeviations(t *testing.T) {
 			if tt.matrix != nil {
 				gs = append(gs, given{ref: "shared_model.matrix", value: matrixOf(tt.matrix)})
 			}
-			got := assess.Summarize(q, tt.model, answersOf(t, q, gs...), today).Deviations
+			got := summarize(q, tt.model, answersOf(t, q, gs...), today).Deviations
 			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("deviations (-want +got):\n%s", diff)
 			}
@@ -651,19 +660,19 @@ func TestSummarizeRetainedLayers(t *testing.T) {
 			name:  "saas without a matrix answer reads the reference",
 			model: assess.SaaS,
 			want: assess.Retained{From: reference, Layers: []assess.RetainedLayer{
-				kept(assess.UserActivity, assess.SharedOwns, reference, false),
-				kept(assess.UserPermissions, assess.CustomerOwns, reference, true),
-				kept(assess.PrivilegedActions, assess.CustomerOwns, reference, true),
+				kept(userActivity, assess.SharedOwns, reference, false),
+				kept(userPermissions, assess.CustomerOwns, reference, true),
+				kept(privilegedActions, assess.CustomerOwns, reference, true),
 			}},
 		},
 		{
 			name:  "paas without a matrix answer reads the reference",
 			model: assess.PaaS,
 			want: assess.Retained{From: reference, Layers: []assess.RetainedLayer{
-				kept(assess.Application, assess.SharedOwns, reference, false),
-				kept(assess.UserActivity, assess.CustomerOwns, reference, false),
-				kept(assess.UserPermissions, assess.CustomerOwns, reference, true),
-				kept(assess.PrivilegedActions, assess.CustomerOwns, reference, true),
+				kept(application, assess.SharedOwns, reference, false),
+				kept(userActivity, assess.CustomerOwns, reference, false),
+				kept(userPermissions, assess.CustomerOwns, reference, true),
+				kept(privilegedActions, assess.CustomerOwns, reference, true),
 			}},
 		},
 		{
@@ -671,34 +680,34 @@ func TestSummarizeRetainedLayers(t *testing.T) {
 			model:  assess.IaaS,
 			matrix: referenceMatrix(assess.IaaS),
 			want: assess.Retained{From: claimed, Layers: []assess.RetainedLayer{
-				kept(assess.Network, assess.SharedOwns, claimed, false),
-				kept(assess.OS, assess.CustomerOwns, claimed, false),
-				kept(assess.Application, assess.CustomerOwns, claimed, false),
-				kept(assess.UserActivity, assess.CustomerOwns, claimed, false),
-				kept(assess.UserPermissions, assess.CustomerOwns, claimed, true),
-				kept(assess.PrivilegedActions, assess.CustomerOwns, claimed, true),
+				kept(network, assess.SharedOwns, claimed, false),
+				kept(osLayer, assess.CustomerOwns, claimed, false),
+				kept(application, assess.CustomerOwns, claimed, false),
+				kept(userActivity, assess.CustomerOwns, claimed, false),
+				kept(userPermissions, assess.CustomerOwns, claimed, true),
+				kept(privilegedActions, assess.CustomerOwns, claimed, true),
 			}},
 		},
 		{
 			name:  "permissions and privileged actions stay with the customer even when the provider claims them",
 			model: assess.SaaS,
 			matrix: with(referenceMatrix(assess.SaaS), map[assess.Layer]assess.Owner{
-				assess.UserPermissions: assess.ProviderOwns, assess.PrivilegedActions: assess.ProviderOwns,
+				userPermissions: assess.ProviderOwns, privilegedActions: assess.ProviderOwns,
 			}),
 			want: assess.Retained{From: claimed, Layers: []assess.RetainedLayer{
-				kept(assess.UserActivity, assess.SharedOwns, claimed, false),
-				kept(assess.UserPermissions, assess.CustomerOwns, claimed, true),
-				kept(assess.PrivilegedActions, assess.CustomerOwns, claimed, true),
+				kept(userActivity, assess.SharedOwns, claimed, false),
+				kept(userPermissions, assess.CustomerOwns, claimed, true),
+				kept(privilegedActions, assess.CustomerOwns, claimed, true),
 			}},
 		},
 		{
 			name:   "a partial matrix mixes claims with the reference and says so",
 			model:  assess.SaaS,
-			matrix: map[assess.Layer]assess.Owner{assess.Application: assess.CustomerOwns, assess.UserActivity: assess.ProviderOwns},
+			matrix: map[assess.Layer]assess.Owner{application: assess.CustomerOwns, userActivity: assess.ProviderOwns},
 			want: assess.Retained{From: reference, Layers: []assess.RetainedLayer{
-				kept(assess.Application, assess.CustomerOwns, claimed, false),
-				kept(assess.UserPermissions, assess.CustomerOwns, reference, true),
-				kept(assess.PrivilegedActions, assess.CustomerOwns, reference, true),
+				kept(application, assess.CustomerOwns, claimed, false),
+				kept(userPermissions, assess.CustomerOwns, reference, true),
+				kept(privilegedActions, assess.CustomerOwns, reference, true),
 			}},
 		},
 	}
@@ -708,7 +717,7 @@ func TestSummarizeRetainedLayers(t *testing.T) {
 			if tt.matrix != nil {
 				gs = append(gs, given{ref: "shared_model.matrix", value: matrixOf(tt.matrix)})
 			}
-			got := assess.Summarize(q, tt.model, answersOf(t, q, gs...), today).Retained
+			got := summarize(q, tt.model, answersOf(t, q, gs...), today).Retained
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("retained (-want +got):\n%s", diff)
 			}

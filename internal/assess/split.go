@@ -1,5 +1,10 @@
 package assess
 
+import (
+	"fmt"
+	"slices"
+)
+
 // ServiceModel is how the offering is delivered; it decides where the reference line sits.
 type ServiceModel string
 
@@ -29,25 +34,12 @@ func (m ServiceModel) Label() string {
 	return string(m)
 }
 
-// Layer is one layer of the stack whose security someone owns.
+// Layer is one layer of the stack whose security someone owns. Which layers there are is part
+// of a questionnaire's responsibility split, not of the code.
 type Layer string
 
-// The layers, bottom of the stack first.
-const (
-	Physical          Layer = "physical"
-	Hypervisor        Layer = "hypervisor"
-	Network           Layer = "network"
-	OS                Layer = "os"
-	Application       Layer = "application"
-	UserActivity      Layer = "user_activity"
-	UserPermissions   Layer = "user_permissions"
-	PrivilegedActions Layer = "privileged_actions"
-)
-
-// Layers lists every layer in order.
-var Layers = []Layer{Physical, Hypervisor, Network, OS, Application, UserActivity, UserPermissions, PrivilegedActions}
-
-// Owner says who secures a layer.
+// Owner says who secures a layer. The four owners have fixed meanings: what stays with the
+// customer is every layer owned by the customer or shared, and not_applicable is an answer.
 type Owner string
 
 // The owners a layer can have.
@@ -57,9 +49,6 @@ const (
 	SharedOwns    Owner = "shared"
 	NotApplicable Owner = "not_applicable"
 )
-
-// Owners lists every owner in display order.
-var Owners = []Owner{ProviderOwns, CustomerOwns, SharedOwns, NotApplicable}
 
 // Valid reports whether o is a known owner.
 func (o Owner) Valid() bool {
@@ -81,57 +70,130 @@ func (o Owner) Label() string {
 	return string(o)
 }
 
-// validLayer reports whether l is a known layer.
-func validLayer(l Layer) bool {
-	_, ok := layerInfo[l]
-	return ok
+// retained reports whether a layer with this owner stays (at least partly) with the customer.
+func (o Owner) retained() bool { return o == CustomerOwns || o == SharedOwns }
+
+// Split is a questionnaire's responsibility split: the layers a matrix element asks about, the
+// owners a layer can be given, the reference owner of each layer for each service model, and
+// the layers the customer keeps whatever anyone claims. A questionnaire without a matrix
+// element needs none; a nil *Split has no layers.
+type Split struct {
+	Layers         []LayerDef                       `json:"layers"`
+	Owners         []Owner                          `json:"owners"`
+	Reference      map[ServiceModel]map[Layer]Owner `json:"reference"`
+	AlwaysRetained []Layer                          `json:"always_retained,omitempty"`
 }
 
-type layerText struct {
-	label  string
-	retain string // what the customer does for this layer, as an instruction
+// LayerDef is one layer of a split: its key, its name, and what keeping it means for the
+// customer, as an instruction.
+type LayerDef struct {
+	Key    Layer  `json:"key"`
+	Label  string `json:"label"`
+	Retain string `json:"retain"`
 }
 
-var layerInfo = map[Layer]layerText{
-	Physical:          {"Physical", "Secure the physical sites and hardware that run this service."},
-	Hypervisor:        {"Hypervisor", "Patch and harden the virtualisation layer that separates workloads."},
-	Network:           {"Network", "Configure and watch network controls: firewalls, segmentation, exposure to the internet."},
-	OS:                {"Operating system", "Patch, harden and monitor the operating systems of your instances."},
-	Application:       {"Application", "Secure the application: its configuration, its code or settings, and its vulnerabilities."},
-	UserActivity:      {"User activity", "Watch what your users do in the service and act on suspicious activity."},
-	UserPermissions:   {"User permissions", "Decide who may do what: grant, review and revoke your users' access."},
-	PrivilegedActions: {"Privileged actions", "Monitor your privileged users and review what they do with their rights."},
+// Keys lists the split's layers in order, bottom of the stack first.
+func (s *Split) Keys() []Layer {
+	if s == nil {
+		return nil
+	}
+	out := make([]Layer, 0, len(s.Layers))
+	for _, l := range s.Layers {
+		out = append(out, l.Key)
+	}
+	return out
 }
 
-// Label is the layer's name for people.
-func (l Layer) Label() string {
-	if t, ok := layerInfo[l]; ok {
-		return t.label
+func (s *Split) layer(l Layer) (LayerDef, bool) {
+	if s == nil {
+		return LayerDef{}, false
+	}
+	for _, d := range s.Layers {
+		if d.Key == l {
+			return d, true
+		}
+	}
+	return LayerDef{}, false
+}
+
+// HasLayer reports whether l is one of the split's layers.
+func (s *Split) HasLayer(l Layer) bool { _, ok := s.layer(l); return ok }
+
+// Label is a layer's name for people.
+func (s *Split) Label(l Layer) string {
+	if d, ok := s.layer(l); ok {
+		return d.Label
 	}
 	return string(l)
 }
 
-// Retain says, as an instruction to the customer, what keeping this layer means.
-func (l Layer) Retain() string { return layerInfo[l].retain }
-
-// referenceSplit is the split that a provider's own claim is compared against.
-var referenceSplit = map[ServiceModel]map[Layer]Owner{
-	SaaS: {
-		Physical: ProviderOwns, Hypervisor: ProviderOwns, Network: ProviderOwns, OS: ProviderOwns,
-		Application: ProviderOwns, UserActivity: SharedOwns, UserPermissions: CustomerOwns, PrivilegedActions: CustomerOwns,
-	},
-	PaaS: {
-		Physical: ProviderOwns, Hypervisor: ProviderOwns, Network: ProviderOwns, OS: ProviderOwns,
-		Application: SharedOwns, UserActivity: CustomerOwns, UserPermissions: CustomerOwns, PrivilegedActions: CustomerOwns,
-	},
-	IaaS: {
-		Physical: ProviderOwns, Hypervisor: ProviderOwns, Network: SharedOwns, OS: CustomerOwns,
-		Application: CustomerOwns, UserActivity: CustomerOwns, UserPermissions: CustomerOwns, PrivilegedActions: CustomerOwns,
-	},
+// Retain says, as an instruction to the customer, what keeping layer l means.
+func (s *Split) Retain(l Layer) string {
+	d, _ := s.layer(l)
+	return d.Retain
 }
 
 // ReferenceOwner is who owns layer l under model m in the reference split.
-func ReferenceOwner(m ServiceModel, l Layer) Owner { return referenceSplit[m][l] }
+func (s *Split) ReferenceOwner(m ServiceModel, l Layer) Owner {
+	if s == nil {
+		return ""
+	}
+	return s.Reference[m][l]
+}
 
-// alwaysRetained are the layers the customer keeps whatever the provider claims.
-var alwaysRetained = []Layer{UserPermissions, PrivilegedActions}
+// AllowsOwner reports whether a layer may be given owner o.
+func (s *Split) AllowsOwner(o Owner) bool { return s != nil && slices.Contains(s.Owners, o) }
+
+// AlwaysKept reports whether the customer keeps layer l whatever anyone claims.
+func (s *Split) AlwaysKept(l Layer) bool { return s != nil && slices.Contains(s.AlwaysRetained, l) }
+
+func (s *Split) check() error {
+	if len(s.Layers) == 0 {
+		return fmt.Errorf("split: no layers")
+	}
+	seen := map[Layer]bool{}
+	for _, l := range s.Layers {
+		if !keyPattern.MatchString(string(l.Key)) || l.Label == "" {
+			return fmt.Errorf("split: layer %q: want a lower-case key and a label", l.Key)
+		}
+		if seen[l.Key] {
+			return fmt.Errorf("split: layer %q appears twice", l.Key)
+		}
+		seen[l.Key] = true
+	}
+	if len(s.Owners) == 0 {
+		return fmt.Errorf("split: no owners")
+	}
+	for i, o := range s.Owners {
+		if !o.Valid() || slices.Contains(s.Owners[:i], o) {
+			return fmt.Errorf("split: owner %q: want each of provider, customer, shared, not_applicable at most once", o)
+		}
+	}
+	for _, m := range ServiceModels {
+		ref, ok := s.Reference[m]
+		if !ok {
+			return fmt.Errorf("split: no reference for %s", m)
+		}
+		for _, l := range s.Layers {
+			if o := ref[l.Key]; !s.AllowsOwner(o) {
+				return fmt.Errorf("split: reference for %s, layer %q: owner %q is not one of the split's owners", m, l.Key, o)
+			}
+		}
+		for l := range ref {
+			if !seen[l] {
+				return fmt.Errorf("split: reference for %s names unknown layer %q", m, l)
+			}
+		}
+	}
+	for m := range s.Reference {
+		if !m.Valid() {
+			return fmt.Errorf("split: reference for unknown service model %q", m)
+		}
+	}
+	for _, l := range s.AlwaysRetained {
+		if !seen[l] {
+			return fmt.Errorf("split: always_retained names unknown layer %q", l)
+		}
+	}
+	return nil
+}

@@ -1,7 +1,5 @@
 package assess
 
-import "slices"
-
 // Deviation is a layer whose claimed owner differs from the reference split for the offering's
 // service model. It is not wrong by itself: it moves work across the line, so it is shown.
 type Deviation struct {
@@ -21,8 +19,8 @@ func Deviations(q *Questionnaire, model ServiceModel, answers map[string]Answer)
 				continue
 			}
 			a := answers[Ref(qu.Key, el.Key)]
-			for _, l := range Layers {
-				claimed, ref := a.Value.Matrix[l], ReferenceOwner(model, l)
+			for _, l := range q.Split.Keys() {
+				claimed, ref := a.Value.Matrix[l], q.Split.ReferenceOwner(model, l)
 				if claimed != "" && claimed != ref {
 					out = append(out, Deviation{qu.Key, el.Key, l, claimed, ref})
 				}
@@ -51,25 +49,33 @@ type RetainedLayer struct {
 type Retained struct {
 	Layers []RetainedLayer
 	// From is FromClaimed when every layer's owner came from the provider's answered matrix,
-	// FromReference when any came from the reference split.
+	// FromReference when any came from the reference split, and empty when the questionnaire
+	// has no responsibility split at all (nothing to say).
 	From string
 }
 
+// Applies reports whether the questionnaire says anything about what stays with the customer.
+func (r Retained) Applies() bool { return r.From != "" }
+
 // RetainedLayers says what stays with the customer: every layer whose claimed owner is customer
-// or shared, plus user permissions and privileged actions, which the customer always keeps.
-// A layer the matrix leaves unanswered takes its owner from the reference split.
+// or shared, plus the layers the split says the customer always keeps. A layer the matrix
+// leaves unanswered takes its owner from the reference split. A questionnaire without a split
+// retains nothing.
 func RetainedLayers(q *Questionnaire, model ServiceModel, answers map[string]Answer) Retained {
+	if q.Split == nil {
+		return Retained{}
+	}
 	claims := claimedOwners(q, answers)
 	r := Retained{From: FromClaimed}
-	for _, l := range Layers {
+	for _, l := range q.Split.Keys() {
 		owner, from := claims[l], FromClaimed
 		if owner == "" {
-			owner, from = ReferenceOwner(model, l), FromReference
+			owner, from = q.Split.ReferenceOwner(model, l), FromReference
 			r.From = FromReference
 		}
-		always := slices.Contains(alwaysRetained, l)
+		always := q.Split.AlwaysKept(l)
 		switch {
-		case owner == CustomerOwns || owner == SharedOwns:
+		case owner.retained():
 			r.Layers = append(r.Layers, RetainedLayer{l, owner, from, always})
 		case always:
 			r.Layers = append(r.Layers, RetainedLayer{l, CustomerOwns, from, true})

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -50,7 +51,7 @@ const (
 	valueFieldName  = "value"
 	errWantOneOf    = "want one of %s"
 	errWantAString  = "want a string"
-	errUnknownOwner = "unknown owner %q: want one of provider, customer, shared, not_applicable"
+	errUnknownOwner = "unknown owner %q: want one of %s"
 )
 
 // Value is a typed answer. The zero Value is "not answered".
@@ -109,7 +110,7 @@ func ParseValue(el *Element, raw json.RawMessage, today Date) (Value, error) {
 	case TypeStatus:
 		v.Status, err = parseStatus(raw)
 	case TypeMatrix:
-		v.Matrix, err = parseMatrix(raw)
+		v.Matrix, err = parseMatrix(el.split, raw)
 		if err == nil && v.Matrix == nil {
 			return Value{}, nil // an empty matrix claims nothing: not answered
 		}
@@ -151,7 +152,7 @@ func parseStatus(raw json.RawMessage) (Status, error) {
 	return Status(s), nil
 }
 
-func parseMatrix(raw json.RawMessage) (map[Layer]Owner, error) {
+func parseMatrix(split *Split, raw json.RawMessage) (map[Layer]Owner, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
 		return nil, Invalid(valueFieldName, "want an object giving an owner for each layer")
@@ -163,7 +164,7 @@ func parseMatrix(raw json.RawMessage) (map[Layer]Owner, error) {
 	errs := fieldErrors{}
 	for k, rv := range m {
 		field := valueFieldName + "." + k
-		if !validLayer(Layer(k)) {
+		if !split.HasLayer(Layer(k)) {
 			errs.add(field, "unknown layer %q", k)
 			continue
 		}
@@ -172,8 +173,8 @@ func parseMatrix(raw json.RawMessage) (map[Layer]Owner, error) {
 			errs.add(field, errWantAString)
 			continue
 		}
-		if !Owner(s).Valid() {
-			errs.add(field, errUnknownOwner, s)
+		if !split.AllowsOwner(Owner(s)) {
+			errs.add(field, errUnknownOwner, s, ownerList(split))
 			continue
 		}
 		out[Layer(k)] = Owner(s)
@@ -182,6 +183,14 @@ func parseMatrix(raw json.RawMessage) (map[Layer]Owner, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+func ownerList(s *Split) string {
+	names := make([]string, 0, len(s.Owners))
+	for _, o := range s.Owners {
+		names = append(names, string(o))
+	}
+	return strings.Join(names, ", ")
 }
 
 func parseChoice(el *Element, raw json.RawMessage) (string, error) {

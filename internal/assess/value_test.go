@@ -53,12 +53,12 @@ func TestParseValueAccepts(t *testing.T) {
 			`{"physical":"provider","hypervisor":"provider","network":"shared","os":"customer",
 			  "application":"customer","user_activity":"customer","user_permissions":"customer",
 			  "privileged_actions":"not_applicable"}`,
-			matrixOf(with(referenceMatrix(assess.IaaS), map[assess.Layer]assess.Owner{assess.PrivilegedActions: assess.NotApplicable})),
+			matrixOf(with(referenceMatrix(assess.IaaS), map[assess.Layer]assess.Owner{privilegedActions: assess.NotApplicable})),
 		},
 		{
 			"matrix object with some layers",
 			builtinQ, "shared_model.matrix", `{"application":"shared"}`,
-			matrixOf(map[assess.Layer]assess.Owner{assess.Application: assess.SharedOwns}),
+			matrixOf(map[assess.Layer]assess.Owner{application: assess.SharedOwns}),
 		},
 		{"multi list", builtinQ, "assessments.certifications", `["iso27001","other"]`, multiOf("iso27001", "other")},
 		{"multi empty list", builtinQ, "assessments.certifications", `[]`, multiOf()},
@@ -179,7 +179,7 @@ func TestValueMarshalJSON(t *testing.T) {
 	}{
 		{"unanswered", assess.Value{}, `null`},
 		{"status", status(assess.Partial), `"partial"`},
-		{"matrix", matrixOf(map[assess.Layer]assess.Owner{assess.OS: assess.CustomerOwns}), `{"os":"customer"}`},
+		{"matrix", matrixOf(map[assess.Layer]assess.Owner{osLayer: assess.CustomerOwns}), `{"os":"customer"}`},
 		{"multi", multiOf("iso27001", "other"), `["iso27001","other"]`},
 		{"number", numberOf(365), `365`},
 		{"date", dateOf(assess.Date{Year: 2026, Month: 3, Day: 31}), `"2026-03-31"`},

@@ -119,7 +119,7 @@ func (a *answerer) value(el *assess.Element, lv level) any {
 	case assess.TypeStatus:
 		return a.status(lv)
 	case assess.TypeMatrix:
-		return a.matrix()
+		return a.matrix(el.Split())
 	case assess.TypeMulti:
 		return a.multi(el, lv)
 	case assess.TypeChoice:
@@ -140,27 +140,30 @@ func (a *answerer) status(lv level) assess.Status {
 	return [...]assess.Status{assess.No, assess.Partial, assess.Yes}[lv]
 }
 
-// matrix claims an owner for most layers: the reference owner, or now and then another one.
-// An evaluation in progress may leave layers unassigned.
-func (a *answerer) matrix() map[assess.Layer]assess.Owner {
+// matrix claims an owner for most layers of the split: the reference owner, or now and then
+// another of the split's owners. An evaluation in progress may leave layers unassigned.
+func (a *answerer) matrix(split *assess.Split) map[assess.Layer]assess.Owner {
 	out := map[assess.Layer]assess.Owner{}
 	complete := a.profile.progress >= 0.95 || a.rng.IntN(3) > 0
-	for _, l := range assess.Layers {
+	for _, l := range split.Keys() {
 		if !complete && a.rng.IntN(3) == 0 {
 			continue
 		}
-		owner := assess.ReferenceOwner(a.model, l)
+		owner := split.ReferenceOwner(a.model, l)
 		if a.rng.Float64() < a.profile.deviation {
-			owner = a.otherOwner(owner)
+			owner = a.otherOwner(split, owner)
 		}
 		out[l] = owner
 	}
 	return out
 }
 
-func (a *answerer) otherOwner(not assess.Owner) assess.Owner {
+func (a *answerer) otherOwner(split *assess.Split, not assess.Owner) assess.Owner {
+	if len(split.Owners) < 2 {
+		return not
+	}
 	for {
-		if o := pick(a.rng, assess.Owners); o != not {
+		if o := pick(a.rng, split.Owners); o != not {
 			return o
 		}
 	}

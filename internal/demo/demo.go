@@ -1,11 +1,13 @@
 // Package demo fills a Shareline database with made-up providers and evaluations: realistic,
-// varied (every answer type, deviations, evidence, every tier and stage of progress) and the
-// same for the same seed. It writes with COPY in one transaction, so that 100,000 providers load
+// varied (every answer type, deviations, evidence, every tier and stage of progress, drafts and
+// completed evaluations) and the same for the same seed. It writes with COPY in one transaction, so that 100,000 providers load
 // in well under two minutes and a failure leaves nothing behind.
 package demo
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +17,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
+	"shareline/internal/postgres"
 )
 
 // MaxProviders bounds one load.
@@ -46,13 +50,20 @@ type Stats struct {
 	Duration    time.Duration
 }
 
-// Generate adds opt.Providers providers, their evaluations and answers to the database, scored
-// with assess.ScoreEvaluation as of opt.Today and stored as the store stores them. It refuses a
-// database that already has providers unless opt.Append is set.
-func Generate(ctx context.Context, pool *pgxpool.Pool, qs *assess.Builtin, opt Options) (Stats, error) {
+// Generate adds opt.Providers providers, their evaluations and answers to the database, on
+// questionnaire q, which must be stored already (the server stores the built-in ones at
+// start-up). Evaluations follow the lifecycle: some are completed, their scores frozen as of
+// the day they were completed; drafts are scored as of opt.Today. Scores are computed with
+// assess.ScoreEvaluation and stored as the store stores them, and each provider records its
+// current evaluation and its draft. It refuses a database that already has providers unless
+// opt.Append is set.
+func Generate(ctx context.Context, pool *pgxpool.Pool, q *assess.Questionnaire, opt Options) (Stats, error) {
 	start := time.Now()
 	if opt.Providers < 1 || opt.Providers > MaxProviders {
 		return Stats{}, fmt.Errorf("demo: providers %d: want 1 to %d", opt.Providers, MaxProviders)
+	}
+	if q == nil {
+		return Stats{}, errors.New("demo: no questionnaire")
 	}
 	if opt.Today.IsZero() {
 		opt.Today = assess.DateOf(time.Now())
@@ -60,7 +71,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, qs *assess.Builtin, opt O
 	if opt.Log == nil {
 		opt.Log = io.Discard
 	}
-	q, err := qs.Latest(assess.DefaultKey)
+	q, err := stored(ctx, pool, q)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -81,6 +92,32 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, qs *assess.Builtin, opt O
 	stats.Duration = time.Since(start)
 	fmt.Fprintf(opt.Log, "demo: vacuumed and analysed after %s\n", stats.Duration.Round(time.Millisecond))
 	return stats, nil
+}
+
+// stored returns q as the database stores it: evaluations may only pin a stored version, whose
+// definition never changes, and the answers drawn must read back against it.
+func stored(ctx context.Context, pool *pgxpool.Pool, q *assess.Questionnaire) (*assess.Questionnaire, error) {
+	var out *assess.Questionnaire
+	err := postgres.New(pool).Read(ctx, func(tx app.Tx) error {
+		var err error
+		out, err = tx.Questionnaires().Find(ctx, q.Key, q.Version)
+		return err
+	})
+	if assess.IsNotFound(err) {
+		return nil, fmt.Errorf("demo: questionnaire %s v%d is not stored: start the server once, which stores the built-in questionnaires", q.Key, q.Version)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo: questionnaire %s v%d: %w", q.Key, q.Version, err)
+	}
+	want, errWant := json.Marshal(q)
+	got, errGot := json.Marshal(out)
+	if err := errors.Join(errWant, errGot); err != nil {
+		return nil, fmt.Errorf("demo: questionnaire %s v%d: %w", q.Key, q.Version, err)
+	}
+	if !bytes.Equal(want, got) {
+		return nil, fmt.Errorf("demo: questionnaire %s v%d is stored with another definition", q.Key, q.Version)
+	}
+	return out, nil
 }
 
 // load writes everything inside tx.
@@ -176,27 +213,23 @@ func copyChunk(ctx context.Context, tx pgx.Tx, c chunk) error {
 	return nil
 }
 
-// finish points each new provider at its newest evaluation (and its score, where the schema
-// keeps it on the provider), moves the id sequences past the ids the load chose, and records
-// the load in the audit log.
+// finish records on each new provider the evaluations that represent it (its latest completed
+// one, with its score unless it is not assessed, and its draft), moves the id sequences past
+// the ids the load chose, and records the load in the audit log.
 func finish(ctx context.Context, tx pgx.Tx, firstProvider int64, opt Options, stats Stats) error {
-	set := `latest_evaluation_id = e.id`
-	var keepsScore bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM information_schema.columns
-		WHERE table_schema = current_schema() AND table_name = 'providers' AND column_name = 'latest_score')`).Scan(&keepsScore)
+	_, err := tx.Exec(ctx, `
+		UPDATE providers AS p
+		SET current_evaluation_id = r.current_id, draft_evaluation_id = r.draft_id, current_score = r.current_score
+		FROM (
+			SELECT provider_id,
+				(array_agg(id ORDER BY completed_at DESC, id DESC) FILTER (WHERE status = 'completed'))[1] AS current_id,
+				(array_agg(CASE WHEN score_tier = 'not_assessed' THEN NULL ELSE score_overall END
+					ORDER BY completed_at DESC, id DESC) FILTER (WHERE status = 'completed'))[1] AS current_score,
+				max(id) FILTER (WHERE status = 'draft') AS draft_id
+			FROM evaluations WHERE provider_id >= $1 GROUP BY provider_id) AS r
+		WHERE p.id = r.provider_id`, firstProvider)
 	if err != nil {
-		return fmt.Errorf("demo: read the providers table: %w", err)
-	}
-	if keepsScore {
-		set += `, latest_score = e.score_overall`
-	}
-	_, err = tx.Exec(ctx, `
-		UPDATE providers AS p SET `+set+`
-		FROM (SELECT DISTINCT ON (provider_id) provider_id, id, score_overall FROM evaluations
-			WHERE provider_id >= $1 ORDER BY provider_id, id DESC) AS e
-		WHERE p.id = e.provider_id`, firstProvider)
-	if err != nil {
-		return fmt.Errorf("demo: set latest evaluations: %w", err)
+		return fmt.Errorf("demo: record current evaluations and drafts: %w", err)
 	}
 	for _, table := range []string{"providers", "evaluations"} {
 		_, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence($1, 'id'), max(id)) FROM `+table+` HAVING max(id) IS NOT NULL`, table)

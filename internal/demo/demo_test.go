@@ -11,28 +11,46 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/demo"
+	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
+	"shareline/internal/questionnaires"
 )
 
 // today is fixed so that date credits do not drift with the calendar.
 var today = assess.Date{Year: 2025, Month: time.June, Day: 15}
 
-func questionnaires(t *testing.T) *assess.Builtin {
+// questionnaire is the default built-in questionnaire, which the demo data answers.
+func questionnaire(t *testing.T) *assess.Questionnaire {
 	t.Helper()
-	qs, err := assess.Questionnaires()
+	q, err := questionnaires.Default()
 	if err != nil {
-		t.Fatalf("assess.Questionnaires(): %v", err)
+		t.Fatalf("questionnaires.Default(): %v", err)
 	}
-	return qs
+	return q
+}
+
+// seededPool is a fresh database holding the built-in questionnaires, as after start-up.
+func seededPool(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	pool := postgrestest.Pool(t)
+	builtin, err := questionnaires.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.New(postgres.New(pool), nil).SeedQuestionnaires(t.Context(), builtin); err != nil {
+		t.Fatalf("seed the built-in questionnaires: %v", err)
+	}
+	return pool
 }
 
 // generate loads n providers into a fresh database and returns its pool.
 func generate(t *testing.T, n int, seed int64) (*pgxpool.Pool, demo.Stats) {
 	t.Helper()
-	pool := postgrestest.Pool(t)
-	stats, err := demo.Generate(t.Context(), pool, questionnaires(t), demo.Options{Providers: n, Seed: seed, Today: today})
+	pool := seededPool(t)
+	stats, err := demo.Generate(t.Context(), pool, questionnaire(t), demo.Options{Providers: n, Seed: seed, Today: today})
 	if err != nil {
 		t.Fatalf("Generate(%d providers, seed %d): got error %v, want a load", n, seed, err)
 	}
@@ -61,7 +79,8 @@ func count(t *testing.T, pool *pgxpool.Pool, sql string) int {
 
 const (
 	namesSQL  = `SELECT name || ' | ' || offering || ' | ' || service_model FROM providers ORDER BY id`
-	scoresSQL = `SELECT id || ' ' || provider_id || ' ' || score_overall || ' ' || score_tier || ' ' || score_questions::text FROM evaluations ORDER BY id`
+	scoresSQL = `SELECT id || ' ' || provider_id || ' ' || status || ' ' || coalesce(completed_at::text, '-') || ' ' ||
+		score_overall || ' ' || score_tier || ' ' || score_as_of || ' ' || score_questions::text FROM evaluations ORDER BY id`
 	valuesSQL = `SELECT evaluation_id || ' ' || question || '.' || element || ' ' || coalesce(value::text, '') || ' ' || evidence::text FROM answers ORDER BY 1`
 )
 
@@ -151,8 +170,8 @@ func TestGenerateNamesAreUniqueAndVaried(t *testing.T) {
 func TestGenerateRefusesAFilledDatabaseUnlessAppending(t *testing.T) {
 	t.Parallel()
 	pool, _ := generate(t, 100, 5)
-	qs := questionnaires(t)
-	_, err := demo.Generate(t.Context(), pool, qs, demo.Options{Providers: 10, Seed: 5, Today: today})
+	q := questionnaire(t)
+	_, err := demo.Generate(t.Context(), pool, q, demo.Options{Providers: 10, Seed: 5, Today: today})
 	if !errors.Is(err, demo.ErrNotEmpty) {
 		t.Fatalf("Generate on a filled database: got %v, want ErrNotEmpty", err)
 	}
@@ -160,33 +179,34 @@ func TestGenerateRefusesAFilledDatabaseUnlessAppending(t *testing.T) {
 		t.Fatalf("providers after a refused load: got %d, want 100", n)
 	}
 	// The same seed again draws the same names: appending must number them to keep them unique.
-	stats, err := demo.Generate(t.Context(), pool, qs, demo.Options{Providers: 100, Seed: 5, Today: today, Append: true})
+	stats, err := demo.Generate(t.Context(), pool, q, demo.Options{Providers: 100, Seed: 5, Today: today, Append: true})
 	if err != nil || stats.Providers != 100 {
 		t.Fatalf("Generate with Append: got %+v, %v; want 100 more providers", stats, err)
 	}
 	if n := count(t, pool, `SELECT count(DISTINCT lower(name)) FROM providers`); n != 200 {
 		t.Errorf("distinct names after appending: got %d, want 200", n)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM providers AS p JOIN evaluations AS e ON e.id = p.latest_evaluation_id WHERE e.provider_id <> p.id`); n != 0 {
-		t.Errorf("providers whose latest evaluation is another's: got %d, want 0", n)
-	}
+	checkRepresentation(t, pool)
 }
 
 func TestGenerateLeavesNothingWhenItFails(t *testing.T) {
 	t.Parallel()
-	pool := postgrestest.Pool(t)
+	pool := seededPool(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	// Progress is logged after each batch is written: cancel after the first.
-	_, err := demo.Generate(ctx, pool, questionnaires(t), demo.Options{
+	_, err := demo.Generate(ctx, pool, questionnaire(t), demo.Options{
 		Providers: 6000, Seed: 1, Today: today, Log: cancelWriter(cancel),
 	})
 	if err == nil {
 		t.Fatal("Generate cancelled half way: got no error")
 	}
-	for _, table := range []string{"providers", "evaluations", "answers", "audit_log"} {
-		if n := count(t, pool, `SELECT count(*) FROM `+table); n != 0 {
-			t.Errorf("%s after a failed load: got %d rows, want 0", table, n)
+	for _, sql := range []string{
+		`SELECT count(*) FROM providers`, `SELECT count(*) FROM evaluations`, `SELECT count(*) FROM answers`,
+		`SELECT count(*) FROM audit_log WHERE summary LIKE 'loaded demo data%'`,
+	} {
+		if n := count(t, pool, sql); n != 0 {
+			t.Errorf("%s after a failed load: got %d, want 0", sql, n)
 		}
 	}
 }
@@ -201,8 +221,32 @@ func (c cancelWriter) Write(p []byte) (int, error) {
 func TestGenerateRefusesBadOptions(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{0, -1, demo.MaxProviders + 1} {
-		if _, err := demo.Generate(t.Context(), nil, questionnaires(t), demo.Options{Providers: n}); err == nil {
+		if _, err := demo.Generate(t.Context(), nil, questionnaire(t), demo.Options{Providers: n}); err == nil {
 			t.Errorf("Generate(%d providers): got no error, want a refusal", n)
+		}
+	}
+	if _, err := demo.Generate(t.Context(), nil, nil, demo.Options{Providers: 1}); err == nil {
+		t.Error("Generate(no questionnaire): got no error, want a refusal")
+	}
+}
+
+func TestGenerateRefusesAQuestionnaireThatIsNotStored(t *testing.T) {
+	t.Parallel()
+	pool := postgrestest.Pool(t) // nothing seeded
+	_, err := demo.Generate(t.Context(), pool, questionnaire(t), demo.Options{Providers: 10, Seed: 1, Today: today})
+	if err == nil || !strings.Contains(err.Error(), "is not stored") {
+		t.Errorf("Generate on a database without the questionnaire: got %v, want it refused as not stored", err)
+	}
+	seeded := seededPool(t)
+	other := questionnaire(t)
+	other.Title = "Another title"
+	_, err = demo.Generate(t.Context(), seeded, other, demo.Options{Providers: 10, Seed: 1, Today: today})
+	if err == nil || !strings.Contains(err.Error(), "another definition") {
+		t.Errorf("Generate on a questionnaire stored with another definition: got %v, want it refused", err)
+	}
+	for _, p := range []*pgxpool.Pool{pool, seeded} {
+		if n := count(t, p, `SELECT count(*) FROM providers`); n != 0 {
+			t.Errorf("providers after the refusal: got %d, want 0", n)
 		}
 	}
 }

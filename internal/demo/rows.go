@@ -13,9 +13,9 @@ import (
 var (
 	providerColumns   = []string{"id", "name", "offering", "service_model", "website", "notes", "created_at", "updated_at"}
 	evaluationColumns = []string{
-		"id", "provider_id", "questionnaire_key", "questionnaire_version", "score_overall", "score_tier",
-		"score_progress", "score_evidenced", "score_questions", "score_as_of", "scoring_version",
-		"created_at", "updated_at",
+		"id", "provider_id", "provider_name", "offering", "service_model", "questionnaire_key", "questionnaire_version",
+		"score_overall", "score_tier", "score_progress", "score_evidenced", "score_questions", "score_as_of", "scoring_version",
+		"status", "completed_at", "reassessed_from", "created_at", "updated_at",
 	}
 	answerColumns = []string{"evaluation_id", "question", "element", "value", "explanation", "evidence", "version", "created_at", "updated_at"}
 )
@@ -46,21 +46,43 @@ func (g *generator) chunk(n int) (chunk, error) {
 	return c, nil
 }
 
+// drawnProvider is what an evaluation records of its provider.
+type drawnProvider struct {
+	id       int64
+	name     string
+	offering offering
+	site     string
+}
+
+// provider draws a provider and its evaluations, which follow the lifecycle: every evaluation
+// but the last is completed (a provider has at most one draft), and the last one is completed
+// or still in progress. An evaluation after a completed one often reassesses it.
 func (g *generator) provider(c *chunk) error {
-	id := g.nextProvider
+	p := drawnProvider{id: g.nextProvider}
 	g.nextProvider++
-	name := g.names.next(g.rng)
-	off := pick(g.rng, offerings)
-	site := website(name, int(id))
+	p.name = g.names.next(g.rng)
+	p.offering = pick(g.rng, offerings)
+	p.site = website(p.name, int(p.id))
 	created := g.instant(30 + g.rng.IntN(1066))
 	c.providers = append(c.providers, []any{
-		id, name, off.name, string(off.model), site, pick(g.rng, providerNotes), created, created,
+		p.id, p.name, p.offering.name, string(p.offering.model), p.site, pick(g.rng, providerNotes), created, created,
 	})
 	started := created
-	for range evaluationCount(g.rng) {
+	var previous int64 // the last completed evaluation
+	n := evaluationCount(g.rng)
+	for i := range n {
 		started = g.later(started, 1, 400)
-		if err := g.evaluation(c, id, off.model, site, started); err != nil {
+		var from int64
+		if previous != 0 && g.rng.IntN(2) == 0 {
+			from = previous
+		}
+		completed := i < n-1 || g.rng.IntN(100) < 55
+		id, ended, err := g.evaluation(c, p, started, from, completed)
+		if err != nil {
 			return err
+		}
+		if completed {
+			previous, started = id, ended
 		}
 	}
 	return nil
@@ -77,13 +99,29 @@ func evaluationCount(rng *rand.Rand) int {
 	return 2
 }
 
-func (g *generator) evaluation(c *chunk, providerID int64, model assess.ServiceModel, site string, started time.Time) error {
+// evaluation draws one evaluation of p started at started, completed some days later or still
+// a draft. A completed evaluation has at least one answer, each given before it was completed,
+// and its score is frozen as of the day it was completed; a draft is scored as of today. It
+// returns the evaluation's id and when it was completed (or last changed).
+func (g *generator) evaluation(c *chunk, p drawnProvider, started time.Time, from int64, completed bool) (int64, time.Time, error) {
 	id := g.nextEvaluation
 	g.nextEvaluation++
-	a := answerer{rng: g.rng, q: g.q, today: g.today, model: model, profile: drawProfile(g.rng), site: site}
-	answers, err := a.answers()
-	if err != nil {
-		return err
+	day, until := g.today, g.today.Time().Add(-time.Minute)
+	var completedAt any // NULL for a draft
+	if completed {
+		until = g.later(started, 1, 60)
+		day, completedAt = assess.DateOf(until), until
+	}
+	var answers map[string]assess.Answer
+	for {
+		a := answerer{rng: g.rng, q: g.q, today: day, model: p.offering.model, profile: drawProfile(g.rng), site: p.site}
+		var err error
+		if answers, err = a.answers(); err != nil {
+			return 0, time.Time{}, err
+		}
+		if !completed || len(answers) > 0 {
+			break
+		}
 	}
 	updated := started
 	for _, qu := range g.q.Questions {
@@ -92,9 +130,9 @@ func (g *generator) evaluation(c *chunk, providerID int64, model assess.ServiceM
 			if !ok {
 				continue
 			}
-			row, at, err := g.answerRow(id, ans, started)
+			row, at, err := g.answerRow(id, ans, started, until)
 			if err != nil {
-				return err
+				return 0, time.Time{}, err
 			}
 			c.answers = append(c.answers, row)
 			if at.After(updated) {
@@ -102,16 +140,30 @@ func (g *generator) evaluation(c *chunk, providerID int64, model assess.ServiceM
 			}
 		}
 	}
-	row, err := g.evaluationRow(id, providerID, assess.ScoreEvaluation(g.q, answers, g.today), started, updated)
-	if err != nil {
-		return err
+	status := assess.EvaluationDraft
+	if completed {
+		status, updated = assess.EvaluationCompleted, until
 	}
-	c.evaluations = append(c.evaluations, row)
-	return nil
+	s := assess.ScoreEvaluation(g.q, answers, day)
+	questions, err := postgres.EncodeQuestionScores(s)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	var reassessed any // NULL when not a reassessment
+	if from != 0 {
+		reassessed = from
+	}
+	c.evaluations = append(c.evaluations, []any{
+		id, p.id, p.name, p.offering.name, string(p.offering.model), g.q.Key, g.q.Version,
+		s.Overall, string(s.Tier), s.Progress, s.Evidenced, questions, s.AsOf.Time(), s.ScoringVersion,
+		string(status), completedAt, reassessed, started, updated,
+	})
+	return id, updated, nil
 }
 
-// answerRow is an answer as the store keeps it; it returns when the answer was last changed.
-func (g *generator) answerRow(evaluationID int64, a assess.Answer, started time.Time) ([]any, time.Time, error) {
+// answerRow is an answer as the store keeps it, saved between started and until; it returns
+// when the answer was last changed.
+func (g *generator) answerRow(evaluationID int64, a assess.Answer, started, until time.Time) ([]any, time.Time, error) {
 	value, err := json.Marshal(a.Value)
 	if err != nil {
 		return nil, time.Time{}, err
@@ -128,23 +180,12 @@ func (g *generator) answerRow(evaluationID int64, a assess.Answer, started time.
 	if g.rng.IntN(8) == 0 {
 		version += 1 + g.rng.IntN(4)
 	}
-	created := g.later(started, 0, 20)
+	created := g.within(started, 0, 20, until)
 	updated := created
 	if version > 1 {
-		updated = g.later(created, 0, 30)
+		updated = g.within(created, 0, 30, until)
 	}
 	return []any{evaluationID, a.Question, a.Element, value, a.Explanation, links, version, created, updated}, updated, nil
-}
-
-func (g *generator) evaluationRow(id, providerID int64, s assess.Score, created, updated time.Time) ([]any, error) {
-	questions, err := postgres.EncodeQuestionScores(s)
-	if err != nil {
-		return nil, err
-	}
-	return []any{
-		id, providerID, g.q.Key, g.q.Version, s.Overall, string(s.Tier), s.Progress, s.Evidenced,
-		questions, s.AsOf.Time(), s.ScoringVersion, created, updated,
-	}, nil
 }
 
 // instant is a moment daysAgo days before today, at some time of that day.
@@ -155,8 +196,13 @@ func (g *generator) instant(daysAgo int) time.Time {
 // later is a moment between lo and hi days after t, and never after the start of today, so
 // that nothing generated lies in the future.
 func (g *generator) later(t time.Time, lo, hi int) time.Time {
+	return g.within(t, lo, hi, g.today.Time().Add(-time.Minute))
+}
+
+// within is a moment between lo and hi days after t, and never after limit.
+func (g *generator) within(t time.Time, lo, hi int, limit time.Time) time.Time {
 	d := time.Duration(lo)*24*time.Hour + time.Duration(g.rng.Int64N(int64(hi-lo+1)*86400))*time.Second
-	if limit := g.today.Time().Add(-time.Minute); t.Add(d).After(limit) {
+	if t.Add(d).After(limit) {
 		return limit
 	}
 	return t.Add(d)

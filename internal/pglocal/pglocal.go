@@ -33,6 +33,12 @@ type Options struct {
 	Database string    // database name to use/create on the default server; default "shareline"
 	DataDir  string    // private cluster data directory; default ".shareline/pg" (made absolute)
 	Log      io.Writer // progress lines such as "pglocal: started private PostgreSQL 15 in /x/.shareline/pg"; nil = discard
+	// Shared makes a private cluster one that several processes use at
+	// once, such as parallel test processes: each call registers its process
+	// (a file in <DataDir>.users), and DB.Stop stops the cluster, whoever
+	// started it, only when no other live process is registered. Callers
+	// that are not Shared are not counted.
+	Shared bool
 }
 
 // DB is a database that answers.
@@ -40,7 +46,8 @@ type DB struct {
 	URL     string // a pgx/libpq connection string (URL form) for the database
 	Private bool   // true when pglocal started a private cluster for it
 	// Stop stops the private cluster that this call started; no-op
-	// otherwise. Safe to call more than once.
+	// otherwise (see Options.Shared for shared clusters). Safe to call more
+	// than once.
 	Stop func(ctx context.Context) error
 }
 
@@ -55,7 +62,8 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 // StartPrivate skips the default server and uses the private cluster in
 // opt.DataDir: it initialises the cluster if needed, starts it unless it is
 // already running, and creates opt.Database in it if missing. opt.URL is
-// ignored. Stop on the result stops the cluster only if this call started it.
+// ignored. Stop on the result stops the cluster only if this call started it
+// (or, with opt.Shared, when this process is its last user).
 func StartPrivate(ctx context.Context, opt Options) (*DB, error) {
 	opt, err := opt.withDefaults()
 	if err != nil {

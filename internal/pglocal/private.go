@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -37,16 +38,10 @@ type cluster struct {
 // startPrivate is StartPrivate with a given finder and opt already
 // defaulted.
 func startPrivate(ctx context.Context, opt Options, find finder) (*DB, error) {
-	bin, err := find.find()
+	c, err := newCluster(opt, find)
 	if err != nil {
 		return nil, err
 	}
-	cu, err := currentClusterUser()
-	if err != nil {
-		return nil, err
-	}
-	c := &cluster{opt: opt, bin: bin, user: cu, dataDir: opt.DataDir,
-		sockDir: socketDir(opt.DataDir), logFile: opt.DataDir + ".log"}
 	if err := os.MkdirAll(filepath.Dir(c.dataDir), 0o755); err != nil {
 		return nil, err
 	}
@@ -61,19 +56,47 @@ func startPrivate(ctx context.Context, opt Options, find finder) (*DB, error) {
 	if err := c.initdb(ctx); err != nil {
 		return nil, err
 	}
-	db, err := c.startOrReuse(ctx)
-	if err != nil {
-		return nil, err
+	var reg string // this process's registration as a user of a shared cluster
+	if opt.Shared {
+		if reg, err = c.register(); err != nil {
+			return nil, err
+		}
 	}
-	cfg, err := pgx.ParseConfig(db.URL)
+	db, err := c.startOrReuse(ctx, reg)
+	var cfg *pgx.ConnConfig
 	if err == nil {
-		err = ensureDatabase(ctx, cfg, opt)
+		if cfg, err = pgx.ParseConfig(db.URL); err == nil {
+			err = ensureDatabase(ctx, cfg, opt)
+		}
 	}
 	if err != nil {
-		db.Stop(ctx)
+		// Undo even when ctx is done; pg_ctl stop -w bounds its own wait.
+		ctx := context.WithoutCancel(ctx)
+		switch {
+		case reg != "":
+			c.leaveLocked(ctx, reg) // we hold the lock that Stop would take
+		case db != nil:
+			db.Stop(ctx)
+		}
 		return nil, err
 	}
+	c.warnIfCLocale(ctx, cfg)
 	return db, nil
+}
+
+// newCluster describes the cluster in opt.DataDir, run with the binaries
+// find finds.
+func newCluster(opt Options, find finder) (*cluster, error) {
+	bin, err := find.find()
+	if err != nil {
+		return nil, err
+	}
+	cu, err := currentClusterUser()
+	if err != nil {
+		return nil, err
+	}
+	return &cluster{opt: opt, bin: bin, user: cu, dataDir: opt.DataDir,
+		sockDir: socketDir(opt.DataDir), logFile: opt.DataDir + ".log"}, nil
 }
 
 // socketDir is <dataDir>.sock, or a directory in os.TempDir named after the
@@ -109,30 +132,132 @@ func (c *cluster) prepare() error {
 }
 
 // initdb initialises the cluster unless the data directory already holds
-// one.
+// one. An existing cluster is kept whatever its locale (see warnIfCLocale).
+//
+// The cluster gets a UTF-8 locale, so that lower(), upper() and ILIKE fold
+// the case of non-ASCII letters (under the C locale lower('Ä') is 'Ä'): the
+// ICU root locale where the server supports ICU (PostgreSQL 15 and later,
+// when built with ICU), else a libc UTF-8 locale; --no-locale only as a last
+// resort, with a warning. A failed initdb empties the data directory it was
+// given, so the next choice starts afresh.
 func (c *cluster) initdb(ctx context.Context) error {
 	if _, err := os.Stat(filepath.Join(c.dataDir, "PG_VERSION")); err == nil {
 		return nil
 	}
-	err := c.run(ctx, "initdb", "-D", c.dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale")
-	if err != nil {
-		return err
+	var err error
+	for _, loc := range c.localeChoices(ctx) {
+		args := append([]string{"-D", c.dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8"}, loc.args...)
+		if err = c.run(ctx, "initdb", args...); err == nil {
+			c.opt.logf("pglocal: initialised PostgreSQL %s cluster in %s (locale %s)", c.version(), c.dataDir, loc.name)
+			return nil
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		c.opt.logf("pglocal: initdb with locale %s failed: %s", loc.name, oneLine(err))
 	}
-	c.opt.logf("pglocal: initialised PostgreSQL %s cluster in %s", c.version(), c.dataDir)
-	return nil
+	return err
+}
+
+// locale is one way to call initdb: its locale options and a name for
+// messages.
+type locale struct {
+	name string
+	args []string
+}
+
+// localeChoices lists the locales to try, best first.
+func (c *cluster) localeChoices(ctx context.Context) []locale {
+	libc := utf8Locale(ctx)
+	var choices []locale
+	if c.supportsLocaleProvider(ctx) {
+		choices = append(choices, locale{"ICU und, libc " + libc,
+			[]string{"--locale-provider=icu", "--icu-locale=und", "--locale=" + libc}})
+	}
+	return append(choices,
+		locale{"libc " + libc, []string{"--locale=" + libc}},
+		locale{"C", []string{"--no-locale"}})
+}
+
+// supportsLocaleProvider reports whether initdb takes --locale-provider
+// (PostgreSQL 15 and later). Whether the server was built with ICU only
+// shows when initdb runs.
+func (c *cluster) supportsLocaleProvider(ctx context.Context) bool {
+	cmd := c.user.command(ctx, filepath.Dir(c.dataDir), filepath.Join(c.bin, "initdb"), "--help")
+	out, err := cmd.Output()
+	return err == nil && strings.Contains(string(out), "--locale-provider")
+}
+
+// utf8Locale returns the libc locale for a cluster: C.UTF-8 (Debian, Ubuntu,
+// Fedora and Alpine have it), unless `locale -a` lists no C.UTF-8 but other
+// UTF-8 locales, then en_US.UTF-8 or the first of them.
+func utf8Locale(ctx context.Context) string {
+	const want = "C.UTF-8"
+	out, err := exec.CommandContext(ctx, "locale", "-a").Output()
+	if err != nil {
+		return want
+	}
+	return pickUTF8Locale(strings.Fields(string(out)), want)
+}
+
+func pickUTF8Locale(available []string, want string) string {
+	norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "-", "")) }
+	var utf8 []string
+	for _, l := range available {
+		if n := norm(l); n == norm(want) {
+			return want
+		} else if strings.HasSuffix(n, ".utf8") {
+			utf8 = append(utf8, l)
+		}
+	}
+	for _, l := range utf8 {
+		if norm(l) == "en_us.utf8" {
+			return l
+		}
+	}
+	if len(utf8) > 0 {
+		return utf8[0]
+	}
+	return want
+}
+
+// warnIfCLocale logs a warning when the database at cfg uses the C (or
+// POSIX) locale with the libc provider, as clusters made by older versions
+// of pglocal (initdb --no-locale) do: such a cluster keeps working, but case
+// folding of non-ASCII text does not. Errors are ignored: this is advice.
+func (c *cluster) warnIfCLocale(ctx context.Context, cfg *pgx.ConnConfig) {
+	conn, err := connect(ctx, cfg)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	// datlocprovider exists from PostgreSQL 15 on; to_jsonb keeps the query valid before.
+	var ctype, provider string
+	err = conn.QueryRow(ctx, `SELECT d.datctype, coalesce(to_jsonb(d)->>'datlocprovider', 'c')
+		FROM pg_database d WHERE d.datname = current_database()`).Scan(&ctype, &provider)
+	if err != nil || provider != "c" || (ctype != "C" && ctype != "POSIX") {
+		return
+	}
+	c.opt.logf("pglocal: warning: the private cluster in %s uses the %s locale, so lower() and ILIKE ignore non-ASCII letters; to recreate it with a UTF-8 locale, stop it and remove %s (its data is lost)",
+		c.dataDir, ctype, c.dataDir)
 }
 
 // startOrReuse starts the cluster, or reuses it when a server already runs
-// in the data directory; only a server started here is stopped by Stop.
-func (c *cluster) startOrReuse(ctx context.Context) (*DB, error) {
+// in the data directory. Unless reg names a registration of a shared user
+// (see register), only a server started here is stopped by Stop.
+func (c *cluster) startOrReuse(ctx context.Context, reg string) (*DB, error) {
 	db := c.opt.Database
+	stop := noStop
+	if reg != "" {
+		stop = c.sharedStopper(reg)
+	}
 	if c.running(ctx) {
 		port, sock, err := readPostmasterPID(c.dataDir)
 		if err != nil {
 			return nil, err
 		}
 		c.opt.logf("pglocal: reusing running private PostgreSQL %s in %s", c.version(), c.dataDir)
-		return &DB{URL: privateURL(sock, port, db), Private: true, Stop: noStop}, nil
+		return &DB{URL: privateURL(sock, port, db), Private: true, Stop: stop}, nil
 	}
 	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses=''", shellQuote(c.sockDir), privatePort)
 	err := c.run(ctx, "pg_ctl", "start", "-w", "-t", startTimeout, "-D", c.dataDir, "-l", c.logFile, "-o", opts)
@@ -141,7 +266,10 @@ func (c *cluster) startOrReuse(ctx context.Context) (*DB, error) {
 	}
 	c.opt.logf("pglocal: started private PostgreSQL %s in %s (socket in %s, log %s)",
 		c.version(), c.dataDir, c.sockDir, c.logFile)
-	return &DB{URL: privateURL(c.sockDir, privatePort, db), Private: true, Stop: c.stopper()}, nil
+	if reg == "" {
+		stop = c.stopper()
+	}
+	return &DB{URL: privateURL(c.sockDir, privatePort, db), Private: true, Stop: stop}, nil
 }
 
 func (c *cluster) running(ctx context.Context) bool {
@@ -155,14 +283,17 @@ func (c *cluster) stopper() func(context.Context) error {
 	var once sync.Once
 	var err error
 	return func(ctx context.Context) error {
-		once.Do(func() {
-			err = c.run(ctx, "pg_ctl", "stop", "-D", c.dataDir, "-m", "fast", "-w")
-			if err == nil {
-				c.opt.logf("pglocal: stopped private PostgreSQL in %s", c.dataDir)
-			}
-		})
+		once.Do(func() { err = c.stop(ctx) })
 		return err
 	}
+}
+
+func (c *cluster) stop(ctx context.Context) error {
+	err := c.run(ctx, "pg_ctl", "stop", "-D", c.dataDir, "-m", "fast", "-w")
+	if err == nil {
+		c.opt.logf("pglocal: stopped private PostgreSQL in %s", c.dataDir)
+	}
+	return err
 }
 
 // run runs a server program as the cluster user with its output appended

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"shareline/internal/assess"
 	"shareline/internal/auth"
 )
+
+// answers is the answers table and the answer_revisions history beside it.
+type answers struct{ q querier }
 
 type answerRow struct {
 	Question    string    `db:"question"`
@@ -27,7 +29,7 @@ type answerRow struct {
 
 const answerColumns = `a.question, a.element, a.value, a.explanation, a.evidence, a.version, a.created_at, a.updated_at`
 
-// answer decodes a stored row against the element it answers.
+// answer decodes a stored row against the element it answers in questionnaire q.
 func (r answerRow) answer(q *assess.Questionnaire) (assess.Answer, error) {
 	a := assess.Answer{
 		Question: r.Question, Element: r.Element, Explanation: r.Explanation,
@@ -35,32 +37,29 @@ func (r answerRow) answer(q *assess.Questionnaire) (assess.Answer, error) {
 	}
 	_, el, ok := q.Element(r.Question, r.Element)
 	if !ok {
-		return a, fmt.Errorf("answer to %s: no such element in %s v%d", a.Ref(), q.Key, q.Version)
+		return a, fmt.Errorf("postgres: answer to %s: no such element in %s v%d", a.Ref(), q.Key, q.Version)
 	}
 	var err error
 	if a.Value, err = assess.ParseStoredValue(el, r.Value); err != nil {
-		return a, fmt.Errorf("answer to %s: stored value: %w", a.Ref(), err)
+		return a, fmt.Errorf("postgres: answer to %s: stored value: %w", a.Ref(), err)
 	}
 	if err := json.Unmarshal(r.Evidence, &a.Evidence); err != nil {
-		return a, fmt.Errorf("answer to %s: stored evidence: %w", a.Ref(), err)
+		return a, fmt.Errorf("postgres: answer to %s: stored evidence: %w", a.Ref(), err)
 	}
 	return a, nil
 }
 
-// findAnswers reads every stored answer of an evaluation, keyed by "question.element".
-func (s *Store) findAnswers(ctx context.Context, q querier, ev assess.Evaluation) (map[string]assess.Answer, error) {
-	qn, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
-	if err != nil {
-		return nil, err
-	}
-	rows, _ := q.Query(ctx, `SELECT `+answerColumns+` FROM answers AS a WHERE a.evaluation_id = $1`, ev.ID)
+// All returns every stored answer of an evaluation, keyed by "question.element", decoded
+// against q, the questionnaire version it pins.
+func (r answers) All(ctx context.Context, q *assess.Questionnaire, evaluationID int64) (map[string]assess.Answer, error) {
+	rows, _ := r.q.Query(ctx, `SELECT `+answerColumns+` FROM answers AS a WHERE a.evaluation_id = $1`, evaluationID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[answerRow])
 	if err != nil {
-		return nil, err
+		return nil, translate(err, fmt.Sprintf("read the answers of evaluation %d", evaluationID))
 	}
 	out := make(map[string]assess.Answer, len(list))
-	for _, r := range list {
-		a, err := r.answer(qn)
+	for _, row := range list {
+		a, err := row.answer(q)
 		if err != nil {
 			return nil, err
 		}
@@ -69,66 +68,109 @@ func (s *Store) findAnswers(ctx context.Context, q querier, ev assess.Evaluation
 	return out, nil
 }
 
-// SaveAnswer stores an answer (checked by the caller against the evaluation's questionnaire),
-// bumps its version, and rescores the evaluation as of today in the same transaction, so that
-// the stored score always matches the stored answers. It returns the stored answer and the score.
-func (s *Store) SaveAnswer(ctx context.Context, evaluationID int64, a assess.Answer, today assess.Date, by auth.Actor) (assess.Answer, assess.Score, error) {
-	var saved assess.Answer
-	var score assess.Score
-	// The row lock orders concurrent saves to one evaluation, so each rescoring sees the
-	// answers of the saves before it.
-	err := s.withLockedEvaluation(ctx, evaluationID, func(tx pgx.Tx, ev assess.Evaluation, qn *assess.Questionnaire) error {
-		if ev.Status == assess.EvaluationCompleted {
-			return assess.ErrLocked
-		}
-		if _, _, ok := qn.Element(a.Question, a.Element); !ok {
-			return fmt.Errorf("element %s: %w", a.Ref(), assess.ErrNotFound)
-		}
-		current, err := currentAnswer(ctx, tx, qn, evaluationID, a.Question, a.Element)
-		if err != nil {
-			return err
-		}
-		if a.Base != nil && *a.Base != current.Version {
-			return &assess.VersionConflict{Base: *a.Base, Current: current}
-		}
-		value, err := json.Marshal(a.Value)
-		if err != nil {
-			return err
-		}
-		evidence, err := json.Marshal(nonNil(a.Evidence))
-		if err != nil {
-			return err
-		}
-		rows, _ := tx.Query(ctx, `
-			INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (evaluation_id, question, element) DO UPDATE
-			SET value = excluded.value, explanation = excluded.explanation, evidence = excluded.evidence,
-				updated_by = excluded.updated_by, version = a.version + 1, updated_at = now()
-			RETURNING `+answerColumns,
-			evaluationID, a.Question, a.Element, value, a.Explanation, evidence, nullID(by.UserID))
-		row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[answerRow])
-		if err != nil {
-			return err
-		}
-		if saved, err = row.answer(qn); err != nil {
-			return err
-		}
-		if err := insertRevision(ctx, tx, evaluationID, current, saved, value, evidence, by); err != nil {
-			return err
-		}
-		entry := by.Entry(auth.ActionAnswerSaved, fmt.Sprintf("saved %s (version %d): %s", saved.Ref(), saved.Version, string(value)))
-		entry.ProviderID, entry.EvaluationID = ev.ProviderID, evaluationID
-		if err := insertAudit(ctx, tx, entry); err != nil {
-			return err
-		}
-		score, err = s.rescore(ctx, tx, ev, qn, today, true)
-		return err
-	})
-	if err != nil {
-		return assess.Answer{}, assess.Score{}, translate(err, fmt.Sprintf("save answer %s of evaluation %d", a.Ref(), evaluationID))
+// answerOfRow is an answer row with the evaluation it belongs to.
+type answerOfRow struct {
+	EvaluationID int64 `db:"evaluation_id"`
+	answerRow
+}
+
+// Of returns the answers of several evaluations in one query, by evaluation id (an empty map
+// for an evaluation without answers), each decoded against the questionnaire version find
+// returns for it.
+func (r answers) Of(ctx context.Context, evs []assess.Evaluation, find func(key string, version int) (*assess.Questionnaire, error)) (map[int64]map[string]assess.Answer, error) {
+	out := make(map[int64]map[string]assess.Answer, len(evs))
+	byID := make(map[int64]assess.Evaluation, len(evs))
+	ids := make([]int64, 0, len(evs))
+	for _, ev := range evs {
+		out[ev.ID] = map[string]assess.Answer{}
+		byID[ev.ID] = ev
+		ids = append(ids, ev.ID)
 	}
-	return saved, score, nil
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, _ := r.q.Query(ctx, `SELECT a.evaluation_id, `+answerColumns+` FROM answers AS a WHERE a.evaluation_id = ANY($1)`, ids)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[answerOfRow])
+	if err != nil {
+		return nil, translate(err, "read the answers of several evaluations")
+	}
+	for _, row := range list {
+		ev := byID[row.EvaluationID]
+		q, err := find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
+		if err != nil {
+			return nil, err
+		}
+		a, err := row.answer(q)
+		if err != nil {
+			return nil, err
+		}
+		out[ev.ID][a.Ref()] = a
+	}
+	return out, nil
+}
+
+// Current returns the stored answer to one element, or, when there is none yet, a zero Answer
+// naming the element, at version 0.
+func (r answers) Current(ctx context.Context, q *assess.Questionnaire, evaluationID int64, question, element string) (assess.Answer, error) {
+	rows, _ := r.q.Query(ctx, `SELECT `+answerColumns+` FROM answers AS a
+		WHERE a.evaluation_id = $1 AND a.question = $2 AND a.element = $3`, evaluationID, question, element)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[answerRow])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return assess.Answer{Question: question, Element: element}, nil
+	}
+	if err != nil {
+		return assess.Answer{}, translate(err, fmt.Sprintf("read answer %s of evaluation %d", assess.Ref(question, element), evaluationID))
+	}
+	return row.answer(q)
+}
+
+// Save stores a (checked by the caller) as the element's next version, and appends the revision
+// from before (the answer it replaces; version 0 when there was none) to it, with a.Note. It
+// returns the answer as stored, with a.Note.
+func (r answers) Save(ctx context.Context, evaluationID int64, a assess.Answer, before assess.Answer, by auth.Actor) (assess.Answer, error) {
+	doing := fmt.Sprintf("save answer %s of evaluation %d", a.Ref(), evaluationID)
+	saved := a
+	saved.Base, saved.Evidence = nil, nonNil(a.Evidence)
+	value, err := json.Marshal(a.Value)
+	if err != nil {
+		return assess.Answer{}, err
+	}
+	evidence, err := json.Marshal(saved.Evidence)
+	if err != nil {
+		return assess.Answer{}, err
+	}
+	var old []byte
+	if before.Version > 0 {
+		if old, err = json.Marshal(before.Value); err != nil {
+			return assess.Answer{}, err
+		}
+	}
+	err = r.q.QueryRow(ctx, `
+		INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (evaluation_id, question, element) DO UPDATE
+		SET value = excluded.value, explanation = excluded.explanation, evidence = excluded.evidence,
+			updated_by = excluded.updated_by, version = a.version + 1, updated_at = now()
+		RETURNING a.version, a.created_at, a.updated_at`,
+		evaluationID, a.Question, a.Element, value, a.Explanation, evidence, nullID(by.UserID),
+	).Scan(&saved.Version, &saved.CreatedAt, &saved.UpdatedAt)
+	if err != nil {
+		return assess.Answer{}, translate(err, doing)
+	}
+	name := by.Name
+	if name == "" {
+		name = "anonymous"
+	}
+	_, err = r.q.Exec(ctx, `
+		INSERT INTO answer_revisions (evaluation_id, question, element, version, old_value, new_value,
+			explanation, evidence, user_id, actor, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		evaluationID, a.Question, a.Element, saved.Version, old, value, a.Explanation, evidence,
+		nullID(by.UserID), name, a.Note)
+	if err != nil {
+		return assess.Answer{}, translate(err, doing)
+	}
+	return saved, nil
 }
 
 func nonNil(e []assess.Evidence) []assess.Evidence {
@@ -136,52 +178,6 @@ func nonNil(e []assess.Evidence) []assess.Evidence {
 		return []assess.Evidence{}
 	}
 	return e
-}
-
-// clip shortens s to at most n bytes on a character boundary, marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
-// currentAnswer is the stored answer to one element, or a zero Answer (version 0) when there is
-// none yet.
-func currentAnswer(ctx context.Context, q querier, qn *assess.Questionnaire, evaluationID int64, question, element string) (assess.Answer, error) {
-	rows, _ := q.Query(ctx, `SELECT `+answerColumns+` FROM answers AS a
-		WHERE a.evaluation_id = $1 AND a.question = $2 AND a.element = $3`, evaluationID, question, element)
-	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[answerRow])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return assess.Answer{Question: question, Element: element}, nil
-	}
-	if err != nil {
-		return assess.Answer{}, err
-	}
-	return row.answer(qn)
-}
-
-// insertRevision appends a save to the answer's history.
-func insertRevision(ctx context.Context, q querier, evaluationID int64, before, after assess.Answer, value, evidence []byte, by auth.Actor) error {
-	var old []byte
-	if before.Version > 0 {
-		var err error
-		if old, err = json.Marshal(before.Value); err != nil {
-			return err
-		}
-	}
-	name := by.Name
-	if name == "" {
-		name = "anonymous"
-	}
-	_, err := q.Exec(ctx, `
-		INSERT INTO answer_revisions (evaluation_id, question, element, version, old_value, new_value, explanation, evidence, user_id, actor)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		evaluationID, after.Question, after.Element, after.Version, old, value, after.Explanation, evidence, nullID(by.UserID), name)
-	return err
 }
 
 type revisionRow struct {
@@ -192,23 +188,17 @@ type revisionRow struct {
 	Evidence    []byte    `db:"evidence"`
 	Actor       string    `db:"actor"`
 	At          time.Time `db:"at"`
+	Note        string    `db:"note"`
 }
 
-// AnswerHistory lists every save of one element of an evaluation, newest first.
-func (s *Store) AnswerHistory(ctx context.Context, evaluationID int64, question, element string) ([]assess.Revision, error) {
-	ev, err := findEvaluation(ctx, s.pool, evaluationID, false)
-	if err != nil {
-		return nil, translate(err, "answer history")
-	}
-	qn, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
-	if err != nil {
-		return nil, err
-	}
-	_, el, ok := qn.Element(question, element)
+// History lists every save of one element of an evaluation, newest first, decoded against q.
+// An element q does not have is assess.ErrNotFound.
+func (r answers) History(ctx context.Context, q *assess.Questionnaire, evaluationID int64, question, element string) ([]assess.Revision, error) {
+	_, el, ok := q.Element(question, element)
 	if !ok {
-		return nil, fmt.Errorf("element %s: %w", assess.Ref(question, element), assess.ErrNotFound)
+		return nil, fmt.Errorf("postgres: history of %s: %w", assess.Ref(question, element), assess.ErrNotFound)
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT version, old_value, new_value, explanation, evidence, actor, at
+	rows, _ := r.q.Query(ctx, `SELECT version, old_value, new_value, explanation, evidence, actor, at, note
 		FROM answer_revisions WHERE evaluation_id = $1 AND question = $2 AND element = $3 ORDER BY version DESC`,
 		evaluationID, question, element)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[revisionRow])
@@ -216,16 +206,16 @@ func (s *Store) AnswerHistory(ctx context.Context, evaluationID int64, question,
 		return nil, translate(err, "answer history")
 	}
 	out := make([]assess.Revision, 0, len(list))
-	for _, r := range list {
-		rev := assess.Revision{Version: r.Version, Explanation: r.Explanation, Actor: r.Actor, At: r.At}
-		if rev.OldValue, err = assess.ParseStoredValue(el, r.OldValue); err != nil {
-			return nil, err
+	for _, row := range list {
+		rev := assess.Revision{Version: row.Version, Explanation: row.Explanation, Actor: row.Actor, At: row.At, Note: row.Note}
+		if rev.OldValue, err = assess.ParseStoredValue(el, row.OldValue); err != nil {
+			return nil, fmt.Errorf("postgres: revision %d of %s: %w", row.Version, assess.Ref(question, element), err)
 		}
-		if rev.NewValue, err = assess.ParseStoredValue(el, r.NewValue); err != nil {
-			return nil, err
+		if rev.NewValue, err = assess.ParseStoredValue(el, row.NewValue); err != nil {
+			return nil, fmt.Errorf("postgres: revision %d of %s: %w", row.Version, assess.Ref(question, element), err)
 		}
-		if err := json.Unmarshal(r.Evidence, &rev.Evidence); err != nil {
-			return nil, err
+		if err := json.Unmarshal(row.Evidence, &rev.Evidence); err != nil {
+			return nil, fmt.Errorf("postgres: revision %d of %s: %w", row.Version, assess.Ref(question, element), err)
 		}
 		out = append(out, rev)
 	}

@@ -1,36 +1,62 @@
 package postgres_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 )
 
-// answerIn finds the stored answer to ref in an evaluation.
-func answerIn(t *testing.T, ev assess.Evaluation, ref string) assess.Answer {
+// answerIn finds the stored answer to ref.
+func answerIn(t *testing.T, answers map[string]assess.Answer, ref string) assess.Answer {
 	t.Helper()
-	a, ok := ev.Answers[ref]
+	a, ok := answers[ref]
 	if !ok {
-		t.Fatalf("evaluation %d: no answer to %s, want one (answers: %d)", ev.ID, ref, len(ev.Answers))
+		t.Fatalf("no answer to %s, want one (answers: %d)", ref, len(answers))
 	}
 	return a
+}
+
+func (f fixture) history(t *testing.T, q *assess.Questionnaire, evaluationID int64, question, element string) []assess.Revision {
+	t.Helper()
+	var revs []assess.Revision
+	f.read(t, func(tx app.Tx) error {
+		var err error
+		revs, err = tx.Answers().History(t.Context(), q, evaluationID, question, element)
+		return err
+	})
+	return revs
 }
 
 func TestSaveAnswerStoresAndVersions(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
-	ev := f.createEvaluation(t, p.ID)
+	ev := f.createEvaluation(t, p)
 	const ref = "shared_model.documented"
+
+	var current assess.Answer
+	f.read(t, func(tx app.Tx) error {
+		var err error
+		current, err = tx.Answers().Current(t.Context(), f.q, ev.ID, "shared_model", "documented")
+		return err
+	})
+	t.Run("before any save, Current is version 0 of the element", func(t *testing.T) {
+		want := assess.Answer{Question: "shared_model", Element: "documented"}
+		if diff := cmp.Diff(want, current); diff != "" {
+			t.Errorf("Current (-want +got):\n%s", diff)
+		}
+	})
 
 	in := f.answer(t, ref, `"yes"`, "Published in the trust centre.",
 		assess.EvidenceInput{URL: "https://acme.example/shared-model", EffectiveDate: "2025-03-01"},
 		assess.EvidenceInput{URL: "https://acme.example/terms#security", EffectiveDate: "2024-11-30"})
-	first, _ := f.save(t, ev.ID, in)
+	first := f.save(t, f.q, ev.ID, in)
 
 	t.Run("first save stores value, explanation and dated evidence as version 1", func(t *testing.T) {
 		if diff := cmp.Diff(in, first, sameContent); diff != "" {
@@ -42,9 +68,9 @@ func TestSaveAnswerStoresAndVersions(t *testing.T) {
 		if first.CreatedAt.IsZero() || !first.UpdatedAt.Equal(first.CreatedAt) {
 			t.Errorf("timestamps: got created %v, updated %v; want both set and equal", first.CreatedAt, first.UpdatedAt)
 		}
-		got := answerIn(t, f.findEvaluation(t, ev.ID), ref)
-		if diff := cmp.Diff(first, got, cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("FindEvaluation's answer (-want SaveAnswer's +got):\n%s", diff)
+		got := answerIn(t, f.answers(t, ev.ID), ref)
+		if diff := cmp.Diff(first, got); diff != "" {
+			t.Errorf("All's answer (-want Save's +got):\n%s", diff)
 		}
 		wantDates := []assess.Date{{Year: 2025, Month: time.March, Day: 1}, {Year: 2024, Month: time.November, Day: 30}}
 		for i, e := range got.Evidence {
@@ -56,7 +82,7 @@ func TestSaveAnswerStoresAndVersions(t *testing.T) {
 
 	time.Sleep(2 * time.Millisecond)
 	again := f.answer(t, ref, `"partial"`, "Only the summary is published.")
-	second, _ := f.save(t, ev.ID, again)
+	second := f.save(t, f.q, ev.ID, again)
 
 	t.Run("second save is version 2, keeps created_at, replaces the rest", func(t *testing.T) {
 		if second.Version != 2 {
@@ -68,12 +94,14 @@ func TestSaveAnswerStoresAndVersions(t *testing.T) {
 		if !second.UpdatedAt.After(first.UpdatedAt) {
 			t.Errorf("UpdatedAt: got %v, want later than the first save's %v", second.UpdatedAt, first.UpdatedAt)
 		}
-		if diff := cmp.Diff(again, second, sameContent); diff != "" {
-			t.Errorf("saved answer (-want +got):\n%s", diff)
-		}
-		found := f.findEvaluation(t, ev.ID)
-		if diff := cmp.Diff(second, answerIn(t, found, ref), cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("FindEvaluation's answer (-want SaveAnswer's +got):\n%s", diff)
+		var got assess.Answer
+		f.read(t, func(tx app.Tx) error {
+			var err error
+			got, err = tx.Answers().Current(t.Context(), f.q, ev.ID, "shared_model", "documented")
+			return err
+		})
+		if diff := cmp.Diff(second, got); diff != "" {
+			t.Errorf("Current (-want Save's +got):\n%s", diff)
 		}
 		if n := f.count(t, `SELECT count(*) FROM answers WHERE evaluation_id = $1`, ev.ID); n != 1 {
 			t.Errorf("answer rows: got %d, want 1", n)
@@ -81,189 +109,140 @@ func TestSaveAnswerStoresAndVersions(t *testing.T) {
 	})
 
 	t.Run("a third save is version 3", func(t *testing.T) {
-		third, _ := f.save(t, ev.ID, f.answer(t, ref, `"no"`, ""))
-		if third.Version != 3 {
+		if third := f.save(t, f.q, ev.ID, f.answer(t, ref, `"no"`, "")); third.Version != 3 {
 			t.Errorf("Version: got %d, want 3", third.Version)
+		}
+	})
+
+	t.Run("an unknown evaluation is not found and stores nothing", func(t *testing.T) {
+		err := f.store.Update(t.Context(), func(tx app.Tx) error {
+			_, err := tx.Answers().Save(t.Context(), 987654, in, assess.Answer{}, tester)
+			return err
+		})
+		wantErr(t, "Save(evaluation 987654)", err, assess.ErrNotFound)
+		if n := f.count(t, `SELECT count(*) FROM answers WHERE evaluation_id <> $1`, ev.ID); n != 0 {
+			t.Errorf("other answer rows: got %d, want 0", n)
 		}
 	})
 }
 
-func TestSaveAnswerScores(t *testing.T) {
+func TestAnswerHistory(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
-	ev := f.createEvaluation(t, p.ID)
-	evidence := assess.EvidenceInput{URL: "https://acme.example/evidence", EffectiveDate: "2025-05-01"}
+	ev := f.createEvaluation(t, p)
+	ada := f.createUser(t, "ada@example.com", "Ada Lovelace")
+	evidence := assess.EvidenceInput{URL: "https://acme.example/malware", EffectiveDate: "2025-01-02"}
+	yes := f.answer(t, "abuse_cases.malware", `"yes"`, "Scanned on upload.", evidence)
+	partial := f.answer(t, "abuse_cases.malware", `"partial"`, "Only some files.")
+	restored := yes
+	restored.Note = "restored version 1"
 
-	steps := []assess.Answer{
-		f.answer(t, "shared_model.matrix", `{"physical":"provider","hypervisor":"provider","network":"provider","os":"provider",
-			"application":"customer","user_activity":"shared","user_permissions":"customer","privileged_actions":"customer"}`, ""),
-		f.answer(t, "shared_model.documented", `"yes"`, "", evidence),
-		f.answer(t, "abuse_cases.malware", `"partial"`, ""),
-		f.answer(t, "abuse_cases.abuse_reporting", `"not_applicable"`, "No public channel applies."),
-		f.answer(t, "assessments.certifications", `["iso27001","other"]`, "", evidence),
-		f.answer(t, "assessments.last_independent_audit", `"2024-01-10"`, ""), // 522 days old: 0.5
-		f.answer(t, "monitoring.log_retention_days", `120`, ""),
-		f.answer(t, "incident_response.notification_hours", `48`, ""),
-		f.answer(t, "incident_response.ir_tested", `"2025-06-15"`, ""),
-		f.answer(t, "abuse_cases.malware", `"yes"`, "Upgraded.", evidence), // a second version
-	}
-	entered := map[string]assess.Answer{}
-	var last assess.Score
-	for i, a := range steps {
-		_, score := f.save(t, ev.ID, a)
-		entered[a.Ref()] = a
-		want := assess.ScoreEvaluation(f.q, entered, today)
-		if diff := cmp.Diff(want, score); diff != "" {
-			t.Errorf("step %d (%s): returned score differs from ScoreEvaluation on the same answers (-want +got):\n%s", i, a.Ref(), diff)
-		}
-		last = score
-	}
-	found := f.findEvaluation(t, ev.ID)
-
-	t.Run("the last save's score is not trivial", func(t *testing.T) {
-		if last.Overall <= 0 || last.Evidenced <= 0 || last.Progress <= 0 {
-			t.Errorf("score: got overall %v, evidenced %v, progress %v; want all above 0", last.Overall, last.Evidenced, last.Progress)
-		}
-		if want := 100 * 9.0 / float64(f.q.ElementCount()); last.Progress != want {
-			t.Errorf("progress: got %v, want %v (9 elements answered)", last.Progress, want)
-		}
-	})
-
-	t.Run("FindEvaluation returns every answer entered", func(t *testing.T) {
-		if len(found.Answers) != len(entered) {
-			t.Errorf("answers: got %d, want %d", len(found.Answers), len(entered))
-		}
-		for ref, want := range entered {
-			if diff := cmp.Diff(want, answerIn(t, found, ref), sameContent); diff != "" {
-				t.Errorf("answer to %s (-want +got):\n%s", ref, diff)
-			}
-		}
-		if got := answerIn(t, found, "abuse_cases.malware").Version; got != 2 {
-			t.Errorf("abuse_cases.malware version: got %d, want 2", got)
-		}
-	})
-
-	t.Run("FindEvaluation returns the score SaveAnswer returned", func(t *testing.T) {
-		if diff := cmp.Diff(last, found.Score, storedScore); diff != "" {
-			t.Errorf("stored score (-want SaveAnswer's +got):\n%s", diff)
-		}
-		if found.Score.AsOf != today {
-			t.Errorf("AsOf: got %v, want %v", found.Score.AsOf, today)
-		}
-		if len(found.Score.Questions) != len(f.q.Questions) {
-			t.Errorf("question scores: got %d, want %d", len(found.Score.Questions), len(f.q.Questions))
-		}
-	})
-
-	t.Run("the stored score is ScoreEvaluation over the stored answers", func(t *testing.T) {
-		want := assess.ScoreEvaluation(f.q, found.Answers, found.Score.AsOf)
-		if diff := cmp.Diff(want, found.Score, storedScore); diff != "" {
-			t.Errorf("stored score (-want +got):\n%s", diff)
-		}
-	})
-
-	t.Run("a save on a later day rescores as of that day", func(t *testing.T) {
-		later := assess.Date{Year: 2026, Month: time.March, Day: 1}
-		_, score, err := f.store.SaveAnswer(t.Context(), ev.ID, f.answer(t, "monitoring.continuous_monitoring", `"yes"`, ""), later, tester)
+	f.update(t, func(tx app.Tx) error {
+		ctx := t.Context()
+		v1, err := tx.Answers().Save(ctx, ev.ID, yes, assess.Answer{Question: "abuse_cases", Element: "malware"}, actorOf(ada))
 		if err != nil {
-			t.Fatalf("SaveAnswer on %v: got error %v, want none", later, err)
+			return err
 		}
-		stored := f.findEvaluation(t, ev.ID).Score
-		if stored.AsOf != later || score.AsOf != later {
-			t.Errorf("AsOf: got returned %v, stored %v; want %v", score.AsOf, stored.AsOf, later)
+		v2, err := tx.Answers().Save(ctx, ev.ID, partial, v1, tester)
+		if err != nil {
+			return err
 		}
-		// ir_tested (2025-06-15) is 259 days old on that day and the audit 781: credits change.
-		want := assess.ScoreEvaluation(f.q, f.findEvaluation(t, ev.ID).Answers, later)
-		if diff := cmp.Diff(want, stored, storedScore); diff != "" {
-			t.Errorf("stored score (-want +got):\n%s", diff)
+		v3, err := tx.Answers().Save(ctx, ev.ID, restored, v2, tester)
+		if err == nil && v3.Note != restored.Note {
+			t.Errorf("Save's Note: got %q, want %q", v3.Note, restored.Note)
 		}
+		return err
 	})
+	revs := f.history(t, f.q, ev.ID, "abuse_cases", "malware")
+	want := []assess.Revision{
+		{Version: 3, OldValue: partial.Value, NewValue: yes.Value, Explanation: yes.Explanation, Evidence: yes.Evidence,
+			Actor: tester.Name, Note: "restored version 1"},
+		{Version: 2, OldValue: yes.Value, NewValue: partial.Value, Explanation: partial.Explanation, Actor: tester.Name},
+		{Version: 1, NewValue: yes.Value, Explanation: yes.Explanation, Evidence: yes.Evidence, Actor: ada.Name},
+	}
+	if diff := cmp.Diff(want, revs, cmpopts.IgnoreFields(assess.Revision{}, "At"), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("History, newest first (-want +got):\n%s", diff)
+	}
+	for _, r := range revs {
+		if r.At.IsZero() {
+			t.Errorf("revision %d: At is zero", r.Version)
+		}
+	}
+	if n := f.count(t, `SELECT count(*) FROM answer_revisions WHERE user_id = $1`, ada.ID); n != 1 {
+		t.Errorf("revisions recorded for Ada's account: got %d, want 1", n)
+	}
+	if got := f.history(t, f.q, ev.ID, "abuse_cases", "abuse_reporting"); len(got) != 0 {
+		t.Errorf("History of an element never saved: got %d revisions, want none", len(got))
+	}
+	err := f.store.Read(t.Context(), func(tx app.Tx) error {
+		_, err := tx.Answers().History(t.Context(), f.q, ev.ID, "abuse_cases", "phishing")
+		return err
+	})
+	wantErr(t, "History of an element the questionnaire does not have", err, assess.ErrNotFound)
+}
+
+// custom is a questionnaire with choice and text elements and no split.
+const custom = `{"key": "custom", "version": 1, "title": "Custom", "questions": [{"key": "q", "title": "Q", "elements": [
+	{"key": "pick", "label": "Pick", "type": "choice", "options": [{"key": "a", "label": "A"}, {"key": "b", "label": "B", "credit": 0}]},
+	{"key": "note", "label": "Note", "type": "text"},
+	{"key": "done", "label": "Done", "type": "status", "weight": 2.5}]}]}`
+
+func parse(t *testing.T, definition string) *assess.Questionnaire {
+	t.Helper()
+	q, err := assess.ParseQuestionnaire([]byte(definition))
+	if err != nil {
+		t.Fatalf("ParseQuestionnaire: got error %v, want a questionnaire", err)
+	}
+	return q
 }
 
 func TestSaveAnswerRoundTripsEveryType(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	p := f.createProvider(t, "Acme Cloud", assess.IaaS)
+	other := parse(t, custom)
+	f.publish(t, other)
 
 	for _, tc := range []struct {
 		name, ref, value string
+		q                *assess.Questionnaire
 	}{
-		{"status yes", "abuse_cases.malware", `"yes"`},
-		{"status not_applicable", "abuse_cases.abuse_reporting", `"not_applicable"`},
+		{"status yes", "abuse_cases.malware", `"yes"`, f.q},
+		{"status not_applicable", "abuse_cases.abuse_reporting", `"not_applicable"`, f.q},
 		{"matrix with every layer", "shared_model.matrix", `{"physical":"provider","hypervisor":"provider","network":"shared",
 			"os":"customer","application":"customer","user_activity":"customer","user_permissions":"customer",
-			"privileged_actions":"not_applicable"}`},
-		{"matrix with some layers", "shared_model.matrix", `{"network":"shared","os":"customer"}`},
-		{"multi with several options", "assessments.certifications", `["soc2_type2","iso27017","other"]`},
-		{"multi with none", "assessments.certifications", `[]`},
-		{"number with a fraction", "monitoring.log_retention_days", `400.25`},
-		{"number zero", "incident_response.notification_hours", `0`},
-		{"date", "assessments.last_independent_audit", `"2025-01-31"`},
-		{"date on a leap day", "assessments.last_penetration_test", `"2024-02-29"`},
+			"privileged_actions":"not_applicable"}`, f.q},
+		{"matrix with some layers", "shared_model.matrix", `{"network":"shared","os":"customer"}`, f.q},
+		{"multi with several options", "assessments.certifications", `["soc2_type2","iso27017","other"]`, f.q},
+		{"multi with none", "assessments.certifications", `[]`, f.q},
+		{"number with a fraction", "monitoring.log_retention_days", `400.25`, f.q},
+		{"number zero", "incident_response.notification_hours", `0`, f.q},
+		{"date", "assessments.last_independent_audit", `"2025-01-31"`, f.q},
+		{"date on a leap day", "assessments.last_penetration_test", `"2024-02-29"`, f.q},
+		{"choice", "q.pick", `"b"`, other},
+		{"text", "q.note", `"Ünïcode ✓ and\nlines"`, other},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ev := f.createEvaluation(t, p.ID)
-			in := f.answer(t, tc.ref, tc.value, "Why: "+tc.name+" — ünïcode ✓")
-			saved, _ := f.save(t, ev.ID, in)
+			var id int64
+			f.update(t, func(tx app.Tx) error {
+				var err error
+				id, err = tx.Evaluations().Create(t.Context(), draftOf(p, tc.q), tester)
+				return err
+			})
+			in := newAnswer(t, tc.q, tc.ref, tc.value, "Why: "+tc.name+" — ünïcode ✓")
+			saved := f.save(t, tc.q, id, in)
 			if diff := cmp.Diff(in.Value, saved.Value); diff != "" {
-				t.Errorf("SaveAnswer's value (-want +got):\n%s", diff)
+				t.Errorf("Save's value (-want +got):\n%s", diff)
 			}
-			got := answerIn(t, f.findEvaluation(t, ev.ID), tc.ref)
-			if diff := cmp.Diff(in, got, sameContent); diff != "" {
-				t.Errorf("FindEvaluation's answer (-want +got):\n%s", diff)
-			}
-			if !got.Answered() {
-				t.Errorf("Answered: got false, want true for %s", tc.value)
-			}
-		})
-	}
-
-	for _, typ := range []string{"choice", "text"} {
-		t.Run(typ+" (needs a questionnaire with one)", func(t *testing.T) {
-			t.Skip("the Store only reads questionnaires from the *assess.Builtin given to postgres.New, " +
-				"which has no exported constructor other than assess.Questionnaires(); the only built-in " +
-				"questionnaire has no " + typ + " element, so a custom one cannot be used here")
-		})
-	}
-}
-
-func TestSaveAnswerRefuses(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
-	ev := f.createEvaluation(t, p.ID)
-
-	t.Run("an unknown evaluation is not found and stores nothing", func(t *testing.T) {
-		a := f.answer(t, "abuse_cases.malware", `"yes"`, "")
-		_, _, err := f.store.SaveAnswer(t.Context(), 987654, a, today, tester)
-		wantErr(t, "SaveAnswer(evaluation 987654)", err, assess.ErrNotFound)
-		if n := f.count(t, `SELECT count(*) FROM answers`); n != 0 {
-			t.Errorf("answer rows: got %d, want 0", n)
-		}
-	})
-
-	yes := assess.Value{Type: assess.TypeStatus, Status: assess.Yes}
-	for _, tc := range []struct {
-		name              string
-		question, element string
-	}{
-		{"an unknown element of a known question", "abuse_cases", "phishing"},
-		{"an unknown question", "physical_security", "malware"},
-		{"an element of another question", "shared_model", "malware"},
-		{"an empty reference", "", ""},
-	} {
-		t.Run(tc.name+" is not found and stores nothing", func(t *testing.T) {
-			before := f.findEvaluation(t, ev.ID)
-			a := assess.Answer{Question: tc.question, Element: tc.element, Value: yes, Explanation: "x"}
-			_, _, err := f.store.SaveAnswer(t.Context(), ev.ID, a, today, tester)
-			wantErr(t, "SaveAnswer("+a.Ref()+")", err, assess.ErrNotFound)
-			if n := f.count(t, `SELECT count(*) FROM answers`); n != 0 {
-				t.Errorf("answer rows: got %d, want 0", n)
-			}
-			after := f.findEvaluation(t, ev.ID)
-			if diff := cmp.Diff(before, after); diff != "" {
-				t.Errorf("evaluation after the refusal (-before +after):\n%s", diff)
+			var got map[string]assess.Answer
+			f.read(t, func(tx app.Tx) error {
+				var err error
+				got, err = tx.Answers().All(t.Context(), tc.q, id)
+				return err
+			})
+			if diff := cmp.Diff(in, answerIn(t, got, tc.ref), sameContent); diff != "" {
+				t.Errorf("All's answer (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -273,47 +252,114 @@ func TestSaveAnswerNullClearsTheValue(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
-	ev := f.createEvaluation(t, p.ID)
+	ev := f.createEvaluation(t, p)
 	const ref = "shared_model.contractual"
-	f.save(t, ev.ID, f.answer(t, ref, `"yes"`, "Clause 12 of the terms.",
+	f.save(t, f.q, ev.ID, f.answer(t, ref, `"yes"`, "Clause 12 of the terms.",
 		assess.EvidenceInput{URL: "https://acme.example/terms", EffectiveDate: "2025-01-01"}))
-	f.save(t, ev.ID, f.answer(t, "abuse_cases.malware", `"yes"`, ""))
+	cleared := f.save(t, f.q, ev.ID, f.answer(t, ref, `null`, "Clause 12 of the terms."))
+	got := answerIn(t, f.answers(t, ev.ID), ref)
+	if cleared.Answered() || got.Answered() {
+		t.Errorf("Answered: got %v saved and %v stored, want false", cleared.Answered(), got.Answered())
+	}
+	if got.Explanation != "Clause 12 of the terms." || got.Version != 2 || len(got.Evidence) != 0 {
+		t.Errorf("stored: got explanation %q, version %d, %d evidence links; want the explanation, 2, none", got.Explanation, got.Version, len(got.Evidence))
+	}
+	revs := f.history(t, f.q, ev.ID, "shared_model", "contractual")
+	if len(revs) != 2 || revs[0].NewValue.IsSet() || !revs[0].OldValue.IsSet() {
+		t.Errorf("history: got %+v, want the clearing on top, from yes to nothing", revs)
+	}
+}
 
-	cleared, score := f.save(t, ev.ID, f.answer(t, ref, `null`, "Clause 12 of the terms."))
-	found := f.findEvaluation(t, ev.ID)
-
-	t.Run("the answer is no longer answered", func(t *testing.T) {
-		if cleared.Answered() {
-			t.Errorf("SaveAnswer's answer: got Answered true (value %+v), want false", cleared.Value)
+func TestAnswersOfSeveralEvaluations(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
+	other := parse(t, custom)
+	f.publish(t, other)
+	a := f.createEvaluation(t, p)
+	f.save(t, f.q, a.ID, f.answer(t, "abuse_cases.malware", `"yes"`, ""))
+	f.save(t, f.q, a.ID, f.answer(t, "shared_model.matrix", `{"network":"shared"}`, ""))
+	var b, empty assess.Evaluation
+	f.update(t, func(tx app.Tx) error {
+		ctx := t.Context()
+		id, err := tx.Evaluations().Create(ctx, draftOf(p, other), tester)
+		if err != nil {
+			return err
 		}
-		got := answerIn(t, found, ref)
-		if got.Answered() {
-			t.Errorf("FindEvaluation's answer: got Answered true (value %+v), want false", got.Value)
+		if b, err = tx.Evaluations().Find(ctx, id, false); err != nil {
+			return err
 		}
+		if _, err := saveIn(t, tx, other, id, newAnswer(t, other, "q.pick", `"a"`, "")); err != nil {
+			return err
+		}
+		id, err = tx.Evaluations().Create(ctx, draftOf(p, f.q), tester)
+		if err != nil {
+			return err
+		}
+		empty, err = tx.Evaluations().Find(ctx, id, false)
+		return err
 	})
-
-	t.Run("the row keeps its explanation and counts a new version", func(t *testing.T) {
-		got := answerIn(t, found, ref)
-		if got.Explanation != "Clause 12 of the terms." {
-			t.Errorf("Explanation: got %q, want %q", got.Explanation, "Clause 12 of the terms.")
+	var asked []string
+	find := func(key string, version int) (*assess.Questionnaire, error) {
+		asked = append(asked, key)
+		switch key {
+		case f.q.Key:
+			return f.q, nil
+		case other.Key:
+			return other, nil
 		}
-		if got.Version != 2 {
-			t.Errorf("Version: got %d, want 2", got.Version)
-		}
+		return nil, assess.ErrNotFound
+	}
+	var got map[int64]map[string]assess.Answer
+	f.read(t, func(tx app.Tx) error {
+		var err error
+		got, err = tx.Answers().Of(t.Context(), []assess.Evaluation{a, b, empty}, find)
+		return err
 	})
-
-	t.Run("the score no longer counts it", func(t *testing.T) {
-		want := assess.ScoreEvaluation(f.q, map[string]assess.Answer{
-			"abuse_cases.malware": f.answer(t, "abuse_cases.malware", `"yes"`, ""),
-		}, today)
-		if diff := cmp.Diff(want, score); diff != "" {
-			t.Errorf("returned score (-want +got):\n%s", diff)
-		}
-		if diff := cmp.Diff(want, found.Score, storedScore); diff != "" {
-			t.Errorf("stored score (-want +got):\n%s", diff)
-		}
-		if want := 100 / float64(f.q.ElementCount()); found.Score.Progress != want {
-			t.Errorf("progress: got %v, want %v (one element answered)", found.Score.Progress, want)
-		}
+	if len(got) != 3 || len(got[a.ID]) != 2 || len(got[b.ID]) != 1 || got[empty.ID] == nil || len(got[empty.ID]) != 0 {
+		t.Fatalf("answers by evaluation: got %v, want 2, 1 and an empty map", got)
+	}
+	if diff := cmp.Diff(f.answers(t, a.ID), got[a.ID]); diff != "" {
+		t.Errorf("answers of evaluation %d (-want All +got):\n%s", a.ID, diff)
+	}
+	if v := got[b.ID]["q.pick"].Value; v.Type != assess.TypeChoice || v.Choice != "a" {
+		t.Errorf("q.pick of evaluation %d: got %+v, want choice a", b.ID, v)
+	}
+	if len(asked) != 3 {
+		t.Errorf("questionnaires asked for: got %v, want one per answer", asked)
+	}
+	var none map[int64]map[string]assess.Answer
+	f.read(t, func(tx app.Tx) error {
+		var err error
+		none, err = tx.Answers().Of(t.Context(), nil, find)
+		return err
 	})
+	if len(none) != 0 {
+		t.Errorf("Of(no evaluations): got %v, want none", none)
+	}
+}
+
+// Stored values are JSON as the API writes them, so that tools reading the database see the
+// same shapes.
+func TestAnswerValuesAreStoredAsTheirJSON(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
+	ev := f.createEvaluation(t, p)
+	a := f.answer(t, "assessments.last_independent_audit", `"2025-01-31"`, "")
+	f.save(t, f.q, ev.ID, a)
+	var stored []byte
+	if err := f.pool.QueryRow(t.Context(), `SELECT value FROM answers WHERE evaluation_id = $1`, ev.ID).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	var got, want any
+	if err := json.Unmarshal(stored, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(`"2025-01-31"`), &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stored value (-want +got):\n%s", diff)
+	}
 }

@@ -3,32 +3,38 @@ package postgres
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"shareline/internal/auth"
 )
 
+// auditLog is the audit_log table, which is only ever appended to.
+type auditLog struct{ q querier }
+
 // maxSummary bounds what one audit entry records, since summaries quote what people typed.
 const maxSummary = 500
 
-// insertAudit writes one audit entry inside the caller's transaction, so that the change and its
-// record commit or fail together.
-func insertAudit(ctx context.Context, q querier, e auth.AuditEntry) error {
+// Record appends one entry, its summary clipped to maxSummary bytes.
+func (r auditLog) Record(ctx context.Context, e auth.AuditEntry) error {
 	e.Summary = clip(e.Summary, maxSummary)
-	_, err := q.Exec(ctx, `
+	_, err := r.q.Exec(ctx, `
 		INSERT INTO audit_log (user_id, actor, remote_addr, action, provider_id, evaluation_id, summary)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		nullID(e.UserID), e.Actor, e.RemoteAddr, e.Action, nullID(e.ProviderID), nullID(e.EvaluationID), e.Summary)
-	return err
+	return translate(err, "record "+e.Action)
 }
 
-// nullID stores 0 as NULL.
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
+// clip shortens s to at most n bytes on a character boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return &id
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 type auditRow struct {
@@ -43,15 +49,8 @@ type auditRow struct {
 	Summary      string    `db:"summary"`
 }
 
-func orZero(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
-// ListAudit returns audit entries, newest first, and how many match in all.
-func (s *Store) ListAudit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEntry, int, error) {
+// List returns audit entries, newest first, and how many match in all.
+func (r auditLog) List(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEntry, int, error) {
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
@@ -65,11 +64,11 @@ func (s *Store) ListAudit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditE
 	const where = `($1::bigint IS NULL OR user_id = $1) AND ($2::bigint IS NULL OR provider_id = $2)
 		AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)`
 	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE `+where,
+	if err := r.q.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE `+where,
 		nullID(q.UserID), nullID(q.ProviderID), from, to).Scan(&total); err != nil {
 		return nil, 0, translate(err, "count audit log")
 	}
-	rows, _ := s.pool.Query(ctx, `
+	rows, _ := r.q.Query(ctx, `
 		SELECT id, at, user_id, actor, remote_addr, action, provider_id, evaluation_id, summary
 		FROM audit_log WHERE `+where+` ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6`,
 		nullID(q.UserID), nullID(q.ProviderID), from, to, q.Limit, q.Offset)
@@ -78,16 +77,11 @@ func (s *Store) ListAudit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditE
 		return nil, 0, translate(err, "list audit log")
 	}
 	out := make([]auth.AuditEntry, 0, len(list))
-	for _, r := range list {
+	for _, row := range list {
 		out = append(out, auth.AuditEntry{
-			ID: r.ID, At: r.At, UserID: orZero(r.UserID), Actor: r.Actor, RemoteAddr: r.RemoteAddr,
-			Action: r.Action, ProviderID: orZero(r.ProviderID), EvaluationID: orZero(r.EvaluationID), Summary: r.Summary,
+			ID: row.ID, At: row.At, UserID: orZero(row.UserID), Actor: row.Actor, RemoteAddr: row.RemoteAddr,
+			Action: row.Action, ProviderID: orZero(row.ProviderID), EvaluationID: orZero(row.EvaluationID), Summary: row.Summary,
 		})
 	}
 	return out, total, nil
-}
-
-// RecordAudit writes an audit entry that goes with no other change, such as a sign-in.
-func (s *Store) RecordAudit(ctx context.Context, e auth.AuditEntry) error {
-	return translate(insertAudit(ctx, s.pool, e), "record "+e.Action)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,28 +13,70 @@ import (
 	"shareline/internal/auth"
 )
 
-type evaluationRow struct {
-	ID                   int64     `db:"id"`
-	ProviderID           int64     `db:"provider_id"`
-	QuestionnaireKey     string    `db:"questionnaire_key"`
-	QuestionnaireVersion int       `db:"questionnaire_version"`
-	ScoreOverall         float64   `db:"score_overall"`
-	ScoreTier            string    `db:"score_tier"`
-	ScoreProgress        float64   `db:"score_progress"`
-	ScoreEvidenced       float64   `db:"score_evidenced"`
-	ScoreQuestions       []byte    `db:"score_questions"`
-	ScoreAsOf            time.Time `db:"score_as_of"`
-	ScoringVersion       int       `db:"scoring_version"`
-	CreatedBy            string    `db:"created_by_name"`
-	Status               string    `db:"status"`
-	CreatedAt            time.Time `db:"created_at"`
-	UpdatedAt            time.Time `db:"updated_at"`
+// evaluations is the evaluations table: evaluation heads and their stored scores.
+type evaluations struct{ q querier }
+
+// headFields are an evaluation head's columns, as SQL expressions over the alias %[1]s, and the
+// names they are selected as.
+var headFields = []struct{ expr, name string }{
+	{"%[1]s.id", "id"},
+	{"%[1]s.provider_id", "provider_id"},
+	{"%[1]s.provider_name", "provider_name"},
+	{"%[1]s.offering", "offering"},
+	{"%[1]s.service_model", "service_model"},
+	{"%[1]s.questionnaire_key", "questionnaire_key"},
+	{"%[1]s.questionnaire_version", "questionnaire_version"},
+	{"%[1]s.score_overall", "score_overall"},
+	{"%[1]s.score_tier", "score_tier"},
+	{"%[1]s.score_progress", "score_progress"},
+	{"%[1]s.score_evidenced", "score_evidenced"},
+	{"%[1]s.score_questions", "score_questions"},
+	{"%[1]s.score_as_of", "score_as_of"},
+	{"%[1]s.scoring_version", "scoring_version"},
+	{"%[1]s.status", "status"},
+	{"coalesce((SELECT u.name FROM users AS u WHERE u.id = %[1]s.created_by), '')", "created_by_name"},
+	{"coalesce((SELECT u.name FROM users AS u WHERE u.id = %[1]s.completed_by), '')", "completed_by_name"},
+	{"%[1]s.completed_at", "completed_at"},
+	{"%[1]s.reassessed_from", "reassessed_from"},
+	{"%[1]s.created_at", "created_at"},
+	{"%[1]s.updated_at", "updated_at"},
 }
 
-const evaluationColumns = `e.id, e.provider_id, e.questionnaire_key, e.questionnaire_version,
-	e.score_overall, e.score_tier, e.score_progress, e.score_evidenced, e.score_questions,
-	e.score_as_of, e.scoring_version, e.created_at, e.updated_at, e.status,
-	coalesce((SELECT u.name FROM users AS u WHERE u.id = e.created_by), '') AS created_by_name`
+// headColumns selects an evaluation head from the table aliased alias, each column named with
+// prefix: evaluationRow reads them without a prefix, currentHead with "c_", draftHead with "d_".
+func headColumns(alias, prefix string) string {
+	cols := make([]string, 0, len(headFields))
+	for _, f := range headFields {
+		cols = append(cols, fmt.Sprintf(f.expr, alias)+" AS "+prefix+f.name)
+	}
+	return strings.Join(cols, ", ")
+}
+
+var evaluationColumns = headColumns("e", "")
+
+type evaluationRow struct {
+	ID                   int64      `db:"id"`
+	ProviderID           int64      `db:"provider_id"`
+	ProviderName         string     `db:"provider_name"`
+	Offering             string     `db:"offering"`
+	ServiceModel         string     `db:"service_model"`
+	QuestionnaireKey     string     `db:"questionnaire_key"`
+	QuestionnaireVersion int        `db:"questionnaire_version"`
+	ScoreOverall         float64    `db:"score_overall"`
+	ScoreTier            string     `db:"score_tier"`
+	ScoreProgress        float64    `db:"score_progress"`
+	ScoreEvidenced       float64    `db:"score_evidenced"`
+	ScoreQuestions       []byte     `db:"score_questions"`
+	ScoreAsOf            time.Time  `db:"score_as_of"`
+	ScoringVersion       int        `db:"scoring_version"`
+	Status               string     `db:"status"`
+	CreatedBy            string     `db:"created_by_name"`
+	CompletedBy          string     `db:"completed_by_name"`
+	CompletedAt          *time.Time `db:"completed_at"`
+	ReassessedFrom       *int64     `db:"reassessed_from"`
+	CreatedAt            time.Time  `db:"created_at"`
+	UpdatedAt            time.Time  `db:"updated_at"`
+}
 
 // storedQuestionScore is a question's score as kept in evaluations.score_questions.
 type storedQuestionScore struct {
@@ -46,6 +89,7 @@ type storedQuestionScore struct {
 	Total    int     `json:"total"`
 }
 
+// evaluation is the head with its stored score and no answers.
 func (r evaluationRow) evaluation() (assess.Evaluation, error) {
 	var qs []storedQuestionScore
 	if err := json.Unmarshal(r.ScoreQuestions, &qs); err != nil {
@@ -62,314 +106,231 @@ func (r evaluationRow) evaluation() (assess.Evaluation, error) {
 		})
 	}
 	return assess.Evaluation{
-		ID: r.ID, ProviderID: r.ProviderID, QuestionnaireKey: r.QuestionnaireKey,
+		ID: r.ID, ProviderID: r.ProviderID, ProviderName: r.ProviderName, Offering: r.Offering,
+		ServiceModel: assess.ServiceModel(r.ServiceModel), QuestionnaireKey: r.QuestionnaireKey,
 		QuestionnaireVersion: r.QuestionnaireVersion, Score: score, CreatedBy: r.CreatedBy,
-		Status:    assess.EvaluationStatus(r.Status),
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Status: assess.EvaluationStatus(r.Status), CompletedBy: r.CompletedBy, CompletedAt: orZero(r.CompletedAt),
+		ReassessedFrom: orZero(r.ReassessedFrom), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}, nil
 }
 
-// CreateEvaluation starts an evaluation of a provider on questionnaire q, scored as of today
-// (empty, so zero), and makes it the provider's latest.
-func (s *Store) CreateEvaluation(ctx context.Context, providerID int64, q *assess.Questionnaire, today assess.Date, by auth.Actor) (assess.Evaluation, error) {
-	// Only a questionnaire the store can read back may be pinned.
-	if _, err := s.questionnaires.Find(q.Key, q.Version); err != nil {
-		return assess.Evaluation{}, err
-	}
-	var ev assess.Evaluation
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// Lock the provider so that two evaluations started at once both land in order.
-		p, err := findProvider(ctx, tx, providerID, true)
-		if err != nil {
-			return err
-		}
-		var id int64
-		err = tx.QueryRow(ctx, `
-			INSERT INTO evaluations (provider_id, questionnaire_key, questionnaire_version, score_as_of, scoring_version, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			providerID, q.Key, q.Version, today.Time(), assess.ScoringVersion, nullID(by.UserID)).Scan(&id)
-		if err != nil {
-			return err
-		}
-		entry := by.Entry(auth.ActionEvaluationStarted, fmt.Sprintf("started an evaluation of %s on %s v%d", p.Name, q.Key, q.Version))
-		entry.ProviderID, entry.EvaluationID = providerID, id
-		if err := insertAudit(ctx, tx, entry); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE providers SET latest_evaluation_id = $2 WHERE id = $1`, providerID, id); err != nil {
-			return err
-		}
-		if err := storeScore(ctx, tx, id, assess.ScoreEvaluation(q, nil, today), true); err != nil {
-			return err
-		}
-		ev, err = findEvaluation(ctx, tx, id, false)
-		return err
-	})
-	if err != nil {
-		return assess.Evaluation{}, translate(err, fmt.Sprintf("create evaluation of provider %d", providerID))
-	}
-	ev.Answers = map[string]assess.Answer{}
-	return ev, nil
+// currentHead is an evaluation head selected with the prefix "c_" from an outer join: every
+// column is NULL when there is no evaluation.
+type currentHead struct {
+	ID                   *int64     `db:"c_id"`
+	ProviderID           *int64     `db:"c_provider_id"`
+	ProviderName         *string    `db:"c_provider_name"`
+	Offering             *string    `db:"c_offering"`
+	ServiceModel         *string    `db:"c_service_model"`
+	QuestionnaireKey     *string    `db:"c_questionnaire_key"`
+	QuestionnaireVersion *int       `db:"c_questionnaire_version"`
+	ScoreOverall         *float64   `db:"c_score_overall"`
+	ScoreTier            *string    `db:"c_score_tier"`
+	ScoreProgress        *float64   `db:"c_score_progress"`
+	ScoreEvidenced       *float64   `db:"c_score_evidenced"`
+	ScoreQuestions       []byte     `db:"c_score_questions"`
+	ScoreAsOf            *time.Time `db:"c_score_as_of"`
+	ScoringVersion       *int       `db:"c_scoring_version"`
+	Status               *string    `db:"c_status"`
+	CreatedBy            *string    `db:"c_created_by_name"`
+	CompletedBy          *string    `db:"c_completed_by_name"`
+	CompletedAt          *time.Time `db:"c_completed_at"`
+	ReassessedFrom       *int64     `db:"c_reassessed_from"`
+	CreatedAt            *time.Time `db:"c_created_at"`
+	UpdatedAt            *time.Time `db:"c_updated_at"`
 }
 
-// FindEvaluation returns an evaluation with its stored score and every answer.
-func (s *Store) FindEvaluation(ctx context.Context, id int64) (assess.Evaluation, error) {
-	var ev assess.Evaluation
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		var err error
-		if ev, err = findEvaluation(ctx, tx, id, false); err != nil {
-			return err
-		}
-		ev.Answers, err = s.findAnswers(ctx, tx, ev)
-		return err
-	})
-	if err != nil {
-		return assess.Evaluation{}, translate(err, fmt.Sprintf("find evaluation %d", id))
+// draftHead is currentHead selected with the prefix "d_"; it converts to a currentHead.
+type draftHead struct {
+	ID                   *int64     `db:"d_id"`
+	ProviderID           *int64     `db:"d_provider_id"`
+	ProviderName         *string    `db:"d_provider_name"`
+	Offering             *string    `db:"d_offering"`
+	ServiceModel         *string    `db:"d_service_model"`
+	QuestionnaireKey     *string    `db:"d_questionnaire_key"`
+	QuestionnaireVersion *int       `db:"d_questionnaire_version"`
+	ScoreOverall         *float64   `db:"d_score_overall"`
+	ScoreTier            *string    `db:"d_score_tier"`
+	ScoreProgress        *float64   `db:"d_score_progress"`
+	ScoreEvidenced       *float64   `db:"d_score_evidenced"`
+	ScoreQuestions       []byte     `db:"d_score_questions"`
+	ScoreAsOf            *time.Time `db:"d_score_as_of"`
+	ScoringVersion       *int       `db:"d_scoring_version"`
+	Status               *string    `db:"d_status"`
+	CreatedBy            *string    `db:"d_created_by_name"`
+	CompletedBy          *string    `db:"d_completed_by_name"`
+	CompletedAt          *time.Time `db:"d_completed_at"`
+	ReassessedFrom       *int64     `db:"d_reassessed_from"`
+	CreatedAt            *time.Time `db:"d_created_at"`
+	UpdatedAt            *time.Time `db:"d_updated_at"`
+}
+
+// evaluation is the head, or nil when the outer join found none.
+func (h currentHead) evaluation() (*assess.Evaluation, error) {
+	if h.ID == nil {
+		return nil, nil
 	}
-	return ev, nil
+	ev, err := evaluationRow{
+		ID: *h.ID, ProviderID: orZero(h.ProviderID), ProviderName: orZero(h.ProviderName),
+		Offering: orZero(h.Offering), ServiceModel: orZero(h.ServiceModel),
+		QuestionnaireKey: orZero(h.QuestionnaireKey), QuestionnaireVersion: orZero(h.QuestionnaireVersion),
+		ScoreOverall: orZero(h.ScoreOverall), ScoreTier: orZero(h.ScoreTier), ScoreProgress: orZero(h.ScoreProgress),
+		ScoreEvidenced: orZero(h.ScoreEvidenced), ScoreQuestions: h.ScoreQuestions, ScoreAsOf: orZero(h.ScoreAsOf),
+		ScoringVersion: orZero(h.ScoringVersion), Status: orZero(h.Status), CreatedBy: orZero(h.CreatedBy),
+		CompletedBy: orZero(h.CompletedBy), CompletedAt: h.CompletedAt, ReassessedFrom: h.ReassessedFrom,
+		CreatedAt: orZero(h.CreatedAt), UpdatedAt: orZero(h.UpdatedAt),
+	}.evaluation()
+	return &ev, err
 }
 
-// FindEvaluationHead returns an evaluation with its stored score but without its answers: what
-// a save needs to know (its questionnaire) in one query.
-func (s *Store) FindEvaluationHead(ctx context.Context, id int64) (assess.Evaluation, error) {
-	ev, err := findEvaluation(ctx, s.pool, id, false)
-	return ev, translate(err, fmt.Sprintf("find evaluation %d", id))
+// Create stores a new draft with its snapshot of the provider and a placeholder score (zero,
+// not assessed, scoring version 0, as of the database's today), which the caller replaces with
+// StoreScore. An unknown provider, or a questionnaire version that is not stored, is
+// assess.ErrNotFound.
+func (r evaluations) Create(ctx context.Context, ev assess.Evaluation, by auth.Actor) (int64, error) {
+	var id int64
+	err := r.q.QueryRow(ctx, `
+		INSERT INTO evaluations (provider_id, provider_name, offering, service_model,
+			questionnaire_key, questionnaire_version, status, created_by, reassessed_from,
+			score_overall, score_tier, score_progress, score_evidenced, score_questions, score_as_of, scoring_version)
+		VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, 0, 'not_assessed', 0, 0, '[]', now()::date, 0)
+		RETURNING id`,
+		ev.ProviderID, ev.ProviderName, ev.Offering, ev.ServiceModel, ev.QuestionnaireKey, ev.QuestionnaireVersion,
+		nullID(by.UserID), nullID(ev.ReassessedFrom)).Scan(&id)
+	return id, translate(err, fmt.Sprintf("start an evaluation of provider %d", ev.ProviderID))
 }
 
-func findEvaluation(ctx context.Context, q querier, id int64, forUpdate bool) (assess.Evaluation, error) {
+// Find returns an evaluation's head and stored score, without answers; lock holds its row (FOR
+// UPDATE) until the transaction ends.
+func (r evaluations) Find(ctx context.Context, id int64, lock bool) (assess.Evaluation, error) {
 	sql := `SELECT ` + evaluationColumns + ` FROM evaluations AS e WHERE e.id = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE`
+	if lock {
+		sql += ` FOR UPDATE OF e`
 	}
-	rows, _ := q.Query(ctx, sql, id)
+	rows, _ := r.q.Query(ctx, sql, id)
 	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[evaluationRow])
 	if err != nil {
-		return assess.Evaluation{}, err
+		return assess.Evaluation{}, translate(err, fmt.Sprintf("find evaluation %d", id))
 	}
 	return row.evaluation()
 }
 
-// ListEvaluations returns a provider's evaluations, newest first, with their scores as of today
-// and no answers.
-func (s *Store) ListEvaluations(ctx context.Context, providerID int64, today assess.Date) ([]assess.Evaluation, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+evaluationColumns+` FROM evaluations AS e
+// OfProvider returns a provider's evaluations, newest first, with their stored scores and no
+// answers.
+func (r evaluations) OfProvider(ctx context.Context, providerID int64) ([]assess.Evaluation, error) {
+	rows, _ := r.q.Query(ctx, `SELECT `+evaluationColumns+` FROM evaluations AS e
 		WHERE e.provider_id = $1 ORDER BY e.id DESC`, providerID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[evaluationRow])
 	if err != nil {
 		return nil, translate(err, fmt.Sprintf("list evaluations of provider %d", providerID))
 	}
 	out := make([]assess.Evaluation, 0, len(list))
-	for _, r := range list {
-		ev, err := r.evaluation()
+	for _, row := range list {
+		ev, err := row.evaluation()
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, ev)
 	}
-	refs := make([]*assess.Evaluation, len(out))
-	for i := range out {
-		refs[i] = &out[i]
+	return out, nil
+}
+
+// currentRow is a provider's current evaluation, if any, and whether it has a draft.
+type currentRow struct {
+	Provider int64 `db:"provider"`
+	Drafting bool  `db:"drafting"`
+	currentHead
+}
+
+// Current returns, by provider id, the current evaluation (without answers) of each provider
+// among providerIDs that has one, and the ids of those with a draft. Unknown ids are left out.
+func (r evaluations) Current(ctx context.Context, providerIDs []int64) (map[int64]assess.Evaluation, map[int64]bool, error) {
+	rows, _ := r.q.Query(ctx, `
+		SELECT p.id AS provider, p.draft_evaluation_id IS NOT NULL AS drafting, `+headColumns("c", "c_")+`
+		FROM providers AS p LEFT JOIN evaluations AS c ON c.id = p.current_evaluation_id
+		WHERE p.id = ANY($1)`, providerIDs)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[currentRow])
+	if err != nil {
+		return nil, nil, translate(err, "read current evaluations")
 	}
-	return out, s.freshen(ctx, refs, today)
+	current, drafting := map[int64]assess.Evaluation{}, map[int64]bool{}
+	for _, row := range list {
+		if row.Drafting {
+			drafting[row.Provider] = true
+		}
+		ev, err := row.evaluation()
+		if err != nil {
+			return nil, nil, err
+		}
+		if ev != nil {
+			current[row.Provider] = *ev
+		}
+	}
+	return current, drafting, nil
 }
 
 // EncodeQuestionScores is a score's per-question figures as stored in
 // evaluations.score_questions; tools that write evaluations in bulk (the demo data) use it so
 // that the store reads them back.
-func EncodeQuestionScores(s assess.Score) ([]byte, error) { return json.Marshal(questionScores(s)) }
-
-func questionScores(s assess.Score) []storedQuestionScore {
+func EncodeQuestionScores(s assess.Score) ([]byte, error) {
 	out := make([]storedQuestionScore, 0, len(s.Questions))
 	for _, q := range s.Questions {
 		out = append(out, storedQuestionScore{q.Key, q.Weight, q.Score, q.Scored, q.Progress, q.Answered, q.Total})
 	}
-	return out
+	return json.Marshal(out)
 }
 
-// storeScore writes a score beside its evaluation. changed says the answers changed, which moves
-// the evaluation's last-updated time; a rescoring for a new day does not.
-func storeScore(ctx context.Context, q querier, evaluationID int64, score assess.Score, changed bool) error {
-	questions, err := EncodeQuestionScores(score)
+// StoreScore writes a score beside its evaluation (changed moves its updated_at) and, when the
+// evaluation is its provider's current one, the provider's current score (NULL when not
+// assessed).
+func (r evaluations) StoreScore(ctx context.Context, id int64, s assess.Score, changed bool) error {
+	questions, err := EncodeQuestionScores(s)
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `
+	var n int
+	err = r.q.QueryRow(ctx, `
 		WITH e AS (
 			UPDATE evaluations SET score_overall = $2, score_tier = $3, score_progress = $4,
 				score_evidenced = $5, score_questions = $6, score_as_of = $7, scoring_version = $8,
 				updated_at = CASE WHEN $9 THEN now() ELSE updated_at END
 			WHERE id = $1
-			RETURNING id, score_overall)
-		UPDATE providers AS p SET latest_score = e.score_overall FROM e WHERE p.latest_evaluation_id = e.id`,
-		evaluationID, score.Overall, score.Tier, score.Progress, score.Evidenced, questions,
-		score.AsOf.Time(), score.ScoringVersion, changed)
-	return err
-}
-
-// rescore scores an evaluation's stored answers as of today and stores the score beside it. The
-// caller holds the evaluation's row lock; changed is as for storeScore.
-func (s *Store) rescore(ctx context.Context, tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire, today assess.Date, changed bool) (assess.Score, error) {
-	answers, err := s.findAnswers(ctx, tx, ev)
-	if err != nil {
-		return assess.Score{}, err
+			RETURNING id, provider_id, score_overall, score_tier),
+		provider AS (
+			UPDATE providers AS p
+			SET current_score = CASE WHEN e.score_tier = 'not_assessed' THEN NULL ELSE e.score_overall END
+			FROM e WHERE p.id = e.provider_id AND p.current_evaluation_id = e.id)
+		SELECT count(*) FROM e`,
+		id, s.Overall, s.Tier, s.Progress, s.Evidenced, questions, s.AsOf.Time(), s.ScoringVersion, changed).Scan(&n)
+	if err == nil && n == 0 {
+		err = pgx.ErrNoRows
 	}
-	score := assess.ScoreEvaluation(q, answers, today)
-	return score, storeScore(ctx, tx, ev.ID, score, changed)
+	return translate(err, fmt.Sprintf("store the score of evaluation %d", id))
 }
 
-// stale reports whether a stored score must be recomputed before it is shown today. A
-// completed evaluation's score is frozen.
-func stale(ev *assess.Evaluation, today assess.Date) bool {
-	return ev.Status != assess.EvaluationCompleted && (today.After(ev.Score.AsOf) || ev.Score.ScoringVersion != assess.ScoringVersion)
-}
-
-// freshen rescores, in place, the evaluations among evs whose stored score is stale, so that a
-// list never shows an earlier day's score. After the daily refresh there are none.
-func (s *Store) freshen(ctx context.Context, evs []*assess.Evaluation, today assess.Date) error {
-	for _, ev := range evs {
-		if ev == nil || !stale(ev, today) {
-			continue
-		}
-		score, err := s.refreshScore(ctx, ev.ID, today)
-		if err != nil {
-			return err
-		}
-		ev.Score = score
+// SetStatus writes an evaluation's status: completed by by at at, or a draft again (which
+// clears who completed it and when).
+func (r evaluations) SetStatus(ctx context.Context, id int64, status assess.EvaluationStatus, by auth.Actor, at time.Time) error {
+	var completedBy *int64
+	var completedAt *time.Time
+	if status != assess.EvaluationDraft {
+		completedBy, completedAt = nullID(by.UserID), &at
 	}
-	return nil
-}
-
-// refreshBatch is how many stale evaluations one pass of RefreshScores reads.
-const refreshBatch = 200
-
-// RefreshScores rescores every evaluation whose stored score was computed before today or by
-// other scoring rules, so that lists, which read stored scores, show today's. Date credits
-// depend on the day, so this runs at start-up and after every midnight. It returns how many
-// evaluations it rescored.
-func (s *Store) RefreshScores(ctx context.Context, today assess.Date) (int, error) {
-	done := 0
-	for {
-		rows, _ := s.pool.Query(ctx, `SELECT id FROM evaluations
-			WHERE status = 'draft' AND (score_as_of < $1 OR scoring_version <> $2) ORDER BY id LIMIT $3`,
-			today.Time(), assess.ScoringVersion, refreshBatch)
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return done, translate(err, "find stale scores")
-		}
-		if len(ids) == 0 {
-			return done, nil
-		}
-		for _, id := range ids {
-			if _, err := s.refreshScore(ctx, id, today); err != nil {
-				return done, err
-			}
-			done++
-		}
+	tag, err := r.q.Exec(ctx, `UPDATE evaluations
+		SET status = $2, completed_by = $3, completed_at = $4, updated_at = now()
+		WHERE id = $1`, id, status, completedBy, completedAt)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = pgx.ErrNoRows
 	}
+	return translate(err, fmt.Sprintf("set the status of evaluation %d", id))
 }
 
-// withLockedEvaluation runs f in a transaction that holds the evaluation's row lock, with the
-// evaluation and its pinned questionnaire. Every change to an evaluation's answers, score or
-// status goes through it, so that such changes happen one after another.
-func (s *Store) withLockedEvaluation(ctx context.Context, id int64, f func(tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ev, err := findEvaluation(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		q, err := s.questionnaires.Find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
-		if err != nil {
-			return err
-		}
-		return f(tx, ev, q)
-	})
-}
-
-func (s *Store) refreshScore(ctx context.Context, id int64, today assess.Date) (assess.Score, error) {
-	var score assess.Score
-	err := s.withLockedEvaluation(ctx, id, func(tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire) error {
-		var err error
-		score, err = s.rescore(ctx, tx, ev, q, today, false)
-		return err
-	})
-	return score, translate(err, fmt.Sprintf("refresh score of evaluation %d", id))
-}
-
-// CompleteEvaluation locks an evaluation: its score is computed as of today and frozen.
-func (s *Store) CompleteEvaluation(ctx context.Context, id int64, today assess.Date, by auth.Actor) (assess.Evaluation, error) {
-	return s.setStatus(ctx, id, by, func(tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire) (string, error) {
-		if ev.Status == assess.EvaluationCompleted {
-			return "", assess.ErrLocked
-		}
-		if _, err := s.rescore(ctx, tx, ev, q, today, false); err != nil {
-			return "", err
-		}
-		_, err := tx.Exec(ctx, `UPDATE evaluations SET status = 'completed', completed_at = now(), updated_at = now() WHERE id = $1`, id)
-		return auth.ActionEvaluationCompleted, err
-	})
-}
-
-// ReopenEvaluation makes a completed evaluation a draft again.
-func (s *Store) ReopenEvaluation(ctx context.Context, id int64, by auth.Actor) (assess.Evaluation, error) {
-	return s.setStatus(ctx, id, by, func(tx pgx.Tx, ev assess.Evaluation, _ *assess.Questionnaire) (string, error) {
-		if ev.Status != assess.EvaluationCompleted {
-			return "", assess.ErrNotCompleted
-		}
-		_, err := tx.Exec(ctx, `UPDATE evaluations SET status = 'draft', completed_at = NULL, updated_at = now() WHERE id = $1`, id)
-		return auth.ActionEvaluationReopened, err
-	})
-}
-
-// setStatus runs a status change under the evaluation's row lock and records it.
-func (s *Store) setStatus(ctx context.Context, id int64, by auth.Actor, change func(pgx.Tx, assess.Evaluation, *assess.Questionnaire) (string, error)) (assess.Evaluation, error) {
-	var out assess.Evaluation
-	err := s.withLockedEvaluation(ctx, id, func(tx pgx.Tx, ev assess.Evaluation, q *assess.Questionnaire) error {
-		action, err := change(tx, ev, q)
-		if err != nil {
-			return err
-		}
-		entry := by.Entry(action, fmt.Sprintf("%s evaluation %d", action, id))
-		entry.ProviderID, entry.EvaluationID = ev.ProviderID, id
-		if err := insertAudit(ctx, tx, entry); err != nil {
-			return err
-		}
-		out, err = findEvaluation(ctx, tx, id, false)
-		return err
-	})
-	return out, translate(err, fmt.Sprintf("change status of evaluation %d", id))
-}
-
-// Reassess starts a new evaluation of the same provider on the same questionnaire version,
-// from the previous evaluation's answers, and makes it the provider's latest.
-func (s *Store) Reassess(ctx context.Context, id int64, today assess.Date, by auth.Actor) (assess.Evaluation, error) {
-	prev, err := s.FindEvaluation(ctx, id)
-	if err != nil {
-		return assess.Evaluation{}, err
-	}
-	q, err := s.questionnaires.Find(prev.QuestionnaireKey, prev.QuestionnaireVersion)
-	if err != nil {
-		return assess.Evaluation{}, err
-	}
-	ev, err := s.CreateEvaluation(ctx, prev.ProviderID, q, today, by)
-	if err != nil {
-		return assess.Evaluation{}, err
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO answers (evaluation_id, question, element, value, explanation, evidence, updated_by)
-			SELECT $1, question, element, value, explanation, evidence, $3 FROM answers WHERE evaluation_id = $2`,
-			ev.ID, id, nullID(by.UserID)); err != nil {
-			return err
-		}
-		head, err := findEvaluation(ctx, tx, ev.ID, true)
-		if err != nil {
-			return err
-		}
-		_, err = s.rescore(ctx, tx, head, q, today, true)
-		return err
-	})
-	if err != nil {
-		return assess.Evaluation{}, translate(err, fmt.Sprintf("reassess evaluation %d", id))
-	}
-	return s.FindEvaluation(ctx, ev.ID)
+// Stale lists up to limit drafts, by id, whose stored score is from before today or from other
+// scoring rules than assess.ScoringVersion.
+func (r evaluations) Stale(ctx context.Context, today assess.Date, limit int) ([]int64, error) {
+	rows, _ := r.q.Query(ctx, `SELECT id FROM evaluations
+		WHERE status = 'draft' AND (score_as_of < $1 OR scoring_version <> $2) ORDER BY id LIMIT $3`,
+		today.Time(), assess.ScoringVersion, limit)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return ids, translate(err, "find stale scores")
 }

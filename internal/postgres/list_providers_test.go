@@ -6,19 +6,23 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 )
 
 func (f fixture) list(t *testing.T, q assess.ProviderQuery) assess.ProviderPage {
 	t.Helper()
-	page, err := f.store.ListProviders(t.Context(), q, today)
-	if err != nil {
-		t.Fatalf("ListProviders(%+v): got error %v, want a page", q, err)
-	}
+	var page assess.ProviderPage
+	f.read(t, func(tx app.Tx) error {
+		var err error
+		page, err = tx.Providers().List(t.Context(), q)
+		return err
+	})
 	return page
 }
 
@@ -44,7 +48,7 @@ func TestListProvidersSearch(t *testing.T) {
 		{"substring matches several", "100", []string{"100% Cloud", "1000 Cloud"}},
 		{"any case matches", "CLOUD", []string{"100% Cloud", "1000 Cloud", "A_B Cloud", "AxB Cloud",
 			`Back\slash Cloud`, "Backslash Cloud", "Nordić Cloud Ünited"}},
-		{"non-ASCII in another case matches", "облачные", []string{"Облачные Системы"}},
+		{"Cyrillic in another case matches", "облачные", []string{"Облачные Системы"}},
 		{"accented letters in another case match", "ÜNITED", []string{"Nordić Cloud Ünited"}},
 		{"surrounding spaces are ignored", "  1000  ", []string{"1000 Cloud"}},
 		{"no match gives an empty page", "nothing like this", []string{}},
@@ -74,8 +78,7 @@ func TestListProvidersSortByName(t *testing.T) {
 	want := []string{"Alpha", "beta", "charlie", "Delta", "echo"}
 	for _, sort := range []assess.ProviderSort{assess.SortByName, ""} {
 		t.Run(fmt.Sprintf("sort %q ignores case", sort), func(t *testing.T) {
-			got := names(f.list(t, assess.ProviderQuery{Sort: sort}))
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(want, names(f.list(t, assess.ProviderQuery{Sort: sort}))); diff != "" {
 				t.Errorf("providers by name (-want +got):\n%s", diff)
 			}
 		})
@@ -85,44 +88,44 @@ func TestListProvidersSortByName(t *testing.T) {
 func TestListProvidersSortByScore(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	abuse := []string{"app_vulnerabilities", "malware", "privilege_abuse", "abuse_reporting"}
-	// evaluate starts an evaluation and answers the first n abuse_cases elements yes, so that
-	// the overall score is 5 × n (one question of five, each element a quarter of it).
-	evaluate := func(t *testing.T, p assess.Provider, n int) assess.Evaluation {
-		t.Helper()
-		ev := f.createEvaluation(t, p.ID)
-		for _, el := range abuse[:n] {
-			f.save(t, ev.ID, f.answer(t, "abuse_cases."+el, `"yes"`, ""))
-		}
-		return ev
+	done := time.Date(2025, time.June, 1, 12, 0, 0, 0, time.UTC)
+	completed := func(name string, n int) assess.Provider {
+		p := f.createProvider(t, name, assess.SaaS)
+		f.evaluate(t, p, assess.EvaluationCompleted, done, abuse[:n]...)
+		return p
 	}
-	evaluate(t, f.createProvider(t, "Zeta", assess.SaaS), 4)  // 20
-	evaluate(t, f.createProvider(t, "Mu", assess.SaaS), 2)    // 10
-	evaluate(t, f.createProvider(t, "gamma", assess.SaaS), 0) // 0
-	evaluate(t, f.createProvider(t, "Alpha", assess.SaaS), 0) // 0
-	omega := f.createProvider(t, "Omega", assess.SaaS)
-	evaluate(t, omega, 4)                     // 20, but no longer the latest:
-	evaluate(t, omega, 0)                     // 0
+	completed("Zeta", 4) // 20
+	completed("Mu", 2)   // 10
+	completed("gamma", 1)
+	completed("Alpha", 1) // 5 each: ties by name
+	// A draft scores, but a provider is scored by its current, completed evaluation only.
+	omega := completed("Omega", 0) // completed with nothing that counts: not assessed
+	f.evaluate(t, omega, assess.EvaluationDraft, time.Time{}, abuse...)
+	drafting := f.createProvider(t, "Drafting", assess.SaaS)
+	f.evaluate(t, drafting, assess.EvaluationDraft, time.Time{}, abuse...) // 20, but a draft
+	// Reassessed: a newer completed evaluation replaces the older one's score.
+	twice := completed("Twice", 4)
+	f.evaluate(t, twice, assess.EvaluationCompleted, done.Add(time.Hour), abuse[:3]...) // 15
 	f.createProvider(t, "Kappa", assess.SaaS) // never evaluated
 	f.createProvider(t, "beta", assess.SaaS)  // never evaluated
 
-	want := []string{"Zeta", "Mu", "Alpha", "gamma", "Omega", "beta", "Kappa"}
-	wantScore := map[string]float64{"Zeta": 20, "Mu": 10, "Alpha": 0, "gamma": 0, "Omega": 0}
+	want := []string{"Zeta", "Twice", "Mu", "Alpha", "gamma", "beta", "Drafting", "Kappa", "Omega"}
+	wantScore := map[string]float64{"Zeta": 20, "Twice": 15, "Mu": 10, "Alpha": 5, "gamma": 5}
 
-	t.Run("best latest score first, ties by name, never evaluated last", func(t *testing.T) {
+	t.Run("best current score first, ties by name, not assessed last by name", func(t *testing.T) {
 		page := f.list(t, assess.ProviderQuery{Sort: assess.SortByScore})
 		if diff := cmp.Diff(want, names(page)); diff != "" {
 			t.Errorf("providers by score (-want +got):\n%s", diff)
 		}
 		for _, p := range page.Providers {
-			score, evaluated := wantScore[p.Name]
+			score, assessed := wantScore[p.Name]
 			switch {
-			case !evaluated && p.Latest != nil:
-				t.Errorf("%s: got Latest %+v, want nil (never evaluated)", p.Name, *p.Latest)
-			case evaluated && p.Latest == nil:
-				t.Errorf("%s: got Latest nil, want an evaluation scoring %v", p.Name, score)
-			case evaluated && assess.Round1(p.Latest.Score.Overall) != score:
-				t.Errorf("%s: got latest score %v, want %v", p.Name, p.Latest.Score.Overall, score)
+			case assessed && p.Current == nil:
+				t.Errorf("%s: got Current nil, want an evaluation scoring %v", p.Name, score)
+			case assessed && assess.Round1(p.Current.Score.Overall) != score:
+				t.Errorf("%s: got current score %v, want %v", p.Name, p.Current.Score.Overall, score)
+			case !assessed && p.Current != nil && p.Current.Score.Assessed():
+				t.Errorf("%s: got an assessed Current %+v, want none", p.Name, p.Current.Score)
 			}
 		}
 	})
@@ -177,67 +180,74 @@ func TestListProvidersPaging(t *testing.T) {
 
 	t.Run("without a search Total counts every provider, past the end too", func(t *testing.T) {
 		for _, offset := range []int{0, 5, 8, 50} {
-			page := f.list(t, assess.ProviderQuery{Limit: 5, Offset: offset})
-			if page.Total != 8 {
+			if page := f.list(t, assess.ProviderQuery{Limit: 5, Offset: offset}); page.Total != 8 {
 				t.Errorf("offset %d: got Total %d, want 8", offset, page.Total)
 			}
 		}
 	})
 
-	t.Run("limit 500 is allowed", func(t *testing.T) {
-		page := f.list(t, assess.ProviderQuery{Limit: assess.MaxPageSize})
-		if len(page.Providers) != 8 || page.Total != 8 {
-			t.Errorf("limit %d: got %d providers, Total %d; want 8 and 8", assess.MaxPageSize, len(page.Providers), page.Total)
+	t.Run("limit 0 is the default page, and 500 is allowed", func(t *testing.T) {
+		for _, limit := range []int{0, assess.MaxPageSize} {
+			page := f.list(t, assess.ProviderQuery{Limit: limit})
+			if len(page.Providers) != 8 || page.Total != 8 {
+				t.Errorf("limit %d: got %d providers, Total %d; want 8 and 8", limit, len(page.Providers), page.Total)
+			}
 		}
 	})
 }
 
-func TestListProvidersLatest(t *testing.T) {
+func TestListProvidersCurrentAndDraft(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	never := f.createProvider(t, "Never Evaluated", assess.SaaS)
-	twice := f.createProvider(t, "Evaluated Twice", assess.IaaS)
-	older := f.createEvaluation(t, twice.ID)
-	f.save(t, older.ID, f.answer(t, "abuse_cases.malware", `"yes"`, ""))
-	newer := f.createEvaluation(t, twice.ID)
-	f.save(t, newer.ID, f.answer(t, "abuse_cases.malware", `"partial"`, ""))
+	both := f.createProvider(t, "Completed And Drafting", assess.IaaS)
+	older := f.evaluate(t, both, assess.EvaluationCompleted, time.Now().Add(-time.Hour), abuse[:1]...)
+	current := f.evaluate(t, both, assess.EvaluationCompleted, time.Now(), abuse[:2]...)
+	draft := f.evaluate(t, both, assess.EvaluationDraft, time.Time{}, abuse[:3]...)
+	onlyDraft := f.createProvider(t, "Only Drafting", assess.PaaS)
+	lone := f.evaluate(t, onlyDraft, assess.EvaluationDraft, time.Time{})
 
 	listing := map[int64]assess.ProviderListing{}
-	for _, p := range f.list(t, assess.ProviderQuery{}).Providers {
-		listing[p.ID] = p
+	for _, l := range f.list(t, assess.ProviderQuery{}).Providers {
+		listing[l.ID] = l
+	}
+	// A listing carries the heads of the evaluations and their stored figures (per question
+	// too, for exports), as Find returns them, not their answers.
+	wantHead := func(t *testing.T, what string, want assess.Evaluation, got *assess.Evaluation) {
+		t.Helper()
+		if got == nil {
+			t.Fatalf("%s: got nil, want evaluation %d", what, want.ID)
+		}
+		if diff := cmp.Diff(want, *got); diff != "" {
+			t.Errorf("%s (-want Find +got):\n%s", what, diff)
+		}
 	}
 
-	t.Run("is nil for a provider never evaluated", func(t *testing.T) {
-		p, ok := listing[never.ID]
-		if !ok {
-			t.Fatalf("provider %d: missing from the list", never.ID)
-		}
-		if p.Latest != nil {
-			t.Errorf("Latest: got %+v, want nil", *p.Latest)
+	t.Run("none for a provider never evaluated", func(t *testing.T) {
+		l := listing[never.ID]
+		if l.Current != nil || l.Draft != nil {
+			t.Errorf("got Current %v, Draft %v; want nil and nil", l.Current, l.Draft)
 		}
 	})
 
-	t.Run("is the newer of two evaluations with its stored score", func(t *testing.T) {
-		p, ok := listing[twice.ID]
-		if !ok {
-			t.Fatalf("provider %d: missing from the list", twice.ID)
+	t.Run("the latest completed evaluation and the draft", func(t *testing.T) {
+		l := listing[both.ID]
+		wantHead(t, "Current", current, l.Current)
+		wantHead(t, "Draft", draft, l.Draft)
+		if l.Current != nil && l.Current.ID == older.ID {
+			t.Errorf("Current: got the older completed evaluation %d", older.ID)
 		}
-		if p.Latest == nil {
-			t.Fatalf("Latest: got nil, want evaluation %d", newer.ID)
+		if l.Current != nil && l.Current.Score.Overall != 10 {
+			t.Errorf("Current score: got %v, want 10", l.Current.Score.Overall)
 		}
-		if p.Latest.ID != newer.ID {
-			t.Errorf("Latest.ID: got %d, want %d (the newer; the older is %d)", p.Latest.ID, newer.ID, older.ID)
+	})
+
+	t.Run("a draft alone", func(t *testing.T) {
+		l := listing[onlyDraft.ID]
+		if l.Current != nil {
+			t.Errorf("Current: got %+v, want nil", *l.Current)
 		}
-		want := f.findEvaluation(t, newer.ID)
-		// A listing carries the head of the evaluation and its stored figures (per question too,
-		// for exports), not the answers.
-		want.Answers = nil
-		if diff := cmp.Diff(want, *p.Latest); diff != "" {
-			t.Errorf("Latest (-want +got):\n%s", diff)
-		}
-		if p.Latest.Score.Overall != 2.5 {
-			t.Errorf("Latest score: got %v, want 2.5 (malware partial)", p.Latest.Score.Overall)
-		}
+		wantHead(t, "Draft", lone, l.Draft)
 	})
 }
 
@@ -258,16 +268,53 @@ func TestListProvidersRefusesInvalidQueries(t *testing.T) {
 		{"search too long", assess.ProviderQuery{Search: strings.Repeat("a", 201)}, "q"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			page, err := f.store.ListProviders(t.Context(), tc.q, today)
+			err := f.store.Read(t.Context(), func(tx app.Tx) error {
+				_, err := tx.Providers().List(t.Context(), tc.q)
+				return err
+			})
 			var ve *assess.ValidationError
 			if !errors.As(err, &ve) {
-				t.Fatalf("ListProviders(%+v): got error %v (%T), want a *assess.ValidationError", tc.q, err, err)
+				t.Fatalf("List(%+v): got error %v (%T), want a *assess.ValidationError", tc.q, err, err)
 			}
 			if _, ok := ve.Fields[tc.field]; !ok {
 				t.Errorf("fields: got %v, want %q among them", ve.Fields, tc.field)
 			}
-			if len(page.Providers) != 0 {
-				t.Errorf("page: got %d providers, want none with an error", len(page.Providers))
+		})
+	}
+}
+
+// The page's ids are read from the index that matches each order, without sorting.
+func TestListProvidersOrdersByIndex(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	_, err := f.pool.Exec(t.Context(), `
+		INSERT INTO providers (name, service_model, current_score)
+		SELECT 'Provider ' || i, 'saas', CASE WHEN i % 3 = 0 THEN NULL ELSE i % 100 END
+		FROM generate_series(1, 3000) AS i;
+		ANALYZE providers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ order, index string }{
+		{"p.current_score DESC NULLS LAST, p.name_key, p.id", "providers_current_score_idx"},
+		{"p.name_key, p.id", "providers_name_order_idx"},
+	} {
+		t.Run(tc.order, func(t *testing.T) {
+			rows, _ := f.pool.Query(t.Context(), `EXPLAIN SELECT p.id FROM providers AS p ORDER BY `+tc.order+` LIMIT 50 OFFSET 1000`)
+			var plan []string
+			for rows.Next() {
+				var line string
+				if err := rows.Scan(&line); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, line)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Join(plan, "\n")
+			if !strings.Contains(text, "Index Only Scan using "+tc.index) || strings.Contains(text, "Sort") {
+				t.Errorf("plan:\n%s\nwant an index-only scan of %s and no sort", text, tc.index)
 			}
 		})
 	}

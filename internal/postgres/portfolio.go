@@ -9,30 +9,28 @@ import (
 	"shareline/internal/assess"
 )
 
-// ProviderListings streams every provider with its newest evaluation's stored score, by name,
-// without holding them all in memory. Call RefreshScores first for today's scores. Breaking out
-// of the loop closes the query.
-func (s *Store) ProviderListings(ctx context.Context) iter.Seq2[assess.ProviderListing, error] {
+// All streams every provider with the evaluations that represent it, by name, without holding
+// them all in memory. The query holds the transaction's connection until the loop ends: the
+// loop's body must not use the transaction. Breaking out of the loop closes the query.
+func (r providers) All(ctx context.Context) iter.Seq2[assess.ProviderListing, error] {
 	return func(yield func(assess.ProviderListing, error) bool) {
-		rows, err := s.pool.Query(ctx, `
-			SELECT `+providerColumns+`, `+listingEvaluationColumns+`
-			FROM providers AS p
-			LEFT JOIN evaluations AS e ON e.id = p.latest_evaluation_id
+		rows, err := r.q.Query(ctx, `SELECT `+listingColumns+` FROM providers AS p `+listingJoins+`
 			ORDER BY p.name_key, p.id`)
 		if err != nil {
-			yield(assess.ProviderListing{}, translate(err, "export providers"))
+			yield(assess.ProviderListing{}, translate(err, "read every provider"))
 			return
 		}
 		defer rows.Close()
 		scan := pgx.RowToStructByName[listingRow]
 		for rows.Next() {
-			r, err := scan(rows)
+			row, err := scan(rows)
 			var l assess.ProviderListing
 			if err == nil {
-				l, err = r.listing()
+				l, err = row.listing()
 			}
 			if err != nil {
-				yield(assess.ProviderListing{}, translate(err, "export providers"))
+				rows.Close()
+				yield(assess.ProviderListing{}, translate(err, "read every provider"))
 				return
 			}
 			if !yield(l, nil) {
@@ -40,7 +38,7 @@ func (s *Store) ProviderListings(ctx context.Context) iter.Seq2[assess.ProviderL
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(assess.ProviderListing{}, translate(err, "export providers"))
+			yield(assess.ProviderListing{}, translate(err, "read every provider"))
 		}
 	}
 }

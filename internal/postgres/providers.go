@@ -2,15 +2,17 @@ package postgres
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"shareline/internal/assess"
-	"shareline/internal/auth"
 )
+
+// providers is the providers table.
+type providers struct{ q querier }
 
 type providerRow struct {
 	ID           int64     `db:"id"`
@@ -32,121 +34,104 @@ func (r providerRow) provider() assess.Provider {
 
 const providerColumns = `p.id, p.name, p.offering, p.service_model, p.website, p.notes, p.created_at, p.updated_at`
 
-// CreateProvider stores a new provider and returns it with its id. A name already taken, in any
-// case, is a conflict. The audit log records who added it, in the same transaction.
-func (s *Store) CreateProvider(ctx context.Context, p assess.Provider, by auth.Actor) (assess.Provider, error) {
-	return s.writeProvider(ctx, `
+// Create stores a new provider and returns it with its id. A name already taken, in any case,
+// is assess.ErrNameTaken.
+func (r providers) Create(ctx context.Context, p assess.Provider) (assess.Provider, error) {
+	return r.write(ctx, "add provider", `
 		INSERT INTO providers AS p (name, offering, service_model, website, notes)
 		VALUES ($1, $2, $3, $4, $5)
-		RETURNING `+providerColumns, by.Entry(auth.ActionProviderAdded, "added provider "+p.Name),
+		RETURNING `+providerColumns,
 		p.Name, p.Offering, p.ServiceModel, p.Website, p.Notes)
 }
 
-// UpdateProvider replaces a provider's fields, recording who changed them.
-func (s *Store) UpdateProvider(ctx context.Context, p assess.Provider, by auth.Actor) (assess.Provider, error) {
-	return s.writeProvider(ctx, `
+// Update replaces a provider's fields.
+func (r providers) Update(ctx context.Context, p assess.Provider) (assess.Provider, error) {
+	return r.write(ctx, fmt.Sprintf("edit provider %d", p.ID), `
 		UPDATE providers AS p
 		SET name = $2, offering = $3, service_model = $4, website = $5, notes = $6, updated_at = now()
 		WHERE p.id = $1
-		RETURNING `+providerColumns, by.Entry(auth.ActionProviderEdited, "edited provider "+p.Name),
+		RETURNING `+providerColumns,
 		p.ID, p.Name, p.Offering, p.ServiceModel, p.Website, p.Notes)
 }
 
-// writeProvider runs an insert or update of one provider and its audit entry in one transaction.
-func (s *Store) writeProvider(ctx context.Context, sql string, entry auth.AuditEntry, args ...any) (assess.Provider, error) {
-	var out assess.Provider
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, sql, args...)
-		row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
-		if err != nil {
-			return err
-		}
-		out = row.provider()
-		entry.ProviderID = out.ID
-		return insertAudit(ctx, tx, entry)
-	})
-	if err = translate(err, "save provider"); errors.Is(err, assess.ErrConflict) {
-		return out, assess.ErrNameTaken // the only unique key a provider has
-	}
-	return out, err
-}
-
-// FindProvider returns one provider.
-func (s *Store) FindProvider(ctx context.Context, id int64) (assess.Provider, error) {
-	return findProvider(ctx, s.pool, id, false)
-}
-
-func findProvider(ctx context.Context, q querier, id int64, forUpdate bool) (assess.Provider, error) {
-	sql := `SELECT ` + providerColumns + ` FROM providers AS p WHERE p.id = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE`
-	}
-	rows, _ := q.Query(ctx, sql, id)
+func (r providers) write(ctx context.Context, doing, sql string, args ...any) (assess.Provider, error) {
+	rows, _ := r.q.Query(ctx, sql, args...)
 	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
 	if err != nil {
-		return assess.Provider{}, translate(err, "find provider")
+		return assess.Provider{}, translate(err, doing)
 	}
 	return row.provider(), nil
 }
 
-// listingRow is a provider joined to its newest evaluation, whose columns are null when it has
-// none.
+// Find returns one provider; lock holds its row (FOR UPDATE) until the transaction ends.
+func (r providers) Find(ctx context.Context, id int64, lock bool) (assess.Provider, error) {
+	sql := `SELECT ` + providerColumns + ` FROM providers AS p WHERE p.id = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	rows, _ := r.q.Query(ctx, sql, id)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[providerRow])
+	if err != nil {
+		return assess.Provider{}, translate(err, fmt.Sprintf("find provider %d", id))
+	}
+	return row.provider(), nil
+}
+
+// Represent records which evaluations speak for a provider, and keeps the current one's stored
+// overall score beside it for the list's sort: NULL when there is none or it is not assessed.
+func (r providers) Represent(ctx context.Context, providerID int64, current, draft *assess.Evaluation) error {
+	var currentID, draftID *int64
+	if current != nil {
+		currentID = &current.ID
+	}
+	if draft != nil {
+		draftID = &draft.ID
+	}
+	tag, err := r.q.Exec(ctx, `
+		UPDATE providers SET current_evaluation_id = $2, draft_evaluation_id = $3,
+			current_score = (SELECT e.score_overall FROM evaluations AS e
+				WHERE e.id = $2 AND e.score_tier <> 'not_assessed')
+		WHERE id = $1`, providerID, currentID, draftID)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = pgx.ErrNoRows
+	}
+	return translate(err, fmt.Sprintf("record the evaluations of provider %d", providerID))
+}
+
+// listingRow is a provider joined to its current evaluation (columns c_*) and its draft
+// (columns d_*), whose columns are NULL when it has none.
 type listingRow struct {
 	providerRow
-	EvalID                   *int64     `db:"eval_id"`
-	EvalQuestionnaireKey     *string    `db:"eval_questionnaire_key"`
-	EvalQuestionnaireVersion *int       `db:"eval_questionnaire_version"`
-	EvalOverall              *float64   `db:"eval_overall"`
-	EvalTier                 *string    `db:"eval_tier"`
-	EvalProgress             *float64   `db:"eval_progress"`
-	EvalEvidenced            *float64   `db:"eval_evidenced"`
-	EvalAsOf                 *time.Time `db:"eval_as_of"`
-	EvalScoringVersion       *int       `db:"eval_scoring_version"`
-	EvalQuestions            []byte     `db:"eval_questions"`
-	EvalStatus               *string    `db:"eval_status"`
-	EvalCreatedAt            *time.Time `db:"eval_created_at"`
-	EvalUpdatedAt            *time.Time `db:"eval_updated_at"`
+	currentHead
+	draftHead
 }
 
-const listingEvaluationColumns = `e.id AS eval_id, e.questionnaire_key AS eval_questionnaire_key,
-	e.questionnaire_version AS eval_questionnaire_version, e.score_overall AS eval_overall,
-	e.score_tier AS eval_tier, e.score_progress AS eval_progress, e.score_evidenced AS eval_evidenced,
-	e.score_as_of AS eval_as_of, e.scoring_version AS eval_scoring_version, e.score_questions AS eval_questions, e.status AS eval_status,
-	e.created_at AS eval_created_at, e.updated_at AS eval_updated_at`
-
-// evaluation is the newest evaluation's head with its stored score, or nil when the provider
-// has none.
-func (r listingRow) evaluation() (*assess.Evaluation, error) {
-	if r.EvalID == nil {
-		return nil, nil
-	}
-	ev, err := evaluationRow{
-		ID: *r.EvalID, ProviderID: r.ID,
-		QuestionnaireKey: *r.EvalQuestionnaireKey, QuestionnaireVersion: *r.EvalQuestionnaireVersion,
-		ScoreOverall: *r.EvalOverall, ScoreTier: *r.EvalTier, ScoreProgress: *r.EvalProgress,
-		ScoreEvidenced: *r.EvalEvidenced, ScoreQuestions: r.EvalQuestions, ScoreAsOf: *r.EvalAsOf,
-		ScoringVersion: *r.EvalScoringVersion, CreatedAt: *r.EvalCreatedAt, UpdatedAt: *r.EvalUpdatedAt,
-		Status: *r.EvalStatus,
-	}.evaluation()
-	return &ev, err
-}
-
-// listing turns a joined row into a provider with its newest evaluation.
 func (r listingRow) listing() (assess.ProviderListing, error) {
-	ev, err := r.evaluation()
-	return assess.ProviderListing{Provider: r.provider(), Latest: ev}, err
+	l := assess.ProviderListing{Provider: r.provider()}
+	var err error
+	if l.Current, err = r.currentHead.evaluation(); err != nil {
+		return l, err
+	}
+	l.Draft, err = currentHead(r.draftHead).evaluation()
+	return l, err
 }
 
-// ListProviders returns one page of providers, each with its newest evaluation's score as of
-// today: the stored one, recomputed first if it was stored on an earlier day. The order by score
-// is the stored scores' order, which the daily refresh keeps current.
-func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery, today assess.Date) (assess.ProviderPage, error) {
+// listingColumns and listingJoins read a provider's listing from providers AS p.
+var (
+	listingColumns = providerColumns + `, ` + headColumns("c", "c_") + `, ` + headColumns("d", "d_")
+	listingJoins   = `LEFT JOIN evaluations AS c ON c.id = p.current_evaluation_id
+		LEFT JOIN evaluations AS d ON d.id = p.draft_evaluation_id`
+)
+
+// List returns one page of providers, each with the evaluations that represent them and their
+// stored scores, and how many providers match in all.
+func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error) {
 	if err := q.Check(); err != nil {
 		return assess.ProviderPage{}, err
 	}
 	order := `p.name_key, p.id`
 	if q.Sort == assess.SortByScore {
-		order = `p.latest_score DESC NULLS LAST, p.name_key, p.id`
+		order = `p.current_score DESC NULLS LAST, p.name_key, p.id`
 	}
 	// The search is added only when there is one, so that the planner can use the trigram index
 	// for it and the ordering indexes without it. The page and the count go in one round trip.
@@ -156,13 +141,13 @@ func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery, today
 	}
 	batch := &pgx.Batch{}
 	// The page's ids come first, from an index alone; only those rows are then read and joined.
-	batch.Queue(`SELECT `+providerColumns+`, `+listingEvaluationColumns+`
+	batch.Queue(`SELECT `+listingColumns+`
 		FROM (SELECT p.id FROM providers AS p `+where+` ORDER BY `+order+` LIMIT $1 OFFSET $2) AS page
 		JOIN providers AS p ON p.id = page.id
-		LEFT JOIN evaluations AS e ON e.id = p.latest_evaluation_id
+		`+listingJoins+`
 		ORDER BY `+order, args...)
 	batch.Queue(`SELECT count(*) FROM providers AS p `+strings.Replace(where, "$3", "$1", 1), args[2:]...)
-	results := s.pool.SendBatch(ctx, batch)
+	results := r.q.SendBatch(ctx, batch)
 	defer results.Close()
 	rows, _ := results.Query()
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[listingRow])
@@ -176,19 +161,12 @@ func (s *Store) ListProviders(ctx context.Context, q assess.ProviderQuery, today
 	if err := results.Close(); err != nil {
 		return assess.ProviderPage{}, translate(err, "list providers")
 	}
-	latest := make([]*assess.Evaluation, 0, len(list))
-	for _, r := range list {
-		l, err := r.listing()
+	for _, row := range list {
+		l, err := row.listing()
 		if err != nil {
 			return assess.ProviderPage{}, err
 		}
 		page.Providers = append(page.Providers, l)
-	}
-	for i := range page.Providers {
-		latest = append(latest, page.Providers[i].Latest)
-	}
-	if err := s.freshen(ctx, latest, today); err != nil {
-		return assess.ProviderPage{}, err
 	}
 	return page, nil
 }

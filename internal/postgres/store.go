@@ -1,6 +1,7 @@
-// Package postgres stores Shareline's providers, evaluations and answers in PostgreSQL.
-// Exported Store methods are transaction boundaries; unexported helpers take a querier so that
-// they compose inside one transaction.
+// Package postgres is the storage internal/app runs on, in PostgreSQL: transactions (Store) over
+// repositories that read and write rows. It holds SQL only: what may change and what a change
+// means are decided in internal/app and internal/assess, and the audit entries are written by
+// app through AuditLog in the same transaction as the change.
 package postgres
 
 import (
@@ -15,35 +16,89 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 )
 
-// Store reads and writes the domain over a connection pool.
+var (
+	_ app.Store = (*Store)(nil)
+	_ app.Tx    = tx{}
+)
+
+// Store runs transactions over a connection pool.
 type Store struct {
-	pool           *pgxpool.Pool
-	questionnaires *assess.Builtin
+	pool *pgxpool.Pool
 }
 
-// New returns a Store over pool. The questionnaires are those evaluations may pin.
-func New(pool *pgxpool.Pool, questionnaires *assess.Builtin) *Store {
-	return &Store{pool: pool, questionnaires: questionnaires}
+// New returns a Store over pool, whose database Migrate has brought up to date.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Update runs f in one read-write transaction (read committed), committed when f returns nil.
+// f's own error is returned as it is; an error beginning or committing is translated.
+func (s *Store) Update(ctx context.Context, f func(app.Tx) error) error {
+	return s.run(ctx, pgx.TxOptions{}, f)
+}
+
+// Read runs f in one read-only repeatable-read transaction: every query f makes sees the same
+// snapshot, and any write is refused.
+func (s *Store) Read(ctx context.Context, f func(app.Tx) error) error {
+	return s.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, f)
+}
+
+func (s *Store) run(ctx context.Context, opts pgx.TxOptions, f func(app.Tx) error) error {
+	var fErr error
+	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(t pgx.Tx) error {
+		fErr = f(tx{t})
+		return fErr
+	})
+	if err != nil && fErr == nil {
+		return translate(err, "transaction")
+	}
+	return err
 }
 
 // Ping reports whether the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+func (s *Store) Ping(ctx context.Context) error {
+	return translate(s.pool.Ping(ctx), "ping")
+}
 
-// querier is what helpers need: a pool or a transaction.
+// DeleteExpiredSessions removes sessions past their expiry; sessions are read through scs,
+// which ignores expired ones, so this only keeps the table small.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
+	return tag.RowsAffected(), translate(err, "delete expired sessions")
+}
+
+// tx is the repositories bound to one transaction.
+type tx struct{ q querier }
+
+func (t tx) Providers() app.Providers           { return providers{t.q} }
+func (t tx) Evaluations() app.Evaluations       { return evaluations{t.q} }
+func (t tx) Answers() app.Answers               { return answers{t.q} }
+func (t tx) Questionnaires() app.Questionnaires { return questionnaireVersions{t.q} }
+func (t tx) Users() app.Users                   { return users{t.q} }
+func (t tx) Tokens() app.Tokens                 { return tokens{t.q} }
+func (t tx) Audit() app.AuditLog                { return auditLog{t.q} }
+func (t tx) SignIns() app.SignIns               { return signIns{t.q} }
+
+// querier is what repositories run statements on: the transaction.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // SQLSTATE codes matched by code, never by message.
 const (
 	uniqueViolation     = "23505"
 	foreignKeyViolation = "23503"
+	// restrictViolation is raised by the schema's own triggers, with a message for people.
+	restrictViolation = "23001"
 )
+
+// providerNameKey is the unique index that makes provider names unique whatever their case.
+const providerNameKey = "providers_name_lower_key"
 
 // translate turns database errors into domain errors and wraps the rest with what was being done.
 func translate(err error, doing string) error {
@@ -60,9 +115,14 @@ func translate(err error, doing string) error {
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
 		case uniqueViolation:
+			if pgErr.ConstraintName == providerNameKey {
+				return assess.ErrNameTaken
+			}
 			return fmt.Errorf("postgres: %s: %w", doing, assess.ErrConflict)
 		case foreignKeyViolation:
 			return fmt.Errorf("postgres: %s: %w", doing, assess.ErrNotFound)
+		case restrictViolation:
+			return fmt.Errorf("postgres: %s: %w", doing, assess.Conflict(pgErr.Message))
 		}
 	}
 	return fmt.Errorf("postgres: %s: %w", doing, err)
@@ -83,4 +143,21 @@ func unreachable(err error) bool {
 		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
 	}
 	return pgconn.SafeToRetry(err)
+}
+
+// nullID stores 0 as NULL.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// orZero reads NULL as 0.
+func orZero[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }

@@ -10,6 +10,9 @@ import (
 	"shareline/internal/auth"
 )
 
+// users is the users table.
+type users struct{ q querier }
+
 type userRow struct {
 	ID           int64     `db:"id"`
 	Email        string    `db:"email"`
@@ -35,94 +38,66 @@ func collectUser(rows pgx.Rows, err error) (userRow, error) {
 	return pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[userRow])
 }
 
-// CreateUser adds an account with an already hashed password. An email taken in any case is a
-// conflict.
-func (s *Store) CreateUser(ctx context.Context, u auth.User, passwordHash string, by auth.Actor) (auth.User, error) {
-	var out auth.User
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		row, err := collectUser(tx.Query(ctx, `
-			INSERT INTO users AS u (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
-			RETURNING `+userColumns, u.Email, u.Name, u.Role, passwordHash))
-		if err != nil {
-			return err
-		}
-		out = row.user()
-		return insertAudit(ctx, tx, by.Entry(auth.ActionUserAdded,
-			fmt.Sprintf("added user %s (%s) as %s", out.Name, out.Email, out.Role)))
-	})
-	return out, translate(err, "create user "+u.Email)
+// Create adds an account with an already hashed password. An email taken in any case is
+// assess.ErrConflict.
+func (r users) Create(ctx context.Context, u auth.User, passwordHash string) (auth.User, error) {
+	row, err := collectUser(r.q.Query(ctx, `
+		INSERT INTO users AS u (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+		RETURNING `+userColumns, u.Email, u.Name, u.Role, passwordHash))
+	return row.user(), translate(err, "create user "+u.Email)
 }
 
-// CountUsers says how many accounts exist, active or not.
-func (s *Store) CountUsers(ctx context.Context) (int, error) {
+// Count says how many accounts exist, active or not.
+func (r users) Count(ctx context.Context) (int, error) {
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	err := r.q.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&n)
 	return n, translate(err, "count users")
 }
 
-// FindUser returns one account.
-func (s *Store) FindUser(ctx context.Context, id int64) (auth.User, error) {
-	row, err := collectUser(s.pool.Query(ctx, `SELECT `+userColumns+` FROM users AS u WHERE u.id = $1`, id))
-	return row.user(), translate(err, "find user")
+// Find returns one account.
+func (r users) Find(ctx context.Context, id int64) (auth.User, error) {
+	row, err := collectUser(r.q.Query(ctx, `SELECT `+userColumns+` FROM users AS u WHERE u.id = $1`, id))
+	return row.user(), translate(err, fmt.Sprintf("find user %d", id))
 }
 
-// FindUserByEmail returns an account and its password hash, for signing in.
-func (s *Store) FindUserByEmail(ctx context.Context, email string) (auth.User, string, error) {
-	row, err := collectUser(s.pool.Query(ctx, `SELECT `+userColumns+` FROM users AS u WHERE lower(u.email) = lower($1)`, email))
+// FindByEmail returns an account, found by its email in any case, and its password hash.
+func (r users) FindByEmail(ctx context.Context, email string) (auth.User, string, error) {
+	row, err := collectUser(r.q.Query(ctx, `SELECT `+userColumns+` FROM users AS u WHERE lower(u.email) = lower($1)`, email))
 	return row.user(), row.PasswordHash, translate(err, "find user by email")
 }
 
-// ListUsers returns every account, active first, then by name.
-func (s *Store) ListUsers(ctx context.Context) ([]auth.User, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users AS u ORDER BY u.active DESC, lower(u.name), u.id`)
+// List returns every account, active first, then by name.
+func (r users) List(ctx context.Context) ([]auth.User, error) {
+	rows, _ := r.q.Query(ctx, `SELECT `+userColumns+` FROM users AS u ORDER BY u.active DESC, lower(u.name), u.id`)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[userRow])
 	if err != nil {
 		return nil, translate(err, "list users")
 	}
 	out := make([]auth.User, 0, len(list))
-	for _, r := range list {
-		out = append(out, r.user())
+	for _, row := range list {
+		out = append(out, row.user())
 	}
 	return out, nil
 }
 
-// SetUserRole changes an account's role.
-func (s *Store) SetUserRole(ctx context.Context, id int64, role auth.Role, by auth.Actor) (auth.User, error) {
-	return s.updateUser(ctx, id, `role = $2`, role, func(u auth.User) auth.AuditEntry {
-		return by.Entry(auth.ActionUserRoleChanged, fmt.Sprintf("changed the role of %s to %s", u.Email, role))
-	})
+// SetRole changes an account's role.
+func (r users) SetRole(ctx context.Context, id int64, role auth.Role) (auth.User, error) {
+	return r.set(ctx, id, `role = $2`, role)
 }
 
-// SetUserActive deactivates or reactivates an account. A deactivated account's sessions and
-// tokens stop working at once, because every request checks that its user is active.
-func (s *Store) SetUserActive(ctx context.Context, id int64, active bool, by auth.Actor) (auth.User, error) {
-	action, verb := auth.ActionUserReactivated, "reactivated"
-	if !active {
-		action, verb = auth.ActionUserDeactivated, "deactivated"
-	}
-	return s.updateUser(ctx, id, `active = $2`, active, func(u auth.User) auth.AuditEntry {
-		return by.Entry(action, verb+" "+u.Email)
-	})
+// SetActive deactivates or reactivates an account.
+func (r users) SetActive(ctx context.Context, id int64, active bool) (auth.User, error) {
+	return r.set(ctx, id, `active = $2`, active)
 }
 
-// SetUserPassword replaces an account's password hash.
-func (s *Store) SetUserPassword(ctx context.Context, id int64, passwordHash string, by auth.Actor) (auth.User, error) {
-	return s.updateUser(ctx, id, `password_hash = $2`, passwordHash, func(u auth.User) auth.AuditEntry {
-		return by.Entry(auth.ActionUserPasswordReset, "reset the password of "+u.Email)
-	})
+// SetPassword replaces an account's password hash.
+func (r users) SetPassword(ctx context.Context, id int64, passwordHash string) (auth.User, error) {
+	return r.set(ctx, id, `password_hash = $2`, passwordHash)
 }
 
-// updateUser sets one column and records the change, in one transaction.
-func (s *Store) updateUser(ctx context.Context, id int64, set string, value any, entry func(auth.User) auth.AuditEntry) (auth.User, error) {
-	var out auth.User
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		row, err := collectUser(tx.Query(ctx, `UPDATE users AS u SET `+set+`, updated_at = now()
-			WHERE u.id = $1 RETURNING `+userColumns, id, value))
-		if err != nil {
-			return err
-		}
-		out = row.user()
-		return insertAudit(ctx, tx, entry(out))
-	})
-	return out, translate(err, fmt.Sprintf("update user %d", id))
+// set sets one column of an account.
+func (r users) set(ctx context.Context, id int64, set string, value any) (auth.User, error) {
+	row, err := collectUser(r.q.Query(ctx, `UPDATE users AS u SET `+set+`, updated_at = now()
+		WHERE u.id = $1 RETURNING `+userColumns, id, value))
+	return row.user(), translate(err, fmt.Sprintf("update user %d", id))
 }

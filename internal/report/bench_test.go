@@ -1,36 +1,29 @@
-package report
+package report_test
 
 import (
 	"io"
 	"testing"
+
+	"shareline/internal/report"
+	"shareline/internal/report/reporttest"
 )
 
-func BenchmarkWritePDF(b *testing.B) {
-	r := fullReport(b, "Nordić Cloud Ünited")
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := WritePDF(io.Discard, r); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func BenchmarkWritePortfolioCSV10k(b *testing.B) {
-	q := defaultQuestionnaire(b)
+	q := reporttest.Questionnaire(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WritePortfolioCSV(io.Discard, q, portfolio(q, 10000, 0)); err != nil {
+		if err := report.WritePortfolioCSV(io.Discard, q, reporttest.Portfolio(q, 10000, 0)); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkWritePortfolioXLSX10k(b *testing.B) {
-	q := defaultQuestionnaire(b)
+func BenchmarkCompareRows20(b *testing.B) {
+	c := reporttest.Many(b, 20)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WritePortfolioXLSX(io.Discard, q, portfolio(q, 10000, 0)); err != nil {
-			b.Fatal(err)
+		if rows := report.CompareRows(c); len(rows) == 0 {
+			b.Fatal("no rows")
 		}
 	}
 }

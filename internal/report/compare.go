@@ -12,12 +12,16 @@ type CompareCell struct {
 	// Value is the number behind Text when the cell is a score, a percentage, a credit (0 to 1)
 	// or a count, rounded as shown; nil otherwise (a tier, an owner, "not applicable").
 	Value *float64
+	// Answer is, in an element row, the answer in words without its credit; empty elsewhere.
+	Answer string
 	// Best marks the best value of a numeric row. Every cell that ties for best is marked;
 	// none is when all the row's values are equal, since then no provider stands out.
 	Best bool
-	// Deviation marks a claimed owner that differs from the reference split for that
-	// provider's service model.
+	// Deviation marks a claimed owner that differs from the reference split for the service
+	// model that provider's evaluation was made for.
 	Deviation bool
+	// Faint marks a cell with nothing to compare: not applicable, not answered, not assessed.
+	Faint bool
 	// Shade is 0 to 1 for score cells (score / 100), to shade their background; -1 for every
 	// other cell.
 	Shade float64
@@ -25,8 +29,8 @@ type CompareCell struct {
 
 // CompareRow is one row of a comparison as every rendering shows it (page, CSV, XLSX, PDF).
 type CompareRow struct {
-	// Key is stable: "coverage", "tier", "progress", "evidenced", "q.<question>",
-	// "e.<question>.<element>", "layer.<layer>" or "retained".
+	// Key is stable: RowCoverage, RowTier, RowProgress, RowEvidenced, "q.<question>",
+	// "e.<question>.<element>", "layer.<layer>" or RowRetained.
 	Key string
 	// Group is CompareSummary, CompareQuestions, CompareElements or CompareResponsibility.
 	Group string
@@ -48,17 +52,18 @@ const (
 
 // Row keys of the summary and responsibility groups.
 const (
-	rowCoverage  = "coverage"
-	rowTier      = "tier"
-	rowProgress  = "progress"
-	rowEvidenced = "evidenced"
-	rowRetained  = "retained"
+	RowCoverage  = "coverage"
+	RowTier      = "tier"
+	RowProgress  = "progress"
+	RowEvidenced = "evidenced"
+	RowRetained  = "retained"
 )
 
 // CompareRows lists the rows of a comparison: coverage score, tier, progress and evidence
-// share; each question's score; each question's elements (answer and credit); then each
-// layer's claimed owner and the number of layers the customer keeps. Every figure comes
-// from the providers' Summary, so that page and files agree.
+// share; each question's score; each question's elements (answer and credit); then, when the
+// questionnaire has a responsibility split, each layer's claimed owner and the number of
+// layers the customer keeps. Every figure comes from the providers' Summary, so that page and
+// files agree.
 func CompareRows(c assess.Comparison) []CompareRow {
 	if c.Questionnaire == nil {
 		return nil
@@ -89,33 +94,40 @@ func valueCell(x float64, text string, shade float64) CompareCell {
 // plainCell is a cell without a number.
 func plainCell(text string) CompareCell { return CompareCell{Text: text, Shade: -1} }
 
+// faintCell is a cell with nothing to compare.
+func faintCell(text string) CompareCell { return CompareCell{Text: text, Faint: true, Shade: -1} }
+
 func scoreCell(x float64) CompareCell {
 	r := assess.Round1(x)
-	return valueCell(r, score1(r), clamp(r/100))
+	return valueCell(r, OneDecimal(r), BarFraction(r))
 }
 
 func percentCell(x float64) CompareCell {
 	r := assess.Round1(x)
-	return valueCell(r, score1(r)+"%", -1)
+	return valueCell(r, OneDecimal(r)+"%", -1)
 }
 
 func summaryCompareRows(c assess.Comparison) []CompareRow {
 	rows := []CompareRow{
-		{Key: rowCoverage, Label: "Coverage score"},
-		{Key: rowTier, Label: "Tier"},
-		{Key: rowProgress, Label: "Progress (% of elements answered)"},
-		{Key: rowEvidenced, Label: "Evidenced (% of credited weight)"},
+		{Key: RowCoverage, Label: "Coverage score"},
+		{Key: RowTier, Label: "Tier"},
+		{Key: RowProgress, Label: "Progress (% of elements answered)"},
+		{Key: RowEvidenced, Label: "Evidenced (% of credited weight)"},
 	}
 	for _, p := range c.Providers {
 		s := p.Summary.Score
-		rows[0].Cells = append(rows[0].Cells, scoreCell(s.Overall))
-		rows[1].Cells = append(rows[1].Cells, plainCell(s.Tier.Label()))
+		coverage, tier := faintCell(ScoreText(s)), faintCell(s.Tier.Label())
+		if s.Assessed() {
+			coverage, tier = scoreCell(s.Overall), plainCell(s.Tier.Label())
+		}
+		rows[0].Cells = append(rows[0].Cells, coverage)
+		rows[1].Cells = append(rows[1].Cells, tier)
 		rows[2].Cells = append(rows[2].Cells, percentCell(s.Progress))
 		rows[3].Cells = append(rows[3].Cells, percentCell(s.Evidenced))
 	}
 	for i := range rows {
 		rows[i].Group = CompareSummary
-		if rows[i].Key != rowTier {
+		if rows[i].Key != RowTier {
 			markBest(rows[i].Cells, higherIsBetter)
 		}
 	}
@@ -127,10 +139,10 @@ func questionCompareRows(c assess.Comparison) []CompareRow {
 	for _, qu := range c.Questionnaire.Questions {
 		row := CompareRow{Key: "q." + qu.Key, Group: CompareQuestions, Question: qu.Key, Label: qu.Title}
 		for _, p := range c.Providers {
-			if qs, ok := p.Summary.Score.Question(qu.Key); ok && qs.Scored {
-				row.Cells = append(row.Cells, scoreCell(qs.Score))
+			if score, text, ok := QuestionFigure(p.Summary.Score, qu.Key); ok {
+				row.Cells = append(row.Cells, scoreCell(score))
 			} else {
-				row.Cells = append(row.Cells, plainCell(notApplicableText))
+				row.Cells = append(row.Cells, faintCell(text))
 			}
 		}
 		markBest(row.Cells, higherIsBetter)
@@ -139,55 +151,42 @@ func questionCompareRows(c assess.Comparison) []CompareRow {
 	return rows
 }
 
-// notApplicableText stands for a question or element that does not apply to a provider.
-const notApplicableText = "not applicable"
-
+// responsibilityCompareRows lists each layer of the questionnaire's split with every
+// provider's claimed owner, then how many layers each leaves with the customer; none when the
+// questionnaire has no split.
 func responsibilityCompareRows(c assess.Comparison) []CompareRow {
-	claims := make([]map[assess.Layer]assess.Owner, len(c.Providers))
+	split := c.Questionnaire.Split
+	if split == nil {
+		return nil
+	}
+	claimed := make([]map[assess.Layer]assess.Owner, len(c.Providers))
 	deviates := make([]map[assess.Layer]bool, len(c.Providers))
 	for i, p := range c.Providers {
-		claims[i], deviates[i] = claimedSplit(c.Questionnaire, p)
+		claimed[i], deviates[i] = claims(c.Questionnaire, p.Evaluation, p.Summary)
 	}
-	rows := make([]CompareRow, 0, len(assess.Layers)+1)
-	for _, l := range assess.Layers {
-		row := CompareRow{Key: "layer." + string(l), Group: CompareResponsibility, Label: l.Label()}
+	rows := make([]CompareRow, 0, len(split.Layers)+1)
+	for _, l := range split.Keys() {
+		row := CompareRow{Key: "layer." + string(l), Group: CompareResponsibility, Label: split.Label(l)}
 		for i, p := range c.Providers {
-			owner := claims[i][l]
-			cell := plainCell("not answered")
-			if owner != "" {
-				cell.Text = owner.Label()
+			cell := faintCell("not answered")
+			if owner := claimed[i][l]; owner != "" {
+				cell = plainCell(owner.Label())
 			}
 			if deviates[i][l] {
 				cell.Deviation = true
-				cell.Text += " (reference: " + assess.ReferenceOwner(p.Provider.ServiceModel, l).Label() + ")"
+				cell.Text += " (reference: " + split.ReferenceOwner(p.Evaluation.ServiceModel, l).Label() + ")"
 			}
 			row.Cells = append(row.Cells, cell)
 		}
 		rows = append(rows, row)
 	}
-	kept := CompareRow{Key: rowRetained, Group: CompareResponsibility, Label: "Layers you keep"}
+	kept := CompareRow{Key: RowRetained, Group: CompareResponsibility, Label: "Layers you keep"}
 	for _, p := range c.Providers {
 		n := len(p.Summary.Retained.Layers)
 		kept.Cells = append(kept.Cells, valueCell(float64(n), strconv.Itoa(n), -1))
 	}
 	markBest(kept.Cells, lowerIsBetter)
 	return append(rows, kept)
-}
-
-// claimedSplit reads a provider's claimed owner of each layer from the questionnaire's first
-// matrix element (the one assess reads the split from), and its deviations from the Summary.
-func claimedSplit(q *assess.Questionnaire, p assess.Compared) (map[assess.Layer]assess.Owner, map[assess.Layer]bool) {
-	qu, el, ok := matrixElement(q)
-	if !ok {
-		return nil, nil
-	}
-	deviates := map[assess.Layer]bool{}
-	for _, d := range p.Summary.Deviations {
-		if d.Question == qu.Key && d.Element == el.Key {
-			deviates[d.Layer] = true
-		}
-	}
-	return p.Evaluation.Answers[assess.Ref(qu.Key, el.Key)].Value.Matrix, deviates
 }
 
 // markBest marks the cells holding the row's best value. Nothing is marked unless at least

@@ -1,36 +1,33 @@
 package report
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
-	"time"
 
 	"shareline/internal/assess"
 )
 
 // WriteCompareCSV writes a comparison as CSV: a header row ("group", "key", "row", then one
 // column per provider, headed by its name, in comparison order); a line each for the
-// providers' offerings and service models (group "provider"); one line per CompareRow, with
-// its group, key, label and each provider's cell text as shown on the page; then a blank line
-// and, when some providers were listed apart, one line each (group "excluded", key
-// "provider.<id>", the name, and the reason in the first provider column). Every line has the
-// same number of fields. As WriteCSV does, the file is UTF-8 with CRLF line ends, and text
-// cells that a spreadsheet would run as a formula are prefixed with a single quote.
+// providers' offerings and service models (group "provider"), as their evaluations recorded
+// them; one line per CompareRow, with its group, key, label and each provider's cell text as
+// shown on the page; then a blank line and, when some providers were listed apart, one line
+// each (group "excluded", key "provider.<id>", the name, and the reason in the first provider
+// column). Every line has the same number of fields. As WriteCSV does, the file is UTF-8 with
+// CRLF line ends, and text cells that a spreadsheet would run as a formula are prefixed with a
+// single quote.
 func WriteCompareCSV(w io.Writer, c assess.Comparison) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := newCSV(w)
 	header := []string{"group", "key", "row"}
 	for _, p := range c.Providers {
-		header = append(header, safeCell(p.Provider.Name))
+		header = append(header, safeCell(p.Evaluation.ProviderName))
 	}
 	if len(c.Providers) == 0 {
 		header = append(header, "reason") // so that excluded lines fit the header
 	}
 	records := [][]string{header,
-		providerLine(c, "offering", "Offering", func(p assess.Provider) string { return p.Offering }),
-		providerLine(c, "service_model", "Service model", func(p assess.Provider) string { return p.ServiceModel.Label() }),
+		providerLine(c, "offering", "Offering", func(ev assess.Evaluation) string { return ev.Offering }),
+		providerLine(c, "service_model", "Service model", func(ev assess.Evaluation) string { return ev.ServiceModel.Label() }),
 	}
 	for _, r := range CompareRows(c) {
 		rec := []string{r.Group, r.Key, safeCell(r.Label)}
@@ -60,16 +57,10 @@ func WriteCompareCSV(w io.Writer, c assess.Comparison) error {
 	return cw.Error()
 }
 
-func providerLine(c assess.Comparison, key, label string, field func(assess.Provider) string) []string {
+func providerLine(c assess.Comparison, key, label string, field func(assess.Evaluation) string) []string {
 	rec := []string{"provider", key, label}
 	for _, p := range c.Providers {
-		rec = append(rec, safeCell(field(p.Provider)))
+		rec = append(rec, safeCell(field(p.Evaluation)))
 	}
 	return rec
-}
-
-// CompareFileName is the name a downloaded comparison is saved under:
-// "shareline-comparison-<YYYY-MM-DD of generated>.<ext>".
-func CompareFileName(c assess.Comparison, generated time.Time, ext string) string {
-	return "shareline-comparison-" + generated.Format("2006-01-02") + "." + strings.TrimPrefix(ext, ".")
 }

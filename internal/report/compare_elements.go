@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strings"
 
 	"shareline/internal/assess"
 )
@@ -10,10 +9,6 @@ import (
 // elementCompareRows lists, question by question, every element with each provider's answer
 // in words and its credit. Value is the credit, from 0 to 1.
 func elementCompareRows(c assess.Comparison) []CompareRow {
-	scores := make([]map[string]assess.ElementScore, len(c.Providers))
-	for i, p := range c.Providers {
-		scores[i] = elementScoreIndex(p.Summary.Score)
-	}
 	rows := make([]CompareRow, 0, c.Questionnaire.ElementCount())
 	for i := range c.Questionnaire.Questions {
 		qu := &c.Questionnaire.Questions[i]
@@ -21,8 +16,9 @@ func elementCompareRows(c assess.Comparison) []CompareRow {
 			el := &qu.Elements[j]
 			ref := assess.Ref(qu.Key, el.Key)
 			row := CompareRow{Key: "e." + ref, Group: CompareElements, Question: qu.Key, Label: el.Label}
-			for k, p := range c.Providers {
-				row.Cells = append(row.Cells, elementCell(el, p.Evaluation.Answers[ref], scores[k][ref]))
+			for _, p := range c.Providers {
+				es, _ := p.Summary.Score.Element(qu.Key, el.Key)
+				row.Cells = append(row.Cells, elementCell(el, p.Evaluation.Answers[ref], es))
 			}
 			markBest(row.Cells, higherIsBetter)
 			rows = append(rows, row)
@@ -31,51 +27,33 @@ func elementCompareRows(c assess.Comparison) []CompareRow {
 	return rows
 }
 
-func elementScoreIndex(s assess.Score) map[string]assess.ElementScore {
-	out := make(map[string]assess.ElementScore, 32)
-	for _, qs := range s.Questions {
-		for _, es := range qs.Elements {
-			out[assess.Ref(es.Question, es.Element)] = es
-		}
-	}
-	return out
-}
-
 // elementCell is an answer in words followed by its credit ("Partial · credit 50%"). An
 // element answered not applicable has no credit; one not answered earns 0.
 func elementCell(el *assess.Element, a assess.Answer, es assess.ElementScore) CompareCell {
+	answer, credit := assess.AnswerText(el, a.Value), es.Credit
 	switch {
 	case !a.Answered():
-		return valueCell(0, "Not answered"+creditSuffix(0), -1)
+		credit = 0
 	case !es.Applies:
-		return plainCell(answerText(el, a.Value))
-	}
-	answer := answerText(el, a.Value)
-	if a.Value.Type == assess.TypeMatrix {
+		cell := faintCell(answer)
+		cell.Answer = answer
+		return cell
+	case a.Value.Type == assess.TypeMatrix:
 		// The responsibility rows show every layer; here a short form keeps cells small.
-		answer = matrixSummaryText(a.Value)
+		answer = matrixSummaryText(el.Split(), a.Value)
 	}
-	return valueCell(es.Credit, answer+creditSuffix(es.Credit), -1)
-}
-
-// creditSuffix is what elementCell appends to an answer.
-func creditSuffix(credit float64) string { return " · credit " + percentText(credit) }
-
-// compareAnswer is an element cell's answer without its credit.
-func compareAnswer(c CompareCell) string {
-	if c.Value == nil {
-		return c.Text
-	}
-	return strings.TrimSuffix(c.Text, creditSuffix(*c.Value))
+	cell := valueCell(credit, answer+" · credit "+CreditPercent(credit), -1)
+	cell.Answer = answer
+	return cell
 }
 
 // matrixSummaryText says how much of a matrix answer is filled in: "7 of 8 layers assigned".
-func matrixSummaryText(v assess.Value) string {
+func matrixSummaryText(split *assess.Split, v assess.Value) string {
 	assigned := 0
-	for _, l := range assess.Layers {
+	for _, l := range split.Keys() {
 		if v.Matrix[l] != "" {
 			assigned++
 		}
 	}
-	return fmt.Sprintf("%d of %d layers assigned", assigned, len(assess.Layers))
+	return fmt.Sprintf("%d of %d layers assigned", assigned, len(split.Keys()))
 }

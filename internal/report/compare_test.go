@@ -1,16 +1,25 @@
-package report
+package report_test
 
 import (
 	"slices"
 	"testing"
 
 	"shareline/internal/assess"
+	"shareline/internal/report"
+	"shareline/internal/report/reporttest"
+)
+
+const (
+	nordic  = reporttest.Nordic
+	russian = reporttest.Russian
+	script  = reporttest.Script
+	never   = reporttest.Never
 )
 
 // rowsByKey indexes rows by key, failing on a repeated key.
-func rowsByKey(t *testing.T, rows []CompareRow) map[string]CompareRow {
+func rowsByKey(t *testing.T, rows []report.CompareRow) map[string]report.CompareRow {
 	t.Helper()
-	out := map[string]CompareRow{}
+	out := map[string]report.CompareRow{}
 	for _, r := range rows {
 		if _, dup := out[r.Key]; dup {
 			t.Fatalf("row key %q appears twice", r.Key)
@@ -24,7 +33,7 @@ func wantProviderOrder(t *testing.T, c assess.Comparison, names ...string) {
 	t.Helper()
 	var got []string
 	for _, p := range c.Providers {
-		got = append(got, p.Provider.Name)
+		got = append(got, p.Evaluation.ProviderName)
 	}
 	if !slices.Equal(got, names) {
 		t.Fatalf("providers in order %q, want %q", got, names)
@@ -32,7 +41,7 @@ func wantProviderOrder(t *testing.T, c assess.Comparison, names ...string) {
 }
 
 func TestCompareRowsOrderAndKeys(t *testing.T) {
-	c := threeProviders(t)
+	c := reporttest.Three(t)
 	wantProviderOrder(t, c, nordic, russian, script)
 	if len(c.Excluded) != 1 || c.Excluded[0].Provider.Name != never {
 		t.Fatalf("excluded = %+v, want the provider never evaluated", c.Excluded)
@@ -46,11 +55,11 @@ func TestCompareRowsOrderAndKeys(t *testing.T) {
 			want = append(want, "elements/e."+qu.Key+"."+el.Key)
 		}
 	}
-	for _, l := range assess.Layers {
+	for _, l := range c.Questionnaire.Split.Keys() {
 		want = append(want, "responsibility/layer."+string(l))
 	}
 	want = append(want, "responsibility/retained")
-	rows := CompareRows(c)
+	rows := report.CompareRows(c)
 	var got []string
 	for _, r := range rows {
 		got = append(got, r.Group+"/"+r.Key)
@@ -68,21 +77,21 @@ func TestCompareRowsOrderAndKeys(t *testing.T) {
 	if q := byKey["e.abuse_cases.malware"].Question; q != "abuse_cases" {
 		t.Errorf("element row's Question = %q, want abuse_cases", q)
 	}
-	if CompareRows(assess.Comparison{}) != nil {
+	if report.CompareRows(assess.Comparison{}) != nil {
 		t.Error("CompareRows of an empty comparison is not nil")
 	}
 }
 
 func TestCompareRowsCells(t *testing.T) {
-	c := threeProviders(t)
-	rows := rowsByKey(t, CompareRows(c))
+	c := reporttest.Three(t)
+	rows := rowsByKey(t, report.CompareRows(c))
 	nordicScore := assess.Round1(c.Providers[0].Summary.Score.Overall)
 	tests := []struct {
 		key   string
 		texts []string
 		best  []bool
 	}{
-		{"coverage", []string{score1(nordicScore), "42.5", "26.3"}, []bool{true, false, false}},
+		{"coverage", []string{report.OneDecimal(nordicScore), "42.5", "26.3"}, []bool{true, false, false}},
 		{"tier", []string{"Adequate", "Weak", "Poor"}, []bool{false, false, false}},
 		{"q.shared_model", []string{"81.3", "100.0", "75.0"}, []bool{false, true, false}},
 		{"q.abuse_cases", []string{"83.3", "12.5", "not applicable"}, []bool{true, false, false}},
@@ -125,8 +134,8 @@ func TestCompareRowsCells(t *testing.T) {
 }
 
 func TestCompareRowsValuesAndShades(t *testing.T) {
-	c := threeProviders(t)
-	rows := rowsByKey(t, CompareRows(c))
+	c := reporttest.Three(t)
+	rows := rowsByKey(t, report.CompareRows(c))
 	value := func(key string, i int) *float64 { return rows[key].Cells[i].Value }
 	if v := value("coverage", 0); v == nil || *v != assess.Round1(c.Providers[0].Summary.Score.Overall) {
 		t.Errorf("coverage Value = %v, want the one-decimal coverage score", v)
@@ -164,8 +173,8 @@ func TestCompareRowsValuesAndShades(t *testing.T) {
 // TestCompareRowsDeviations checks deviations against each provider's own service model: the
 // same claim is a deviation for a SaaS offering and not for an IaaS one.
 func TestCompareRowsDeviations(t *testing.T) {
-	c := threeProviders(t)
-	rows := rowsByKey(t, CompareRows(c))
+	c := reporttest.Three(t)
+	rows := rowsByKey(t, report.CompareRows(c))
 	want := map[string][]bool{
 		"layer.application":   {true, false, false}, // Nordić (SaaS) hands it to the customer
 		"layer.network":       {false, true, false}, // the IaaS one claims it, where the reference shares it
@@ -186,7 +195,7 @@ func TestCompareRowsDeviations(t *testing.T) {
 		t.Errorf("the IaaS claim of the same owner reads %q, want %q", got, "Customer")
 	}
 	for _, r := range rows {
-		if r.Group != CompareResponsibility {
+		if r.Group != report.CompareResponsibility {
 			for i, cell := range r.Cells {
 				if cell.Deviation {
 					t.Errorf("%s cell %d is a deviation outside the responsibility rows", r.Key, i)
@@ -196,33 +205,23 @@ func TestCompareRowsDeviations(t *testing.T) {
 	}
 }
 
-func TestMarkBest(t *testing.T) {
-	f := func(x float64) *float64 { return &x }
-	tests := []struct {
-		name   string
-		values []*float64
-		dir    better
-		want   []bool
-	}{
-		{"highest", []*float64{f(1), f(3), f(2)}, higherIsBetter, []bool{false, true, false}},
-		{"lowest", []*float64{f(1), f(3), f(1)}, lowerIsBetter, []bool{true, false, true}},
-		{"ties", []*float64{f(3), nil, f(3), f(0)}, higherIsBetter, []bool{true, false, true, false}},
-		{"all equal", []*float64{f(2), f(2)}, higherIsBetter, []bool{false, false}},
-		{"one number", []*float64{nil, f(2)}, higherIsBetter, []bool{false, false}},
-		{"none", []*float64{nil, nil}, higherIsBetter, []bool{false, false}},
+func TestCompareRowsNotAssessed(t *testing.T) {
+	c := reporttest.NotAssessedComparison(t)
+	wantProviderOrder(t, c, nordic, "Empty")
+	rows := rowsByKey(t, report.CompareRows(c))
+	for key, want := range map[string]string{"coverage": "Not assessed", "tier": "Not assessed", "q.abuse_cases": "not assessed"} {
+		cell := rows[key].Cells[1]
+		if cell.Text != want || cell.Value != nil || !cell.Faint || cell.Best {
+			t.Errorf("%s cell of the provider not assessed = %+v, want %q, faint, no value", key, cell, want)
+		}
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			cells := make([]CompareCell, len(tc.values))
-			for i, v := range tc.values {
-				cells[i].Value = v
-			}
-			markBest(cells, tc.dir)
-			for i, c := range cells {
-				if c.Best != tc.want[i] {
-					t.Errorf("cell %d Best = %v, want %v", i, c.Best, tc.want[i])
-				}
-			}
-		})
+}
+
+func TestCompareRowsWithoutSplit(t *testing.T) {
+	c := reporttest.NoSplitComparison(t)
+	for _, r := range report.CompareRows(c) {
+		if r.Group == report.CompareResponsibility {
+			t.Errorf("row %s: a questionnaire without a split has no responsibility rows", r.Key)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"shareline/internal/report"
+	"shareline/internal/report/reporttest"
 )
 
 func readCSV(t *testing.T, b []byte) [][]string {
@@ -22,26 +25,38 @@ func readCSV(t *testing.T, b []byte) [][]string {
 	return records
 }
 
-func TestWriteCSV(t *testing.T) {
-	r := fullReport(t, "Nordić Cloud Ünited")
+// reportCSV writes a report as CSV and reads it back, indexed by "question.element".
+func reportCSV(t *testing.T, r report.Report) (header []string, byElement map[string][]string) {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, r); err != nil {
+	if err := report.WriteCSV(&buf, r); err != nil {
 		t.Fatalf("WriteCSV: %v", err)
+	}
+	if !strings.Contains(buf.String(), "\r\n") {
+		t.Error("CSV lines do not end in CRLF")
 	}
 	records := readCSV(t, buf.Bytes())
 	if got, want := len(records), r.Questionnaire.ElementCount()+1; got != want {
 		t.Fatalf("CSV has %d records, want %d (a header and one row per element)", got, want)
 	}
-	if !slices.Equal(records[0], csvHeader) {
-		t.Errorf("header = %v, want %v", records[0], csvHeader)
-	}
-	col := func(name string) int { return slices.Index(csvHeader, name) }
-	byElement := map[string][]string{}
+	byElement = map[string][]string{}
 	for _, rec := range records[1:] {
-		byElement[rec[col("question")]+"."+rec[col("element")]] = rec
+		byElement[rec[0]+"."+rec[2]] = rec
+	}
+	return records[0], byElement
+}
+
+func TestWriteCSV(t *testing.T) {
+	header, byElement := reportCSV(t, reporttest.Full(t, "Nordić Cloud Ünited"))
+	want := []string{"question", "question_title", "element", "element_label", "answer", "explanation", "credit", "weight", "evidence"}
+	if !slices.Equal(header, want) {
+		t.Errorf("header = %v, want %v", header, want)
+	}
+	col := func(name string) int { return slices.Index(header, name) }
+	for ref, rec := range byElement {
 		if credit := rec[col("credit")]; credit != "" {
 			if c, err := strconv.ParseFloat(credit, 64); err != nil || c < 0 || c > 1 {
-				t.Errorf("credit %q of %s is not a plain number from 0 to 1", credit, rec[col("element")])
+				t.Errorf("credit %q of %s is not a plain number from 0 to 1", credit, ref)
 			}
 		}
 	}
@@ -81,21 +96,10 @@ func TestWriteCSV(t *testing.T) {
 	}
 }
 
-func TestSafeCell(t *testing.T) {
-	for in, want := range map[string]string{
-		"=1+2": "'=1+2", "+1": "'+1", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
-		"": "", "plain": "plain", "1-2": "1-2", " =x": " =x",
-	} {
-		if got := safeCell(in); got != want {
-			t.Errorf("safeCell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestWritePortfolioCSV(t *testing.T) {
-	q := defaultQuestionnaire(t)
+	q := reporttest.Questionnaire(t)
 	var buf bytes.Buffer
-	if err := WritePortfolioCSV(&buf, q, portfolio(q, 10000, 0)); err != nil {
+	if err := report.WritePortfolioCSV(&buf, q, reporttest.Portfolio(q, 10000, 0)); err != nil {
 		t.Fatalf("WritePortfolioCSV: %v", err)
 	}
 	records := readCSV(t, buf.Bytes())
@@ -103,25 +107,29 @@ func TestWritePortfolioCSV(t *testing.T) {
 		t.Fatalf("portfolio CSV has %d records, want %d", got, want)
 	}
 	header := records[0]
-	if got, want := len(header), 10+len(q.Questions); got != want {
-		t.Errorf("header has %d columns, want %d: %v", got, want, header)
+	wantHeader := []string{"provider_id", "provider", "offering", "service_model", "evaluation_id", "score", "tier", "progress"}
+	for _, qu := range q.Questions {
+		wantHeader = append(wantHeader, qu.Key)
 	}
-	evaluated, never := records[1], records[3] // every third provider was never evaluated
+	wantHeader = append(wantHeader, "as_of", "updated_at")
+	if !slices.Equal(header, wantHeader) {
+		t.Errorf("header = %q\n    want %q", header, wantHeader)
+	}
+	assessed, notAssessed := records[1], records[3] // every third provider is not assessed
 	want := []string{"1", "Provider 00001", "Compute", "IaaS", "1001", "72.3", "Adequate", "90.0",
 		"0.3", "", "20.3", "30.3", "40.3", "2026-11-29", "2026-11-28T17:00:00Z"}
-	if !slices.Equal(evaluated, want) {
-		t.Errorf("evaluated row = %q\n                 want %q", evaluated, want)
+	if !slices.Equal(assessed, want) {
+		t.Errorf("assessed row = %q\n           want %q", assessed, want)
 	}
-	for i := 4; i < len(never); i++ {
-		if never[i] != "" {
-			t.Errorf("never-evaluated row: %s = %q, want empty", header[i], never[i])
-		}
+	want = []string{"3", "Provider 00003", "Compute", "IaaS", "", "", "Not assessed", "", "", "", "", "", "", "", ""}
+	if !slices.Equal(notAssessed, want) {
+		t.Errorf("row not assessed = %q\n              want %q", notAssessed, want)
 	}
 }
 
 func TestWritePortfolioCSVStopsOnError(t *testing.T) {
-	q := defaultQuestionnaire(t)
-	err := WritePortfolioCSV(&bytes.Buffer{}, q, portfolio(q, 100, 50))
+	q := reporttest.Questionnaire(t)
+	err := report.WritePortfolioCSV(&bytes.Buffer{}, q, reporttest.Portfolio(q, 100, 50))
 	if err == nil || !strings.Contains(err.Error(), "row 50") {
 		t.Errorf("WritePortfolioCSV error = %v, want the iterator's error", err)
 	}

@@ -11,22 +11,32 @@ import (
 const maxSlugLength = 40
 
 // FileName is the name a downloaded report is saved under:
-// "shareline-<provider-slug>-<offering-slug>-<YYYY-MM-DD of GeneratedAt>.<ext>". Slugs are
-// ASCII: common Latin letters with diacritics are transliterated (ć→c, Ü→u, ß→ss), other
-// characters dropped, and a provider whose name leaves nothing becomes "provider". An empty
-// offering slug is left out.
+// "shareline-<provider-slug>-<offering-slug>-<YYYY-MM-DD of GeneratedAt>.<ext>", after the
+// provider and offering as the evaluation recorded them. Slugs are ASCII: common Latin letters
+// with diacritics are transliterated (ć→c, Ü→u, ß→ss), other characters dropped, and a
+// provider whose name leaves nothing becomes "provider". An empty offering slug is left out.
 func FileName(r Report, ext string) string {
-	parts := []string{"shareline", slugOr(r.Provider.Name, "provider")}
-	if s := slug(r.Provider.Offering); s != "" {
+	parts := []string{"shareline", slugOr(r.Evaluation.ProviderName, "provider")}
+	if s := slug(r.Evaluation.Offering); s != "" {
 		parts = append(parts, s)
 	}
-	parts = append(parts, r.GeneratedAt.Format("2006-01-02"))
-	return strings.Join(parts, "-") + "." + strings.TrimPrefix(ext, ".")
+	return datedName(strings.Join(parts, "-"), r.GeneratedAt, ext)
 }
 
 // PortfolioFileName is the name of the portfolio export: "shareline-portfolio-YYYY-MM-DD.<ext>".
 func PortfolioFileName(generated time.Time, ext string) string {
-	return "shareline-portfolio-" + generated.Format("2006-01-02") + "." + strings.TrimPrefix(ext, ".")
+	return datedName("shareline-portfolio", generated, ext)
+}
+
+// CompareFileName is the name a downloaded comparison is saved under:
+// "shareline-comparison-<YYYY-MM-DD of generated>.<ext>".
+func CompareFileName(generated time.Time, ext string) string {
+	return datedName("shareline-comparison", generated, ext)
+}
+
+// datedName is "<prefix>-YYYY-MM-DD.<ext>".
+func datedName(prefix string, day time.Time, ext string) string {
+	return prefix + "-" + day.Format("2006-01-02") + "." + strings.TrimPrefix(ext, ".")
 }
 
 func slugOr(s, fallback string) string {

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"strings"
@@ -6,7 +6,13 @@ import (
 	"time"
 
 	"shareline/internal/assess"
+	"shareline/internal/report"
 )
+
+// named is a report of an evaluation that recorded this provider name and offering.
+func named(provider, offering string, generated time.Time) report.Report {
+	return report.Report{Evaluation: assess.Evaluation{ProviderName: provider, Offering: offering}, GeneratedAt: generated}
+}
 
 func TestFileName(t *testing.T) {
 	day := time.Date(2026, time.November, 29, 23, 59, 0, 0, time.UTC)
@@ -29,8 +35,7 @@ func TestFileName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Report{Provider: assess.Provider{Name: tt.provider, Offering: tt.offering}, GeneratedAt: day}
-			if got := FileName(r, tt.ext); got != tt.want {
+			if got := report.FileName(named(tt.provider, tt.offering, day), tt.ext); got != tt.want {
 				t.Errorf("FileName(%q, %q) = %q, want %q", tt.provider, tt.offering, got, tt.want)
 			}
 		})
@@ -38,14 +43,9 @@ func TestFileName(t *testing.T) {
 }
 
 func TestFileNameLongNamesAreCut(t *testing.T) {
-	r := Report{
-		Provider: assess.Provider{
-			Name:     strings.Repeat("Very Long Provider Name ", 10),
-			Offering: strings.Repeat("Enormous Offering ", 10),
-		},
-		GeneratedAt: time.Date(2026, time.November, 29, 0, 0, 0, 0, time.UTC),
-	}
-	got := FileName(r, "pdf")
+	r := named(strings.Repeat("Very Long Provider Name ", 10), strings.Repeat("Enormous Offering ", 10),
+		time.Date(2026, time.November, 29, 0, 0, 0, 0, time.UTC))
+	got := report.FileName(r, "pdf")
 	if len(got) > 110 {
 		t.Errorf("FileName = %q (%d bytes), want at most 110", got, len(got))
 	}
@@ -59,9 +59,16 @@ func TestFileNameLongNamesAreCut(t *testing.T) {
 	}
 }
 
-func TestPortfolioFileName(t *testing.T) {
-	got := PortfolioFileName(time.Date(2026, time.January, 5, 8, 0, 0, 0, time.UTC), "csv")
-	if want := "shareline-portfolio-2026-01-05.csv"; got != want {
+func TestPortfolioAndCompareFileNames(t *testing.T) {
+	if got, want := report.PortfolioFileName(time.Date(2026, time.January, 5, 8, 0, 0, 0, time.UTC), "csv"),
+		"shareline-portfolio-2026-01-05.csv"; got != want {
 		t.Errorf("PortfolioFileName = %q, want %q", got, want)
+	}
+	at := time.Date(2026, time.November, 29, 23, 59, 0, 0, time.UTC)
+	for _, ext := range []string{"pdf", ".xlsx"} {
+		want := "shareline-comparison-2026-11-29." + strings.TrimPrefix(ext, ".")
+		if got := report.CompareFileName(at, ext); got != want {
+			t.Errorf("CompareFileName(%q) = %q, want %q", ext, got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"shareline/internal/assess"
@@ -13,7 +14,7 @@ import (
 // adding a field does not change it. JSON.md documents the shape.
 const (
 	JSONFormat  = "shareline-report"
-	JSONVersion = 1
+	JSONVersion = 2
 )
 
 type reportJSON struct {
@@ -29,7 +30,7 @@ type reportJSON struct {
 	Score          ScoreJSON         `json:"score"`
 	Answers        []answerJSON      `json:"answers"`
 	Matrix         []matrixJSON      `json:"matrix"`
-	Retained       retainedJSON      `json:"retained"`
+	Retained       *retainedJSON     `json:"retained"` // null when the questionnaire has no split
 	FollowUps      []followUpJSON    `json:"follow_ups"`
 }
 
@@ -38,13 +39,15 @@ type providerJSON struct {
 	Name         string `json:"name"`
 	Offering     string `json:"offering"`
 	ServiceModel string `json:"service_model"`
-	Website      string `json:"website"`
 }
 
 type evaluationJSON struct {
-	ID        string    `json:"id"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID          string                  `json:"id"`
+	Status      assess.EvaluationStatus `json:"status"`
+	CreatedAt   time.Time               `json:"created_at"`
+	UpdatedAt   time.Time               `json:"updated_at"`
+	CompletedBy *string                 `json:"completed_by"` // null for a draft, or when not recorded
+	CompletedAt *time.Time              `json:"completed_at"` // null for a draft
 }
 
 type questionnaireJSON struct {
@@ -95,7 +98,7 @@ type followUpJSON struct {
 }
 
 // WriteJSON writes the whole evaluation with its scores in the versioned shape that JSON.md
-// documents ("format": "shareline-report", "version": 1). Scores and percentages carry one
+// documents ("format": "shareline-report", "version": 2). Scores and percentages carry one
 // decimal, rounded with assess.Round1 exactly as the API rounds them.
 func WriteJSON(w io.Writer, r Report) error {
 	enc := json.NewEncoder(w)
@@ -105,36 +108,38 @@ func WriteJSON(w io.Writer, r Report) error {
 }
 
 func newReportJSON(r Report) reportJSON {
-	s := r.Summary.Score
+	s, ev := r.Summary.Score, r.Evaluation
 	out := reportJSON{
 		Format:  JSONFormat,
 		Version: JSONVersion,
 		Provider: providerJSON{
-			ID: strconv.FormatInt(r.Provider.ID, 10), Name: r.Provider.Name, Offering: r.Provider.Offering,
-			ServiceModel: string(r.Provider.ServiceModel), Website: r.Provider.Website,
+			ID: strconv.FormatInt(ev.ProviderID, 10), Name: ev.ProviderName, Offering: ev.Offering,
+			ServiceModel: string(ev.ServiceModel),
 		},
 		Evaluation: evaluationJSON{
-			ID:        strconv.FormatInt(r.Evaluation.ID, 10),
-			CreatedAt: r.Evaluation.CreatedAt, UpdatedAt: r.Evaluation.UpdatedAt,
+			ID: strconv.FormatInt(ev.ID, 10), Status: ev.Status, CreatedAt: ev.CreatedAt, UpdatedAt: ev.UpdatedAt,
 		},
 		Questionnaire:  questionnaireJSON{r.Questionnaire.Key, r.Questionnaire.Version, r.Questionnaire.Title},
 		ScoringVersion: s.ScoringVersion,
+		Evaluator:      recorded(ev.CreatedBy),
 		GeneratedAt:    r.GeneratedAt,
 		AsOf:           s.AsOf,
 		Score:          NewScoreJSON(s),
 		Answers:        []answerJSON{},
 		Matrix:         []matrixJSON{},
-		Retained:       retainedJSON{From: r.Summary.Retained.From, Layers: []retainedLayerJSON{}},
 		FollowUps:      []followUpJSON{},
 	}
-	if r.Evaluator != "" {
-		e := r.Evaluator
-		out.Evaluator = &e
+	if ev.Status == assess.EvaluationCompleted {
+		out.Evaluation.CompletedBy = recorded(ev.CompletedBy)
+		if !ev.CompletedAt.IsZero() {
+			at := ev.CompletedAt
+			out.Evaluation.CompletedAt = &at
+		}
 	}
-	for _, row := range elementRows(r) {
+	for _, row := range r.Rows() {
 		out.Answers = append(out.Answers, newAnswerJSON(row))
 	}
-	for _, m := range matrixRows(r) {
+	for _, m := range r.Matrix() {
 		mj := matrixJSON{Layer: m.Layer, Reference: m.Reference, Deviation: m.Deviation}
 		if m.Claimed != "" {
 			claimed := m.Claimed
@@ -142,28 +147,39 @@ func newReportJSON(r Report) reportJSON {
 		}
 		out.Matrix = append(out.Matrix, mj)
 	}
-	for _, l := range r.Summary.Retained.Layers {
-		out.Retained.Layers = append(out.Retained.Layers, retainedLayerJSON{
-			Layer: l.Layer, Owner: l.Owner, From: l.From, Always: l.Always, Instruction: l.Layer.Retain(),
-		})
+	if ret := r.Summary.Retained; ret.Applies() {
+		out.Retained = &retainedJSON{From: ret.From, Layers: []retainedLayerJSON{}}
+		for _, l := range ret.Layers {
+			out.Retained.Layers = append(out.Retained.Layers, retainedLayerJSON{
+				Layer: l.Layer, Owner: l.Owner, From: l.From, Always: l.Always, Instruction: r.Questionnaire.Split.Retain(l.Layer),
+			})
+		}
 	}
-	for _, f := range FollowUps(r) {
+	for _, f := range r.FollowUps() {
 		out.FollowUps = append(out.FollowUps, followUpJSON{f.Question, f.Element, f.Weight, f.Credit, f.Text})
 	}
 	return out
 }
 
-func newAnswerJSON(row elementRow) answerJSON {
+// recorded is a name for JSON: null when none was recorded.
+func recorded(name string) *string {
+	if name = strings.TrimSpace(name); name != "" {
+		return &name
+	}
+	return nil
+}
+
+func newAnswerJSON(row Row) answerJSON {
 	a := answerJSON{
-		Question: row.question.Key, Element: row.element.Key, Label: row.element.Label,
-		Type: row.element.Type, Value: row.answer.Value, Text: answerText(row.element, row.answer.Value),
-		Explanation: row.answer.Explanation, Evidence: row.answer.Evidence, Weight: row.score.Weight,
+		Question: row.Question.Key, Element: row.Element.Key, Label: row.Element.Label,
+		Type: row.Element.Type, Value: row.Answer.Value, Text: row.AnswerText(),
+		Explanation: row.Answer.Explanation, Evidence: row.Answer.Evidence, Weight: row.Score.Weight,
 	}
 	if a.Evidence == nil {
 		a.Evidence = []assess.Evidence{}
 	}
-	if row.score.Applies {
-		c := row.score.Credit
+	if row.Score.Applies {
+		c := row.Score.Credit
 		a.Credit = &c
 	}
 	return a

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"shareline/internal/assess"
+	"shareline/internal/report"
+	"shareline/internal/report/reporttest"
 )
 
 // decodedReport is the JSON shape as a client would declare it, independent of the types
@@ -21,6 +23,12 @@ type decodedReport struct {
 		Offering     string `json:"offering"`
 		ServiceModel string `json:"service_model"`
 	} `json:"provider"`
+	Evaluation struct {
+		ID          string  `json:"id"`
+		Status      string  `json:"status"`
+		CompletedBy *string `json:"completed_by"`
+		CompletedAt *string `json:"completed_at"`
+	} `json:"evaluation"`
 	Questionnaire struct {
 		Key     string `json:"key"`
 		Version int    `json:"version"`
@@ -30,10 +38,10 @@ type decodedReport struct {
 	GeneratedAt    string  `json:"generated_at"`
 	AsOf           string  `json:"as_of"`
 	Score          struct {
-		Overall   float64 `json:"overall"`
-		Tier      string  `json:"tier"`
-		Progress  float64 `json:"progress"`
-		Evidenced float64 `json:"evidenced"`
+		Overall   *float64 `json:"overall"`
+		Tier      string   `json:"tier"`
+		Progress  float64  `json:"progress"`
+		Evidenced float64  `json:"evidenced"`
 		Questions map[string]struct {
 			Score    *float64 `json:"score"`
 			Progress float64  `json:"progress"`
@@ -54,7 +62,7 @@ type decodedReport struct {
 		Claimed          *string
 		Deviation        bool
 	} `json:"matrix"`
-	Retained struct {
+	Retained *struct {
 		From   string `json:"from"`
 		Layers []struct {
 			Layer, Owner, From, Instruction string
@@ -64,28 +72,33 @@ type decodedReport struct {
 	FollowUps []struct{ Question, Element, Text string } `json:"follow_ups"`
 }
 
-func decodeReport(t *testing.T, r Report) decodedReport {
+// decodeReport writes a report as JSON and reads it back; raw is the document itself.
+func decodeReport(t *testing.T, r report.Report) (out decodedReport, raw string) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, r); err != nil {
+	if err := report.WriteJSON(&buf, r); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
-	dec := json.NewDecoder(&buf)
-	var out decodedReport
-	if err := dec.Decode(&out); err != nil {
+	raw = buf.String()
+	if err := json.NewDecoder(&buf).Decode(&out); err != nil {
 		t.Fatalf("decode JSON: %v", err)
 	}
-	return out
+	return out, raw
 }
 
 func TestWriteJSON(t *testing.T) {
-	r := fullReport(t, "Облачные Системы")
-	got := decodeReport(t, r)
-	if got.Format != "shareline-report" || got.Version != 1 {
-		t.Errorf("format, version = %q, %d; want shareline-report, 1", got.Format, got.Version)
+	r := reporttest.Full(t, "Облачные Системы")
+	got, _ := decodeReport(t, r)
+	if got.Format != "shareline-report" || got.Version != 2 {
+		t.Errorf("format, version = %q, %d; want shareline-report, 2", got.Format, got.Version)
 	}
-	if got.Provider.Name != "Облачные Системы" || got.Provider.ID != "42" || got.Provider.ServiceModel != "saas" {
+	if got.Provider.Name != "Облачные Системы" || got.Provider.ID != "42" || got.Provider.ServiceModel != "saas" ||
+		got.Provider.Offering != "Object storage" {
 		t.Errorf("provider = %+v", got.Provider)
+	}
+	if got.Evaluation.ID != "142" || got.Evaluation.Status != "completed" || got.Evaluation.CompletedBy == nil ||
+		*got.Evaluation.CompletedBy != "Jean Dupont" || got.Evaluation.CompletedAt == nil {
+		t.Errorf("evaluation = %+v", got.Evaluation)
 	}
 	if got.Questionnaire.Key != "shared-responsibility" || got.Questionnaire.Version != 1 || got.ScoringVersion != assess.ScoringVersion {
 		t.Errorf("questionnaire %+v, scoring version %d", got.Questionnaire, got.ScoringVersion)
@@ -96,24 +109,32 @@ func TestWriteJSON(t *testing.T) {
 	if n := r.Questionnaire.ElementCount(); len(got.Answers) != n {
 		t.Errorf("%d answers, want one per element (%d)", len(got.Answers), n)
 	}
-	if len(got.Matrix) != len(assess.Layers) {
-		t.Errorf("%d matrix rows, want %d", len(got.Matrix), len(assess.Layers))
+	if n := len(r.Questionnaire.Split.Layers); len(got.Matrix) != n {
+		t.Errorf("%d matrix rows, want one per layer of the split (%d)", len(got.Matrix), n)
 	}
-	if len(got.FollowUps) != len(FollowUps(r)) || got.Retained.From != assess.FromReference {
-		t.Errorf("%d follow-ups, retained from %q", len(got.FollowUps), got.Retained.From)
+	if len(got.FollowUps) != len(r.FollowUps()) || got.Retained == nil || got.Retained.From != assess.FromReference {
+		t.Errorf("%d follow-ups, retained %+v", len(got.FollowUps), got.Retained)
+	}
+	if got.Retained != nil {
+		for _, l := range got.Retained.Layers {
+			if l.Instruction != r.Questionnaire.Split.Retain(assess.Layer(l.Layer)) || l.Instruction == "" {
+				t.Errorf("retained %s instruction = %q, want the split's", l.Layer, l.Instruction)
+			}
+		}
 	}
 }
 
 // TestWriteJSONScoresEqualTheAPI checks the score object against the rounding the API's
-// newScoreJSON applies: assess.Round1 of every figure, null for a question that does not apply.
+// score applies: assess.Round1 of every figure, null for a question that does not apply.
 func TestWriteJSONScoresEqualTheAPI(t *testing.T) {
-	inputs := append(fullInputs(), input{question: "abuse_cases", element: "app_vulnerabilities", value: `"not_applicable"`},
-		input{question: "abuse_cases", element: "malware", value: `"not_applicable"`},
-		input{question: "abuse_cases", element: "privilege_abuse", value: `"not_applicable"`})
-	r := buildReport(t, "Acme", "", assess.PaaS, inputs)
-	got := decodeReport(t, r)
+	inputs := append(reporttest.FullInputs(),
+		reporttest.Input{Question: "abuse_cases", Element: "app_vulnerabilities", Value: `"not_applicable"`},
+		reporttest.Input{Question: "abuse_cases", Element: "malware", Value: `"not_applicable"`},
+		reporttest.Input{Question: "abuse_cases", Element: "privilege_abuse", Value: `"not_applicable"`})
+	r := reporttest.Build(t, reporttest.Questionnaire(t), "Acme", "", assess.PaaS, inputs)
+	got, _ := decodeReport(t, r)
 	s := r.Summary.Score
-	if got.Score.Overall != assess.Round1(s.Overall) || got.Score.Progress != assess.Round1(s.Progress) ||
+	if got.Score.Overall == nil || *got.Score.Overall != assess.Round1(s.Overall) || got.Score.Progress != assess.Round1(s.Progress) ||
 		got.Score.Evidenced != assess.Round1(s.Evidenced) || got.Score.Tier != string(s.Tier) {
 		t.Errorf("score = %+v, want Round1 of %+v", got.Score, s)
 	}
@@ -136,8 +157,7 @@ func TestWriteJSONScoresEqualTheAPI(t *testing.T) {
 }
 
 func TestWriteJSONAnswersAndMatrix(t *testing.T) {
-	r := fullReport(t, "Acme")
-	got := decodeReport(t, r)
+	got, _ := decodeReport(t, reporttest.Full(t, "Acme"))
 	byRef := map[string]int{}
 	for i, a := range got.Answers {
 		byRef[a.Question+"."+a.Element] = i
@@ -164,5 +184,24 @@ func TestWriteJSONAnswersAndMatrix(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"application"}, deviations); diff != "" {
 		t.Errorf("deviations (-want +got):\n%s", diff)
+	}
+}
+
+func TestNewScoreJSONNotAssessed(t *testing.T) {
+	r := reporttest.Empty(t)
+	got, raw := decodeReport(t, r)
+	if got.Score.Overall != nil || got.Score.Tier != "not_assessed" {
+		t.Errorf("score of an empty evaluation: overall %v, tier %q; want null and not_assessed", got.Score.Overall, got.Score.Tier)
+	}
+	if !bytes.Contains([]byte(raw), []byte(`"overall": null`)) {
+		t.Error(`JSON lacks "overall": null`)
+	}
+	for key, qs := range got.Score.Questions {
+		if qs.Score != nil {
+			t.Errorf("score.questions.%s.score = %v, want null: nothing is assessed", key, *qs.Score)
+		}
+	}
+	if got.Evaluation.Status != "draft" || got.Evaluation.CompletedBy != nil || got.Evaluation.CompletedAt != nil {
+		t.Errorf("evaluation of a draft = %+v, want no completion", got.Evaluation)
 	}
 }

@@ -1,112 +1,120 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"iter"
-
-	"github.com/xuri/excelize/v2"
+	"strconv"
+	"time"
 
 	"shareline/internal/assess"
 )
 
-// SheetPortfolio is the name of the portfolio workbook's only sheet.
-const SheetPortfolio = "Providers"
+// PortfolioColumn is one column of the portfolio export: its key (the CSV header) and its
+// title (the XLSX header).
+type PortfolioColumn struct{ Key, Title string }
 
-// WritePortfolioXLSX writes the portfolio as a workbook with one sheet, Providers: the same
-// columns as WritePortfolioCSV (question columns titled by question), scores and percentages
-// as numbers with one decimal, as_of and the last update as dates. Providers never evaluated
-// get empty score cells. Rows go through excelize's StreamWriter, which keeps at most 16 MB of
-// sheet data in memory and spills the rest to a temporary file, so memory stays flat with
-// tens of thousands of providers (the compressed file itself is assembled in memory before it
-// is written to w). rows is read once; an error from it stops the write and is returned, and
-// nothing is written to w.
-func WritePortfolioXLSX(w io.Writer, q *assess.Questionnaire, rows iter.Seq2[assess.ProviderListing, error]) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := newXLSXStyles(f)
-	if err != nil {
+// PortfolioColumns lists the portfolio's columns; each question of q adds one, keyed by its
+// key and titled by its title.
+func PortfolioColumns(q *assess.Questionnaire) []PortfolioColumn {
+	cols := []PortfolioColumn{
+		{"provider_id", "Provider ID"}, {"provider", "Provider"}, {"offering", "Offering"},
+		{"service_model", "Service model"}, {"evaluation_id", "Evaluation ID"}, {"score", "Score"},
+		{"tier", "Tier"}, {"progress", "Progress (%)"},
+	}
+	for _, qu := range q.Questions {
+		cols = append(cols, PortfolioColumn{qu.Key, qu.Title})
+	}
+	return append(cols, PortfolioColumn{"as_of", "As of"}, PortfolioColumn{"updated_at", "Last updated"})
+}
+
+// PortfolioRow is one provider of the portfolio with the stored score of its current
+// evaluation (its latest completed one), figures rounded to one decimal. A provider with no
+// completed evaluation is not assessed: it has its own fields and the tier "Not assessed".
+type PortfolioRow struct {
+	Provider     assess.Provider
+	EvaluationID int64      // 0 when not assessed
+	Score        *float64   // nil when not assessed
+	Tier         string     // the tier's name, "Not assessed" included
+	Progress     *float64   // nil when there is no completed evaluation
+	Questions    []*float64 // one per question of the questionnaire; nil when it has no score
+	AsOf         assess.Date
+	UpdatedAt    time.Time
+}
+
+// NewPortfolioRow reads one provider listing against questionnaire q.
+func NewPortfolioRow(q *assess.Questionnaire, l assess.ProviderListing) PortfolioRow {
+	row := PortfolioRow{Provider: l.Provider, Tier: assess.NotAssessed.Label(), Questions: make([]*float64, len(q.Questions))}
+	ev := l.Current
+	if ev == nil {
+		return row
+	}
+	s := ev.Score
+	row.EvaluationID, row.Progress, row.AsOf, row.UpdatedAt = ev.ID, rounded(s.Progress), s.AsOf, ev.UpdatedAt
+	if s.Assessed() {
+		row.Score, row.Tier = rounded(s.Overall), s.Tier.Label()
+	}
+	for i, qu := range q.Questions {
+		if score, _, ok := QuestionFigure(s, qu.Key); ok {
+			row.Questions[i] = rounded(score)
+		}
+	}
+	return row
+}
+
+// WritePortfolioCSV writes every provider with its current evaluation's stored score (as of
+// the day in the as_of column), in the columns of PortfolioColumns: id, name, offering,
+// service model, evaluation id, score, tier, progress, one score column per question of q,
+// as_of and the evaluation's last update (RFC 3339, UTC). A provider not assessed, or a
+// question that does not apply, has empty score cells. rows is read once, row
+// by row, and each row goes out through a buffered writer, so memory stays flat however many
+// providers there are; an error from rows stops the write and is returned (the rows before it
+// may have been written). The file is UTF-8 without a byte order mark.
+func WritePortfolioCSV(w io.Writer, q *assess.Questionnaire, rows iter.Seq2[assess.ProviderListing, error]) error {
+	cw := newCSV(w)
+	cols := PortfolioColumns(q)
+	header := make([]string, 0, len(cols))
+	for _, c := range cols {
+		header = append(header, c.Key)
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
-	if err := f.SetSheetName("Sheet1", SheetPortfolio); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(SheetPortfolio)
-	if err != nil {
-		return err
-	}
-	if err := startPortfolioSheet(sw, st, q); err != nil {
-		return fmt.Errorf("report: portfolio xlsx: %w", err)
-	}
-	n := 1
+	record := make([]string, 0, len(cols))
 	for listing, err := range rows {
 		if err != nil {
 			return err
 		}
-		n++
-		cell, _ := excelize.CoordinatesToCellName(1, n)
-		if err := sw.SetRow(cell, portfolioCells(st, q, listing)); err != nil {
-			return fmt.Errorf("report: portfolio xlsx row %d: %w", n, err)
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("report: portfolio xlsx: %w", err)
-	}
-	return f.Write(w)
-}
-
-// startPortfolioSheet sets widths and the frozen header, which a StreamWriter takes only
-// before the first row, then writes the header row.
-func startPortfolioSheet(sw *excelize.StreamWriter, st xlsxStyles, q *assess.Questionnaire) error {
-	header := []string{"Provider ID", "Provider", "Offering", "Service model", "Evaluation ID", "Score", "Tier", "Progress (%)"}
-	for _, qu := range q.Questions {
-		header = append(header, qu.Title)
-	}
-	header = append(header, "As of", "Last updated")
-	widths := []float64{12, 32, 28, 14, 14, 10, 12, 12}
-	for range q.Questions {
-		widths = append(widths, 18)
-	}
-	widths = append(widths, 12, 18)
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+		record = NewPortfolioRow(q, listing).appendCSV(record[:0])
+		if err := cw.Write(record); err != nil {
 			return err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	cells := make([]any, len(header))
-	for i, h := range header {
-		cells[i] = excelize.Cell{StyleID: st.header, Value: h}
-	}
-	return sw.SetRow("A1", cells, excelize.RowOpts{Height: 30})
+	cw.Flush()
+	return cw.Error()
 }
 
-// portfolioCells is one provider's row; nil cells stay empty.
-func portfolioCells(st xlsxStyles, q *assess.Questionnaire, l assess.ProviderListing) []any {
-	cells := make([]any, 0, len(q.Questions)+10)
-	cells = append(cells, l.ID, l.Name, l.Offering, l.ServiceModel.Label())
-	ev := l.Latest
-	if ev == nil {
-		return cells // the remaining cells stay empty
+func (p PortfolioRow) appendCSV(rec []string) []string {
+	rec = append(rec, strconv.FormatInt(p.Provider.ID, 10), safeCell(p.Provider.Name), safeCell(p.Provider.Offering),
+		p.Provider.ServiceModel.Label())
+	id := ""
+	if p.EvaluationID != 0 {
+		id = strconv.FormatInt(p.EvaluationID, 10)
 	}
-	s := ev.Score
-	score := func(x float64) excelize.Cell { return excelize.Cell{StyleID: st.score, Value: assess.Round1(x)} }
-	cells = append(cells, ev.ID, score(s.Overall), s.Tier.Label(), score(s.Progress))
-	for _, qu := range q.Questions {
-		if qs, ok := s.Question(qu.Key); ok && qs.Scored {
-			cells = append(cells, score(qs.Score))
-		} else {
-			cells = append(cells, nil)
-		}
+	rec = append(rec, id, figureCell(p.Score), p.Tier, figureCell(p.Progress))
+	for _, qs := range p.Questions {
+		rec = append(rec, figureCell(qs))
 	}
-	var asOf, updated any
-	if !s.AsOf.IsZero() {
-		asOf = excelize.Cell{StyleID: st.day, Value: s.AsOf.Time()}
+	updated := ""
+	if !p.UpdatedAt.IsZero() {
+		updated = p.UpdatedAt.UTC().Format(time.RFC3339)
 	}
-	if !ev.UpdatedAt.IsZero() {
-		updated = excelize.Cell{StyleID: st.when, Value: ev.UpdatedAt.UTC()}
+	return append(rec, p.AsOf.String(), updated)
+}
+
+// figureCell is a rounded figure with its one decimal, or nothing.
+func figureCell(x *float64) string {
+	if x == nil {
+		return ""
 	}
-	return append(cells, asOf, updated)
+	return OneDecimal(*x)
 }

@@ -6,25 +6,23 @@ import (
 	"strconv"
 	"time"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
 	"shareline/templates"
 )
-
-// errSelf refuses an admin locking themselves out.
-var errSelf = assess.Invalid("user", "you cannot deactivate yourself or change your own role: ask another admin")
 
 func (s *Server) handleUsersPage(w http.ResponseWriter, r *http.Request) {
 	s.renderUsers(w, r, http.StatusOK, templates.UsersView{Notice: r.URL.Query().Get("done")})
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, v templates.UsersView) {
-	users, err := s.store.ListUsers(r.Context())
+	users, err := s.app.Users(r.Context(), principal(r))
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	v.Users = users
+	v.Users, v.Roles = userRows(users), roleOptions()
 	s.render(w, r, status, templates.UsersPage(v))
 }
 
@@ -35,13 +33,7 @@ func (s *Server) handleUserCreateForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := templates.UserInput{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role")}
-	u, hash, err := auth.NewUser(in.Email, in.Name, in.Role, f.Get("password"))
-	if err == nil {
-		u, err = s.store.CreateUser(r.Context(), u, hash, actor(r))
-	}
-	if errors.Is(err, assess.ErrConflict) {
-		err = assess.Invalid("email", "a user with this email already exists")
-	}
+	u, err := s.app.CreateUser(r.Context(), principal(r), app.UserInput{Email: in.Email, Name: in.Name, Role: in.Role, Password: f.Get("password")})
 	var ve *assess.ValidationError
 	if errors.As(err, &ve) {
 		s.renderUsers(w, r, http.StatusUnprocessableEntity, templates.UsersView{Input: in, Errors: ve.Fields})
@@ -79,38 +71,19 @@ func (s *Server) userChange(w http.ResponseWriter, r *http.Request, change func(
 
 func (s *Server) handleUserRoleForm(w http.ResponseWriter, r *http.Request) {
 	s.userChange(w, r, func(id int64) (auth.User, error) {
-		role, err := auth.CheckRole(r.PostForm.Get("role"))
-		if err != nil {
-			return auth.User{}, err
-		}
-		if id == actor(r).UserID {
-			return auth.User{}, errSelf
-		}
-		return s.store.SetUserRole(r.Context(), id, role, actor(r))
+		return s.app.SetRole(r.Context(), principal(r), id, r.PostForm.Get("role"))
 	})
 }
 
 func (s *Server) handleUserActiveForm(w http.ResponseWriter, r *http.Request) {
 	s.userChange(w, r, func(id int64) (auth.User, error) {
-		active := r.PostForm.Get("active") == "true"
-		if id == actor(r).UserID && !active {
-			return auth.User{}, errSelf
-		}
-		return s.store.SetUserActive(r.Context(), id, active, actor(r))
+		return s.app.SetActive(r.Context(), principal(r), id, r.PostForm.Get("active") == "true")
 	})
 }
 
 func (s *Server) handleUserPasswordForm(w http.ResponseWriter, r *http.Request) {
 	s.userChange(w, r, func(id int64) (auth.User, error) {
-		password := r.PostForm.Get("password")
-		if err := auth.CheckPasswordPolicy(password); err != nil {
-			return auth.User{}, err
-		}
-		hash, err := auth.HashPassword(password)
-		if err != nil {
-			return auth.User{}, err
-		}
-		return s.store.SetUserPassword(r.Context(), id, hash, actor(r))
+		return s.app.ResetPassword(r.Context(), principal(r), id, r.PostForm.Get("password"))
 	})
 }
 
@@ -125,16 +98,15 @@ func (s *Server) handleAllTokensPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int, v templates.TokensView) {
-	owner := actor(r).UserID
-	if v.All {
-		owner = 0
-	}
-	tokens, err := s.store.ListTokens(r.Context(), owner)
+	tokens, err := s.app.Tokens(r.Context(), principal(r), v.All)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	v.Tokens = tokens
+	for _, t := range tokens {
+		v.Tokens = append(v.Tokens, templates.TokenRow{ID: t.ID, UserEmail: t.UserEmail, Label: t.Label,
+			CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt})
+	}
 	s.render(w, r, status, templates.TokensPage(v))
 }
 
@@ -144,15 +116,11 @@ func (s *Server) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	label, err := auth.CheckName("name", r.PostForm.Get("name"), auth.MaxLabelLength)
+	plain, _, err := s.app.CreateToken(r.Context(), principal(r), 0, r.PostForm.Get("name"))
 	var ve *assess.ValidationError
 	if errors.As(err, &ve) {
 		s.renderTokens(w, r, http.StatusUnprocessableEntity, templates.TokensView{Errors: ve.Fields})
 		return
-	}
-	plain, hash, err := auth.NewToken()
-	if err == nil {
-		_, err = s.store.CreateToken(r.Context(), actor(r).UserID, label, hash, actor(r))
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -163,18 +131,18 @@ func (s *Server) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTokenRevokeForm(w http.ResponseWriter, r *http.Request) {
-	s.revokeToken(w, r, actor(r).UserID, "/tokens")
+	s.revokeToken(w, r, false, "/tokens")
 }
 
 func (s *Server) handleAnyTokenRevokeForm(w http.ResponseWriter, r *http.Request) {
-	s.revokeToken(w, r, 0, "/admin/tokens")
+	s.revokeToken(w, r, true, "/admin/tokens")
 }
 
-// revokeToken ends the token in the URL; ownerID limits it to that user's tokens (0: any).
-func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, ownerID int64, back string) {
+// revokeToken ends the token in the URL: one of the user's own, or any (an admin's page).
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, any bool, back string) {
 	id, err := pathID(r)
 	if err == nil {
-		err = s.store.RevokeToken(r.Context(), id, ownerID, actor(r))
+		err = s.app.RevokeToken(r.Context(), principal(r), id, any, "")
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -196,15 +164,19 @@ func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request) {
 		status, v.Errors, q = http.StatusUnprocessableEntity, ve.Fields, auth.AuditQuery{}
 	}
 	q.Limit = 100
-	entries, total, err := s.store.ListAudit(r.Context(), q)
+	entries, total, err := s.app.Audit(r.Context(), principal(r), q)
+	var users []auth.User
 	if err == nil {
-		v.Users, err = s.store.ListUsers(r.Context())
+		users, err = s.app.Users(r.Context(), principal(r))
 	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	v.Entries, v.Total, v.Offset = entries, total, q.Offset
+	for _, e := range entries {
+		v.Entries = append(v.Entries, templates.AuditRow{At: e.At, Actor: e.Actor, RemoteAddr: e.RemoteAddr, Action: e.Action, Summary: e.Summary, ProviderID: e.ProviderID, EvaluationID: e.EvaluationID})
+	}
+	v.Users, v.Total, v.Offset = userRows(users), total, q.Offset
 	s.render(w, r, status, templates.AuditPage(v))
 }
 
@@ -240,4 +212,20 @@ func auditQuery(f templates.AuditFilter, offset string) (auth.AuditQuery, error)
 	day("to", f.To, &q.To, 1) // the "to" day is included
 	q.Offset = int(off)
 	return q, assess.JoinInvalid(errs...)
+}
+
+func userRows(users []auth.User) []templates.UserRow {
+	out := make([]templates.UserRow, 0, len(users))
+	for _, u := range users {
+		out = append(out, templates.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Active: u.Active})
+	}
+	return out
+}
+
+func roleOptions() []templates.Option {
+	out := make([]templates.Option, 0, len(auth.Roles))
+	for _, r := range auth.Roles {
+		out = append(out, templates.Option{Value: string(r), Label: r.Label()})
+	}
+	return out
 }

@@ -91,7 +91,7 @@ type savedOut struct {
 
 // Shortcuts through the API for the state a test starts from.
 
-func (a *app) createProvider(t *testing.T, name, model string) providerOut {
+func (a *testApp) createProvider(t *testing.T, name, model string) providerOut {
 	t.Helper()
 	var p providerOut
 	r := a.sendJSON(t, http.MethodPost, "/api/v1/providers", map[string]string{"name": name, "service_model": model})
@@ -99,7 +99,7 @@ func (a *app) createProvider(t *testing.T, name, model string) providerOut {
 	return p
 }
 
-func (a *app) provider(t *testing.T, id string) providerOut {
+func (a *testApp) provider(t *testing.T, id string) providerOut {
 	t.Helper()
 	var p providerOut
 	decodeJSON(t, a.get(t, "/api/v1/providers/"+id), http.StatusOK, "Provider", &p)
@@ -107,7 +107,7 @@ func (a *app) provider(t *testing.T, id string) providerOut {
 }
 
 // listProviders reads one page of the provider list; query is the raw query string.
-func (a *app) listProviders(t *testing.T, query string) listOut {
+func (a *testApp) listProviders(t *testing.T, query string) listOut {
 	t.Helper()
 	var l listOut
 	decodeJSON(t, a.get(t, "/api/v1/providers?"+query), http.StatusOK, "ProviderList", &l)
@@ -115,32 +115,32 @@ func (a *app) listProviders(t *testing.T, query string) listOut {
 }
 
 // countProviders is how many providers have a name containing word.
-func (a *app) countProviders(t *testing.T, word string) int {
+func (a *testApp) countProviders(t *testing.T, word string) int {
 	t.Helper()
 	return a.listProviders(t, "q="+url.QueryEscape(word)).Total
 }
 
-func (a *app) startEvaluation(t *testing.T, providerID string) evaluationOut {
+func (a *testApp) startEvaluation(t *testing.T, providerID string) evaluationOut {
 	t.Helper()
 	var ev evaluationOut
 	decodeJSON(t, a.do(t, http.MethodPost, "/api/v1/providers/"+providerID+"/evaluations", nil, nil), http.StatusCreated, "Evaluation", &ev)
 	return ev
 }
 
-func (a *app) evaluation(t *testing.T, id string) evaluationOut {
+func (a *testApp) evaluation(t *testing.T, id string) evaluationOut {
 	t.Helper()
 	var ev evaluationOut
 	decodeJSON(t, a.get(t, "/api/v1/evaluations/"+id), http.StatusOK, "Evaluation", &ev)
 	return ev
 }
 
-func (a *app) putAnswer(t *testing.T, evaluationID, ref string, body any) response {
+func (a *testApp) putAnswer(t *testing.T, evaluationID, ref string, body any) response {
 	t.Helper()
 	return a.sendJSON(t, http.MethodPut, "/api/v1/evaluations/"+evaluationID+"/answers/"+ref, body)
 }
 
 // answer saves an answer that must be accepted and returns what the API answered.
-func (a *app) answer(t *testing.T, evaluationID, ref string, body any) savedOut {
+func (a *testApp) answer(t *testing.T, evaluationID, ref string, body any) savedOut {
 	t.Helper()
 	var s savedOut
 	decodeJSON(t, a.putAnswer(t, evaluationID, ref, body), http.StatusOK, "AnswerSaved", &s)
@@ -148,7 +148,7 @@ func (a *app) answer(t *testing.T, evaluationID, ref string, body any) savedOut 
 }
 
 // evaluated creates a provider with an evaluation.
-func (a *app) evaluated(t *testing.T, name, model string) (providerOut, evaluationOut) {
+func (a *testApp) evaluated(t *testing.T, name, model string) (providerOut, evaluationOut) {
 	t.Helper()
 	p := a.createProvider(t, name, model)
 	return p, a.startEvaluation(t, p.ID)
@@ -169,7 +169,7 @@ func saasMatrix(replace map[string]string) map[string]string {
 
 // workedExample answers abuse_cases as QUESTIONNAIRE.md's worked example does: every element
 // yes except malware (partial) and abuse_reporting (not applicable), which scores 83.3.
-func (a *app) workedExample(t *testing.T, evaluationID string) savedOut {
+func (a *testApp) workedExample(t *testing.T, evaluationID string) savedOut {
 	t.Helper()
 	a.answer(t, evaluationID, "abuse_cases.app_vulnerabilities", map[string]any{"value": "yes"})
 	a.answer(t, evaluationID, "abuse_cases.malware", map[string]any{"value": "partial"})

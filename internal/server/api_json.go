@@ -11,20 +11,26 @@ import (
 // The API's JSON shapes. Ids are strings; scores and percentages carry one decimal.
 
 type providerJSON struct {
-	ID               string          `json:"id"`
-	Name             string          `json:"name"`
-	Offering         string          `json:"offering"`
-	ServiceModel     string          `json:"service_model"`
-	Website          string          `json:"website"`
-	Notes            string          `json:"notes"`
-	CreatedAt        time.Time       `json:"created_at"`
-	UpdatedAt        time.Time       `json:"updated_at"`
-	LatestEvaluation *evaluationHead `json:"latest_evaluation"`
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Offering     string    `json:"offering"`
+	ServiceModel string    `json:"service_model"`
+	Website      string    `json:"website"`
+	Notes        string    `json:"notes"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	// Score and Tier are those of the current (latest completed) evaluation: null and
+	// "not_assessed" while no evaluation is completed.
+	Score             *float64        `json:"score"`
+	Tier              assess.Tier     `json:"tier"`
+	CurrentEvaluation *evaluationHead `json:"current_evaluation"`
+	DraftEvaluation   *evaluationHead `json:"draft_evaluation"`
 }
 
 type evaluationHead struct {
 	ID       string      `json:"id"`
-	Score    float64     `json:"score"`
+	Status   string      `json:"status"`
+	Score    *float64    `json:"score"`
 	Tier     assess.Tier `json:"tier"`
 	Progress float64     `json:"progress"`
 	AsOf     assess.Date `json:"as_of"`
@@ -32,16 +38,39 @@ type evaluationHead struct {
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
-func newProviderJSON(p assess.Provider, latest *assess.Evaluation) providerJSON {
+// overall is a score as the API shows it: one decimal, or null when not assessed.
+func overall(s assess.Score) *float64 {
+	if !s.Assessed() {
+		return nil
+	}
+	v := assess.Round1(s.Overall)
+	return &v
+}
+
+func newEvaluationHead(ev *assess.Evaluation) *evaluationHead {
+	if ev == nil {
+		return nil
+	}
+	tier := ev.Score.Tier
+	if !ev.Score.Assessed() {
+		tier = assess.NotAssessed
+	}
+	return &evaluationHead{
+		ID: idString(ev.ID), Status: string(ev.Status), Score: overall(ev.Score), Tier: tier,
+		Progress: assess.Round1(ev.Score.Progress), AsOf: ev.Score.AsOf,
+	}
+}
+
+// newProviderJSON shows a provider with the evaluations that represent it: current (nil: not
+// assessed) and draft (nil: none in progress).
+func newProviderJSON(p assess.Provider, current, draft *assess.Evaluation) providerJSON {
 	out := providerJSON{
 		ID: idString(p.ID), Name: p.Name, Offering: p.Offering, ServiceModel: string(p.ServiceModel),
 		Website: p.Website, Notes: p.Notes, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		Tier: assess.NotAssessed, CurrentEvaluation: newEvaluationHead(current), DraftEvaluation: newEvaluationHead(draft),
 	}
-	if latest != nil {
-		out.LatestEvaluation = &evaluationHead{
-			ID: idString(latest.ID), Score: assess.Round1(latest.Score.Overall), Tier: latest.Score.Tier,
-			Progress: assess.Round1(latest.Score.Progress), AsOf: latest.Score.AsOf,
-		}
+	if h := out.CurrentEvaluation; h != nil {
+		out.Score, out.Tier = h.Score, h.Tier
 	}
 	return out
 }
@@ -51,7 +80,7 @@ type answerJSON struct {
 	Explanation string            `json:"explanation"`
 	Evidence    []assess.Evidence `json:"evidence"`
 	Version     int               `json:"version"`
-	UpdatedAt   time.Time         `json:"updated_at"`
+	UpdatedAt   *time.Time        `json:"updated_at"` // null when never answered
 }
 
 func newAnswerJSON(a assess.Answer) answerJSON {
@@ -59,7 +88,11 @@ func newAnswerJSON(a assess.Answer) answerJSON {
 	if ev == nil {
 		ev = []assess.Evidence{}
 	}
-	return answerJSON{Value: a.Value, Explanation: a.Explanation, Evidence: ev, Version: a.Version, UpdatedAt: a.UpdatedAt}
+	out := answerJSON{Value: a.Value, Explanation: a.Explanation, Evidence: ev, Version: a.Version}
+	if !a.UpdatedAt.IsZero() {
+		out.UpdatedAt = &a.UpdatedAt
+	}
+	return out
 }
 
 type deviationJSON struct {
@@ -69,17 +102,30 @@ type deviationJSON struct {
 }
 
 type evaluationJSON struct {
-	ID            string                `json:"id"`
-	ProviderID    string                `json:"provider_id"`
-	Status        string                `json:"status"`
-	Questionnaire questionnaireRef      `json:"questionnaire"`
-	CreatedAt     time.Time             `json:"created_at"`
-	UpdatedAt     time.Time             `json:"updated_at"`
-	Answers       map[string]answerJSON `json:"answers"`
-	Score         report.ScoreJSON      `json:"score"`
-	Deviations    []deviationJSON       `json:"deviations"`
-	Retained      []assess.Layer        `json:"retained"`
-	RetainedFrom  string                `json:"retained_from"`
+	ID             string                `json:"id"`
+	ProviderID     string                `json:"provider_id"`
+	Provider       evaluatedProvider     `json:"provider"`
+	Status         string                `json:"status"`
+	StartedBy      string                `json:"started_by"`
+	CompletedBy    string                `json:"completed_by"`
+	CompletedAt    *time.Time            `json:"completed_at"`
+	ReassessedFrom *string               `json:"reassessed_from"`
+	Questionnaire  questionnaireRef      `json:"questionnaire"`
+	CreatedAt      time.Time             `json:"created_at"`
+	UpdatedAt      time.Time             `json:"updated_at"`
+	Answers        map[string]answerJSON `json:"answers"`
+	Score          report.ScoreJSON      `json:"score"`
+	Deviations     []deviationJSON       `json:"deviations"`
+	Retained       []assess.Layer        `json:"retained"`
+	RetainedFrom   string                `json:"retained_from"`
+}
+
+// evaluatedProvider is the provider as it was when the evaluation started: what the
+// evaluation was made for, whatever the provider record says now.
+type evaluatedProvider struct {
+	Name         string `json:"name"`
+	Offering     string `json:"offering"`
+	ServiceModel string `json:"service_model"`
 }
 
 type questionnaireRef struct {
@@ -90,13 +136,22 @@ type questionnaireRef struct {
 func newEvaluationJSON(ev assess.Evaluation, sum assess.Summary) evaluationJSON {
 	out := evaluationJSON{
 		ID: idString(ev.ID), ProviderID: idString(ev.ProviderID), Status: string(ev.Status),
+		Provider:  evaluatedProvider{ev.ProviderName, ev.Offering, string(ev.ServiceModel)},
+		StartedBy: ev.CreatedBy, CompletedBy: ev.CompletedBy,
 		Questionnaire: questionnaireRef{ev.QuestionnaireKey, ev.QuestionnaireVersion},
 		CreatedAt:     ev.CreatedAt, UpdatedAt: ev.UpdatedAt,
 		Answers:      make(map[string]answerJSON, len(ev.Answers)),
 		Score:        report.NewScoreJSON(sum.Score),
 		Deviations:   []deviationJSON{},
 		Retained:     []assess.Layer{},
-		RetainedFrom: sum.Retained.From,
+		RetainedFrom: retainedFrom(sum.Retained),
+	}
+	if !ev.CompletedAt.IsZero() {
+		out.CompletedAt = &ev.CompletedAt
+	}
+	if ev.ReassessedFrom != 0 {
+		from := idString(ev.ReassessedFrom)
+		out.ReassessedFrom = &from
 	}
 	for ref, a := range ev.Answers {
 		out.Answers[ref] = newAnswerJSON(a)
@@ -108,4 +163,13 @@ func newEvaluationJSON(ev assess.Evaluation, sum assess.Summary) evaluationJSON 
 		out.Retained = append(out.Retained, l.Layer)
 	}
 	return out
+}
+
+// retainedFrom says where "what stays with you" was read from: "none" when the questionnaire
+// has no responsibility split.
+func retainedFrom(r assess.Retained) string {
+	if !r.Applies() {
+		return "none"
+	}
+	return r.From
 }

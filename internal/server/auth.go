@@ -2,17 +2,15 @@ package server
 
 import (
 	"context"
-	"errors"
-	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/alexedwards/scs/v2"
 
-	"shareline/internal/assess"
-	"shareline/internal/auth"
 )
 
 // Session lifetimes: a session ends an hour after its last request, and eight hours after
@@ -34,61 +32,17 @@ func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 	}
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = "shareline_session"
+	if secure {
+		// Browsers accept a __Host- cookie only when it is Secure, has Path=/ and no Domain: no
+		// sibling subdomain and no plain-HTTP page can then set or overwrite it.
+		sm.Cookie.Name = "__Host-shareline_session"
+	}
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = secure
 	sm.Cookie.Path = "/"
+	sm.Cookie.Domain = ""
 	return sm
-}
-
-// authenticate finds who makes the request: a bearer token on the API, else the session's
-// user. Only active users count; a deactivated user's session is ended on its next request.
-func (s *Server) authenticate(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		if h := r.Header.Get("Authorization"); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok || !isAPI(r) {
-				s.error(w, r, auth.ErrUnauthenticated)
-				return
-			}
-			u, err := s.store.FindTokenUser(ctx, auth.HashToken(token))
-			if errors.Is(err, assess.ErrNotFound) {
-				err = auth.ErrUnauthenticated // unknown, revoked, or its user deactivated
-			}
-			if err != nil {
-				s.error(w, r, err)
-				return
-			}
-			next.ServeHTTP(w, r.WithContext(withActor(auth.WithUser(ctx, u), r, u, "token")))
-			return
-		}
-		if id := s.sessions.GetInt64(ctx, sessionUserKey); id != 0 {
-			if !s.stillActive(ctx) {
-				if err := s.sessions.Destroy(ctx); err != nil {
-					s.error(w, r, err)
-					return
-				}
-				next.ServeHTTP(w, r)
-				return
-			}
-			u, err := s.store.FindUser(ctx, id)
-			switch {
-			case err == nil && u.Active:
-				ctx = withActor(auth.WithUser(ctx, u), r, u, "session")
-			case err == nil || errors.Is(err, assess.ErrNotFound):
-				// Deactivated or gone: the session ends now.
-				if err := s.sessions.Destroy(ctx); err != nil {
-					s.error(w, r, err)
-					return
-				}
-			default:
-				s.error(w, r, err)
-				return
-			}
-		}
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
 }
 
 // stillActive ends sessions idle for longer than sessionIdle, and notes this request's time
@@ -105,26 +59,6 @@ func (s *Server) stillActive(ctx context.Context) bool {
 	return true
 }
 
-// require lets the request through when its user has at least role need. Anonymous browsers
-// are sent to sign in and brought back; anonymous API calls get 401; others 403.
-func (s *Server) require(need auth.Role) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			u, ok := auth.UserFrom(r.Context())
-			switch {
-			case !ok && !isAPI(r):
-				s.redirectToSignIn(w, r)
-			case !ok:
-				s.error(w, r, auth.ErrUnauthenticated)
-			case !u.Role.Allows(need):
-				s.error(w, r, auth.ErrForbidden)
-			default:
-				next.ServeHTTP(w, r)
-			}
-		})
-	}
-}
-
 func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request) {
 	target := "/login"
 	if next := r.URL.RequestURI(); r.Method == http.MethodGet && next != "/" {
@@ -139,35 +73,45 @@ func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 // localPath accepts only a path on this site as a place to return to after sign-in, so that the
-// sign-in page cannot be used to send people elsewhere.
+// sign-in page cannot be used to send people elsewhere. It cleans the path first, as
+// http.Redirect would (so that /./\host cannot become /\host after the check), then checks what
+// is left: no scheme or host, no backslash (browsers read one as a slash) and no control
+// character, raw or percent-encoded. Anything refused returns to /providers.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
-		strings.ContainsAny(next, "\r\n\t") || strings.HasPrefix(next, "/login") {
-		return "/providers"
+	const fallback = "/providers"
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return fallback
 	}
-	return next
-}
-
-type actorKey struct{}
-
-func withActor(ctx context.Context, r *http.Request, u auth.User, via string) context.Context {
-	return context.WithValue(ctx, actorKey{}, auth.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, RemoteAddr: clientAddr(r), Via: via})
-}
-
-// actor is who makes the request, for the audit log.
-func actor(r *http.Request) auth.Actor {
-	if a, ok := r.Context().Value(actorKey{}).(auth.Actor); ok {
-		return a
+	// Clean as http.Redirect does: the raw text before '?', keeping a trailing slash.
+	p, query, hasQuery := strings.Cut(next, "?")
+	cleaned := path.Clean(p)
+	if strings.HasSuffix(p, "/") && cleaned != "/" {
+		cleaned += "/"
 	}
-	return auth.Actor{RemoteAddr: clientAddr(r)}
+	if hasQuery {
+		cleaned += "?" + query
+	}
+	u, err := url.Parse(cleaned)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		strings.HasPrefix(cleaned, "//") || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") ||
+		strings.HasPrefix(u.Path, "/login") {
+		return fallback
+	}
+	// Refuse what hides under one or more layers of percent-encoding too.
+	for text, i := next+" "+cleaned, 0; i < 4; i++ {
+		if strings.ContainsFunc(text, func(c rune) bool { return c == '\\' || unicode.IsControl(c) }) ||
+			strings.Contains(strings.ToLower(text), "%5c") {
+			return fallback
+		}
+		decoded, err := url.PathUnescape(text)
+		if err != nil {
+			return fallback
+		}
+		if decoded == text {
+			break
+		}
+		text = decoded
+	}
+	return cleaned
 }
 
-// clientAddr is the client's IP address (the proxy's, unless the server trusts X-Forwarded-For;
-// see Options.TrustProxy).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"shareline/internal/app"
 	"shareline/internal/auth"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
@@ -86,16 +87,17 @@ type principal struct {
 // escape) as every kind of caller, and checks each answer against the role the route needs.
 func TestAuthorizationMatrix(t *testing.T) {
 	store := postgrestest.Store(t)
-	srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), Now: func() time.Time { return now },
+	uc := app.New(store, func() time.Time { return now })
+		srv := server.New(server.Options{App: uc, Now: func() time.Time { return now },
 		Log: slog.New(slog.DiscardHandler)})
-	a := &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+	a := &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
 	roles := expectedRoles
 
 	// Things for the ids in the paths to name.
 	admin := a.as(t, auth.Admin)
 	p, ev := admin.evaluated(t, "Matrix "+tag(t), "saas")
 	victim := a.addUser(t, auth.Viewer)
-	victimUser, _, _ := store.FindUserByEmail(context.Background(), victim)
+	victimUser := a.user(t, victim)
 	victimToken := a.token(t, victimUser.ID, "victim")
 	ids := map[string]string{"providers": p.ID, "evaluations": ev.ID, "users": idOf(victimUser.ID), "tokens": idOf(victimToken)}
 
@@ -108,8 +110,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	deactivated := a.addUser(t, auth.Admin)
 	deactivatedHeader := a.signIn(t, deactivated)
 	deactivatedToken := a.bearerFor(t, deactivated)
-	u, _, _ := store.FindUserByEmail(context.Background(), deactivated)
-	if _, err := store.SetUserActive(context.Background(), u.ID, false, auth.Actor{Name: "test"}); err != nil {
+	u := a.user(t, deactivated)
+	if _, err := a.uc.SetActive(context.Background(), app.CommandLine(), u.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	principals = append(principals, principal{name: "deactivated admin", header: deactivatedHeader},

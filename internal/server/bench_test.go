@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"shareline/internal/assess"
-	"shareline/internal/auth"
+	"shareline/internal/app"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
 )
@@ -21,21 +21,19 @@ import (
 // real router and database: loading, scoring, rows, chart and HTML.
 func BenchmarkComparePage20(b *testing.B) {
 	ctx := context.Background()
-	store := postgrestest.Store(b)
-	qs, _ := assess.Questionnaires()
-	q, _ := qs.Latest(assess.DefaultKey)
-	today := assess.DateOf(now)
-	by := auth.Actor{Name: "bench"}
-	srv := server.New(server.Options{Store: store, Questionnaires: qs, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)})
+	uc := app.New(postgrestest.Store(b), func() time.Time { return now })
+	q, _ := uc.Questionnaire(ctx, app.CommandLine(), assess.DefaultKey, 0)
+	by := app.CommandLine()
+	srv := server.New(server.Options{App: uc, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)})
 	h := srv.Handler()
 
 	var ids []string
 	for i := range 20 {
-		p, err := store.CreateProvider(ctx, assess.Provider{Name: "Bench " + strconv.Itoa(i), ServiceModel: assess.ServiceModels[i%3]}, by)
+		p, err := uc.CreateProvider(ctx, by, assess.ProviderInput{Name: "Bench " + strconv.Itoa(i), ServiceModel: string(assess.ServiceModels[i%3])})
 		if err != nil {
 			b.Fatal(err)
 		}
-		ev, err := store.CreateEvaluation(ctx, p.ID, q, today, by)
+		ev, err := uc.StartEvaluation(ctx, by, p.ID, "")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -45,19 +43,18 @@ func BenchmarkComparePage20(b *testing.B) {
 					continue
 				}
 				value := []string{`"yes"`, `"partial"`, `"no"`}[(i+j+k)%3]
-				ans, err := q.NewAnswer(qu.Key, el.Key, assess.AnswerInput{Value: []byte(value)}, today)
-				if err == nil {
-					_, _, err = store.SaveAnswer(ctx, ev.ID, ans, today, by)
-				}
-				if err != nil {
+				if _, _, err := uc.SaveAnswer(ctx, by, ev.ID, assess.Ref(qu.Key, el.Key), assess.AnswerInput{Value: []byte(value)}); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}
+		if _, err := uc.Complete(ctx, by, ev.ID, true); err != nil {
+			b.Fatal(err)
+		}
 		ids = append(ids, strconv.FormatInt(p.ID, 10))
 	}
-	u, hash, _ := auth.NewUser("bench@example.com", "Bench", "viewer", testPassword)
-	if _, err := store.CreateUser(ctx, u, hash, by); err != nil {
+	u, err := uc.CreateUser(ctx, by, app.UserInput{Email: "bench@example.com", Name: "Bench", Role: "viewer", Password: testPassword})
+	if err != nil {
 		b.Fatal(err)
 	}
 	login := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"email": {u.Email}, "password": {testPassword}}.Encode()))

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 
 	"shareline/internal/assess"
 	"shareline/internal/report"
+	"shareline/internal/report/pdf"
+	"shareline/internal/report/xlsx"
 	"shareline/templates"
 )
 
@@ -37,49 +38,19 @@ func compareIDs(v url.Values) ([]int64, error) {
 	return ids, assess.CheckCompareIDs(ids)
 }
 
-// compare loads the providers asked for and scores them against each other as of today.
-func (s *Server) compare(ctx context.Context, v url.Values) (assess.Comparison, error) {
-	ids, err := compareIDs(v)
+// compare scores the shortlist in the query against each other.
+func (s *Server) compare(r *http.Request) (assess.Comparison, error) {
+	ids, err := compareIDs(r.URL.Query())
 	if err != nil {
 		return assess.Comparison{}, err
 	}
-	in, err := s.store.LatestEvaluations(ctx, ids)
-	if err != nil {
-		return assess.Comparison{}, err
-	}
-	if len(in) != len(ids) {
-		return assess.Comparison{}, assess.Invalid("ids", "%s", missingIDs(ids, in))
-	}
-	// Keep the order the ids were given in for equal scores.
-	order := map[int64]int{}
-	for i, id := range ids {
-		order[id] = i
-	}
-	sorted := make([]assess.CompareInput, len(in))
-	for _, item := range in {
-		sorted[order[item.Provider.ID]] = item
-	}
-	return assess.Compare(s.questionnaires, sorted, v.Get("sort"), s.today())
-}
-
-func missingIDs(ids []int64, found []assess.CompareInput) string {
-	have := map[int64]bool{}
-	for _, f := range found {
-		have[f.Provider.ID] = true
-	}
-	var missing []string
-	for _, id := range ids {
-		if !have[id] {
-			missing = append(missing, strconv.FormatInt(id, 10))
-		}
-	}
-	return "no provider has the id " + strings.Join(missing, ", ")
+	return s.app.Compare(r.Context(), principal(r), ids, r.URL.Query().Get("sort"))
 }
 
 func (s *Server) handleComparePage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	view := templates.CompareView{IDs: q["ids"], Sort: q.Get("sort"), DiffOnly: q.Get("diff") == "1"}
-	c, err := s.compare(r.Context(), q)
+	c, err := s.compare(r)
 	status := http.StatusOK
 	if err != nil {
 		if st, _ := httpError(err); st != http.StatusUnprocessableEntity {
@@ -88,7 +59,7 @@ func (s *Server) handleComparePage(w http.ResponseWriter, r *http.Request) {
 		}
 		status, view.Error = http.StatusUnprocessableEntity, s.publicMessage(r, err, http.StatusUnprocessableEntity)
 	} else {
-		view.Comparison, view.Rows, view.Chart = c, report.CompareRows(c), report.CompareChartSVG(c)
+		view.Comparison, view.Rows = c, report.CompareRows(c)
 		view.IDs = []string{joinIDs(c)}
 	}
 	s.render(w, r, status, templates.ComparePage(view))
@@ -127,7 +98,7 @@ type comparisonJSON struct {
 }
 
 func (s *Server) handleCompareAPI(w http.ResponseWriter, r *http.Request) {
-	c, err := s.compare(r.Context(), r.URL.Query())
+	c, err := s.compare(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -150,8 +121,8 @@ var compareFormats = map[string]struct {
 	write       func(io.Writer, assess.Comparison) error
 }{
 	"csv":  {"text/csv; charset=utf-8", report.WriteCompareCSV},
-	"xlsx": {xlsxType, report.WriteCompareXLSX},
-	"pdf":  {"application/pdf", report.WriteComparePDF},
+	"xlsx": {xlsxType, xlsx.WriteComparison},
+	"pdf":  {"application/pdf", pdf.WriteComparison},
 }
 
 func (s *Server) handleCompareFile(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +132,7 @@ func (s *Server) handleCompareFile(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, errRouteMissing)
 		return
 	}
-	c, err := s.compare(r.Context(), r.URL.Query())
+	c, err := s.compare(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -171,7 +142,7 @@ func (s *Server) handleCompareFile(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, fmt.Errorf("render %s comparison: %w", ext, err))
 		return
 	}
-	attachment(w, format.contentType, report.CompareFileName(c, s.now(), ext))
+	attachment(w, format.contentType, report.CompareFileName(s.now(), ext))
 	w.Write(buf.Bytes())
 }
 

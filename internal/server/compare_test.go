@@ -27,7 +27,7 @@ type compareOut struct {
 
 // shortlist makes three evaluated providers whose order differs by coverage and by abuse_cases,
 // and one never evaluated.
-func shortlist(t *testing.T, a *app) (ids []string, names []string, never string) {
+func shortlist(t *testing.T, a *testApp) (ids []string, names []string, never string) {
 	t.Helper()
 	word := tag(t)
 	// A: strong on the shared model, nothing else: coverage 100×(1+1+... )

@@ -12,7 +12,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	up, down := newApp(t), newBrokenApp(t)
 	cases := []struct {
 		name       string
-		app        *app
+		app        *testApp
 		target     string
 		wantStatus int
 		want       string

@@ -19,10 +19,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"shareline/internal/assess"
+	"shareline/internal/app"
 	"shareline/internal/auth"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
+	"shareline/internal/questionnaires"
 	"shareline/internal/server"
 )
 
@@ -42,77 +43,101 @@ const (
 	noSuchID = "9223372036854775807"
 )
 
-// app is the real router over a real database, with the server's log kept for inspection.
-// Its requests carry header: by default the session cookie of a signed-in admin.
-type app struct {
+// testApp is the real router over the real use cases on a real database, with the server's log
+// kept for inspection. Its requests carry header: by default the session cookie of a signed-in
+// admin. uc is the same App the server calls, for setting up what a test needs.
+type testApp struct {
 	h      http.Handler
 	logs   *syncBuffer
-	store  server.Store
+	uc     *app.App
 	header http.Header
 }
 
 // newApp wires a server to a fresh migrated database.
-func newApp(t *testing.T) *app {
+func newApp(t *testing.T) *testApp {
 	t.Helper()
 	return newAppOn(t, postgrestest.Store(t))
 }
 
-// newBrokenApp wires a server to a Store whose pool is closed before the first request, so that
-// every database call fails the way it does when the database goes away.
-func newBrokenApp(t *testing.T) *app {
+// newBrokenApp wires a server to a Store whose pool is closed after an admin signed in, so that
+// every later database call fails the way it does when the database goes away.
+func newBrokenApp(t *testing.T) *testApp {
 	t.Helper()
 	pool, err := pgxpool.New(context.Background(), postgrestest.URL(t))
 	if err != nil {
 		t.Fatalf("pgxpool.New: got error %v, want a pool", err)
 	}
-	// Sign in while the database answers, then take it away: every later request finds the
-	// session but cannot read its user.
-	a := newAppAt(t, postgres.New(pool, questionnaires(t)), now, true)
+	store := postgres.New(pool)
+	seed(t, store)
+	a := newAppAt(t, store, now, true)
 	pool.Close()
 	return a
 }
 
-func newAppOn(t *testing.T, store server.Store) *app {
+// seed stores the built-in questionnaires, as serve does at start-up.
+func seed(t *testing.T, store app.Store) {
+	t.Helper()
+	builtin, err := questionnaires.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.New(store, nil).SeedQuestionnaires(context.Background(), builtin); err != nil {
+		t.Fatalf("seed questionnaires: %v", err)
+	}
+}
+
+func newAppOn(t *testing.T, store app.Store) *testApp {
 	t.Helper()
 	return newAppAt(t, store, now, true)
 }
 
-// newAppAt is a server whose clock stands still at clock; signIn signs in an admin.
-func newAppAt(t *testing.T, store server.Store, clock time.Time, signIn bool) *app {
+// newAppAt is a server whose clock stands still at clock; signIn signs in an admin. A nil store
+// gives a server that must not touch storage (the OpenAPI document).
+func newAppAt(t *testing.T, store app.Store, clock time.Time, signIn bool) *testApp {
 	t.Helper()
 	logs := &syncBuffer{}
+	var uc *app.App
+	if store != nil {
+		uc = app.New(store, func() time.Time { return clock })
+	}
 	srv := server.New(server.Options{
-		Store:          store,
-		Questionnaires: questionnaires(t),
-		Now:            func() time.Time { return clock },
-		Log:            slog.New(slog.NewTextHandler(logs, nil)),
+		App: uc,
+		Now: func() time.Time { return clock },
+		Log: slog.New(slog.NewTextHandler(logs, nil)),
 	})
-	a := &app{h: srv.Handler(), logs: logs, store: store}
+	a := &testApp{h: srv.Handler(), logs: logs, uc: uc}
 	if signIn && store != nil {
 		a.header = a.signIn(t, a.addUser(t, auth.Admin))
 	}
 	return a
 }
 
+// user finds a test user by email.
+func (a *testApp) user(t *testing.T, email string) auth.User {
+	t.Helper()
+	u, err := a.uc.UserByEmail(context.Background(), app.CommandLine(), email)
+	if err != nil {
+		t.Fatalf("find user %s: %v", email, err)
+	}
+	return u
+}
+
 // testPassword is every test user's password.
 const testPassword = "a long enough test password"
 
 // addUser creates an active user with a role and returns their email.
-func (a *app) addUser(t *testing.T, role auth.Role) string {
+func (a *testApp) addUser(t *testing.T, role auth.Role) string {
 	t.Helper()
 	email := string(role) + "-" + tag(t) + "@example.com"
-	u, hash, err := auth.NewUser(email, "Test "+string(role), string(role), testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.store.CreateUser(context.Background(), u, hash, auth.Actor{Name: "test"}); err != nil {
+	in := app.UserInput{Email: email, Name: "Test " + string(role), Role: string(role), Password: testPassword}
+	if _, err := a.uc.CreateUser(context.Background(), app.CommandLine(), in); err != nil {
 		t.Fatalf("create %s user: %v", role, err)
 	}
 	return email
 }
 
 // signIn signs in through the sign-in form and returns the session cookie as a header.
-func (a *app) signIn(t *testing.T, email string) http.Header {
+func (a *testApp) signIn(t *testing.T, email string) http.Header {
 	t.Helper()
 	form := url.Values{"email": {email}, "password": {testPassword}}
 	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
@@ -132,7 +157,7 @@ func (a *app) signIn(t *testing.T, email string) http.Header {
 }
 
 // as is the same server seen by a new signed-in user with role.
-func (a *app) as(t *testing.T, role auth.Role) *app {
+func (a *testApp) as(t *testing.T, role auth.Role) *testApp {
 	t.Helper()
 	b := *a
 	b.header = a.signIn(t, a.addUser(t, role))
@@ -140,20 +165,12 @@ func (a *app) as(t *testing.T, role auth.Role) *app {
 }
 
 // anonymous is the same server seen by someone who has not signed in.
-func (a *app) anonymous() *app {
+func (a *testApp) anonymous() *testApp {
 	b := *a
 	b.header = nil
 	return &b
 }
 
-func questionnaires(t *testing.T) *assess.Builtin {
-	t.Helper()
-	qs, err := assess.Questionnaires()
-	if err != nil {
-		t.Fatalf("assess.Questionnaires(): got error %v, want the built-in questionnaires", err)
-	}
-	return qs
-}
 
 // syncBuffer is a log sink that parallel requests may write to.
 type syncBuffer struct {
@@ -202,7 +219,7 @@ func (r response) String() string {
 
 // do sends one request through the router. Every HTML answer is checked for the security
 // headers, so that no page can lose them unnoticed.
-func (a *app) do(t *testing.T, method, target string, body io.Reader, header http.Header) response {
+func (a *testApp) do(t *testing.T, method, target string, body io.Reader, header http.Header) response {
 	t.Helper()
 	req := httptest.NewRequest(method, target, body)
 	for k, vs := range a.header {
@@ -220,13 +237,13 @@ func (a *app) do(t *testing.T, method, target string, body io.Reader, header htt
 	return res
 }
 
-func (a *app) get(t *testing.T, target string) response {
+func (a *testApp) get(t *testing.T, target string) response {
 	t.Helper()
 	return a.do(t, http.MethodGet, target, nil, nil)
 }
 
 // sendJSON sends body (a string is sent as it is, anything else is encoded) as application/json.
-func (a *app) sendJSON(t *testing.T, method, target string, body any) response {
+func (a *testApp) sendJSON(t *testing.T, method, target string, body any) response {
 	t.Helper()
 	return a.do(t, method, target, strings.NewReader(jsonText(t, body)), http.Header{"Content-Type": {"application/json"}})
 }
@@ -244,7 +261,7 @@ func jsonText(t *testing.T, body any) string {
 }
 
 // postForm sends form fields as a browser does; htmx adds HX-Request.
-func (a *app) postForm(t *testing.T, target string, form url.Values, htmx bool) response {
+func (a *testApp) postForm(t *testing.T, target string, form url.Values, htmx bool) response {
 	t.Helper()
 	h := http.Header{"Content-Type": {formType}}
 	if htmx {
@@ -323,13 +340,9 @@ func wantInternalsHidden(t *testing.T, r response) {
 }
 
 // token makes an API token for a user through the store and returns its id.
-func (a *app) token(t *testing.T, userID int64, label string) int64 {
+func (a *testApp) token(t *testing.T, userID int64, label string) int64 {
 	t.Helper()
-	_, hash, err := auth.NewToken()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := a.store.CreateToken(context.Background(), userID, label, hash, auth.Actor{Name: "test"})
+	_, tok, err := a.uc.CreateToken(context.Background(), app.CommandLine(), userID, label)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,23 +350,16 @@ func (a *app) token(t *testing.T, userID int64, label string) int64 {
 }
 
 // bearer is the Authorization header of a new token of a new user with role.
-func (a *app) bearer(t *testing.T, role auth.Role) http.Header {
+func (a *testApp) bearer(t *testing.T, role auth.Role) http.Header {
 	t.Helper()
 	return a.bearerFor(t, a.addUser(t, role))
 }
 
 // bearerFor is the Authorization header of a new token of the user with email.
-func (a *app) bearerFor(t *testing.T, email string) http.Header {
+func (a *testApp) bearerFor(t *testing.T, email string) http.Header {
 	t.Helper()
-	u, _, err := a.store.FindUserByEmail(context.Background(), email)
+	plain, _, err := a.uc.CreateToken(context.Background(), app.CommandLine(), a.user(t, email).ID, "test")
 	if err != nil {
-		t.Fatal(err)
-	}
-	plain, hash, err := auth.NewToken()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.store.CreateToken(context.Background(), u.ID, "test", hash, auth.Actor{Name: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	return http.Header{"Authorization": {"Bearer " + plain}}
@@ -368,4 +374,15 @@ func poolFor(t *testing.T, url string) *pgxpool.Pool {
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// signinFailures counts the failed sign-ins within the last hour for an account and an address.
+func signinFailures(t *testing.T, store app.Store, email, addr string) (byAccount, byAddr int, oldest time.Time, err error) {
+	t.Helper()
+	err = store.Read(context.Background(), func(tx app.Tx) error {
+		var err error
+		byAccount, byAddr, oldest, err = tx.SignIns().Failures(context.Background(), email, addr, time.Hour)
+		return err
+	})
+	return byAccount, byAddr, oldest, err
 }

@@ -3,10 +3,10 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/templates"
 )
@@ -18,25 +18,21 @@ func (s *Server) handleAnswerHistoryPage(w http.ResponseWriter, r *http.Request)
 		s.error(w, r, err)
 		return
 	}
-	ref := chi.URLParam(r, "ref")
-	question, element, _ := strings.Cut(ref, ".")
-	revs, err := s.store.AnswerHistory(r.Context(), id, question, element)
+	v, err := s.app.History(r.Context(), principal(r), id, chi.URLParam(r, "ref"))
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	v, err := s.loadEvaluation(r.Context(), id)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	q, el, _ := v.Questionnaire.Element(question, element)
+	res := app.Resource{ProviderID: v.Evaluation.ProviderID, EvaluationID: id}
 	s.render(w, r, http.StatusOK, templates.HistoryPage(templates.HistoryView{
-		Evaluation: v.Evaluation, Provider: v.Provider, Question: q, Element: el, Revisions: revs,
+		Evaluation: v.Evaluation, Provider: v.Provider, Question: v.Question, Element: v.Element,
+		Revisions: v.Revisions, Base: v.Current.Version, Notice: notices[r.URL.Query().Get("done")],
+		CanRestore: can(r, app.EditAnswers, res) && assess.CheckEditable(v.Evaluation) == nil,
 	}))
 }
 
-// handleAnswerRestoreForm saves an earlier revision's answer again, as a new revision.
+// handleAnswerRestoreForm saves an earlier revision's answer again, as a new revision, unless
+// the answer moved on since the page was opened (base_version).
 func (s *Server) handleAnswerRestoreForm(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err == nil {
@@ -47,28 +43,19 @@ func (s *Server) handleAnswerRestoreForm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	ref := chi.URLParam(r, "ref")
-	question, element, _ := strings.Cut(ref, ".")
 	version, err := strconv.Atoi(r.PostForm.Get("version"))
 	if err != nil {
 		s.error(w, r, assess.Invalid("version", "want the version to restore"))
 		return
 	}
-	revs, err := s.store.AnswerHistory(r.Context(), id, question, element)
+	base, err := strconv.Atoi(r.PostForm.Get("base_version"))
 	if err != nil {
+		s.error(w, r, assess.Invalid("base_version", "the form is incomplete: reload the history and try again"))
+		return
+	}
+	if _, err := s.app.RestoreRevision(r.Context(), principal(r), id, ref, version, base); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	for _, rv := range revs {
-		if rv.Version != version {
-			continue
-		}
-		a := assess.Answer{Question: question, Element: element, Value: rv.NewValue, Explanation: rv.Explanation, Evidence: rv.Evidence}
-		if _, _, err := s.store.SaveAnswer(r.Context(), id, a, s.today(), actor(r)); err != nil {
-			s.error(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/evaluations/"+idString(id)+"/answers/"+ref+"/history", http.StatusSeeOther)
-		return
-	}
-	s.error(w, r, assess.ErrNotFound)
+	http.Redirect(w, r, "/evaluations/"+idString(id)+"/answers/"+ref+"/history?done=restored", http.StatusSeeOther)
 }

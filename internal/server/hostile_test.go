@@ -275,7 +275,7 @@ func hostileCases() []hostileCase {
 
 // hostileSnapshot is what a refused request must leave as it was: every answer of the fixture
 // evaluation, with its version.
-func hostileSnapshot(t *testing.T, a *app, evaluationID string) string {
+func hostileSnapshot(t *testing.T, a *testApp, evaluationID string) string {
 	t.Helper()
 	b, err := json.Marshal(a.evaluation(t, evaluationID).Answers)
 	if err != nil {
@@ -347,7 +347,7 @@ func TestHostileInputs(t *testing.T) {
 
 // hostileLiteralSearch stores names full of SQL metacharacters (they are valid names) and checks
 // that searching for them finds exactly the names that contain them as text.
-func hostileLiteralSearch(t *testing.T, a *app) {
+func hostileLiteralSearch(t *testing.T, a *testApp) {
 	word := tag(t)
 	names := []string{
 		"x'; DROP TABLE providers; -- " + word,
@@ -403,7 +403,7 @@ func hostileLiteralSearch(t *testing.T, a *app) {
 
 // hostileStoredAndEscaped stores markup in every field where it is valid text, and checks that
 // each page and export shows it as text, never as markup.
-func hostileStoredAndEscaped(t *testing.T, a *app) {
+func hostileStoredAndEscaped(t *testing.T, a *testApp) {
 	word := tag(t)
 	in := map[string]string{
 		"name":          `<script>alert("name")</script><img src=x onerror=alert(1)> ` + word,

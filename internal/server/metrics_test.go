@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"shareline/internal/app"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
 )
@@ -16,9 +17,10 @@ func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
 	store := postgrestest.Store(t)
-	srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), Now: func() time.Time { return now },
+	uc := app.New(store, func() time.Time { return now })
+		srv := server.New(server.Options{App: uc, Now: func() time.Time { return now },
 		Log: slog.New(slog.DiscardHandler), Metrics: server.NewMetrics(reg)})
-	a := &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+	a := &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
 	a.header = a.signIn(t, a.addUser(t, "viewer"))
 	wantStatus(t, a.get(t, "/providers"), http.StatusOK)
 	wantStatus(t, a.get(t, "/providers/12345"), http.StatusNotFound)

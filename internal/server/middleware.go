@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // recoverer turns a panic into the same 500 answer as any internal error, logged with a reference.
@@ -34,8 +35,21 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		noStore(h, r)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// noStore keeps every answer but the static files out of browser and proxy caches: pages, htmx
+// fragments, API JSON, downloads and errors of a signed-in person hold what providers said under
+// NDA, and must not be read back from a shared computer's cache after sign-out. Answers to
+// anonymous requests (the sign-in page, health checks) get the same header, which costs nothing.
+// Static files keep the lifetime web.Static gives them.
+func noStore(h http.Header, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/static/") {
+		return
+	}
+	h.Set("Cache-Control", "no-store")
 }
 
 // crossOrigin refuses state-changing browser requests sent from another site, using the

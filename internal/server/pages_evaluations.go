@@ -12,23 +12,37 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
-	"shareline/internal/report"
 	"shareline/templates"
 )
 
-// page builds the evaluation page's view, every element showing its stored answer.
-func (s *Server) page(v evaluationView) templates.EvaluationView {
+// notices are what a page says after a change it was sent back to (?done=...).
+var notices = map[string]string{
+	"completed":  "Completed: the evaluation is locked and its score frozen. It now speaks for the provider.",
+	"reopened":   "Reopened: the evaluation is a draft again and is scored as of today.",
+	"reassessed": "Reassessment started from the completed evaluation's answers. Review each answer and save changes as you go.",
+	"restored":   "Restored: the earlier answer is saved again as a new version.",
+	"saved":      "Saved.",
+}
+
+// page builds the evaluation page's view, every element showing its stored answer, with what
+// the signed-in user may do.
+func (s *Server) page(r *http.Request, v app.EvaluationView) templates.EvaluationView {
 	tv := templates.EvaluationView{
 		Provider: v.Provider, Questionnaire: v.Questionnaire, Evaluation: v.Evaluation,
-		Summary: v.Summary, Today: s.today(), Elements: map[string]templates.ElementState{},
+		Summary: v.Summary, Today: s.app.Today(), Elements: map[string]templates.ElementState{},
+		Notice: notices[r.URL.Query().Get("done")],
 	}
+	tv.CanEdit, tv.CanComplete, tv.CanReopen, tv.CanReassess = evaluationControls(r, v)
+	answered, total := v.Summary.Score.Counts()
+	tv.Unanswered, tv.Total = total-answered, total
 	for qi := range v.Questionnaire.Questions {
 		q := &v.Questionnaire.Questions[qi]
 		for ei := range q.Elements {
 			el := &q.Elements[ei]
 			ref := assess.Ref(q.Key, el.Key)
-			tv.Elements[ref] = templates.StateFromAnswer(q, el, v.Provider.ServiceModel, v.Evaluation.Answers[ref])
+			tv.Elements[ref] = templates.StateFromAnswer(q, el, v.Evaluation.ServiceModel, v.Evaluation.Answers[ref])
 		}
 	}
 	return tv
@@ -40,7 +54,11 @@ func (s *Server) handleEvaluationCreateForm(w http.ResponseWriter, r *http.Reque
 		s.error(w, r, err)
 		return
 	}
-	ev, err := s.startEvaluation(r.Context(), id, actor(r))
+	if err := parseForm(w, r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ev, err := s.app.StartEvaluation(r.Context(), principal(r), id, r.PostForm.Get("questionnaire"))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -62,12 +80,12 @@ func (s *Server) renderEvaluation(w http.ResponseWriter, r *http.Request, page f
 		s.error(w, r, err)
 		return
 	}
-	v, err := s.loadEvaluation(r.Context(), id)
+	v, err := s.app.Evaluation(r.Context(), principal(r), id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, page(s.page(v)))
+	s.render(w, r, http.StatusOK, page(s.page(r, v)))
 }
 
 // handleAnswerSaveForm saves one element from its form. htmx gets the element's status and the
@@ -89,7 +107,7 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := answerFromForm(r.PostForm)
-	_, _, err = s.saveAnswer(r.Context(), id, ref, in, actor(r))
+	_, _, err = s.app.SaveAnswer(r.Context(), principal(r), id, ref, in)
 	var ve *assess.ValidationError
 	var vc *assess.VersionConflict
 	status := http.StatusUnprocessableEntity
@@ -100,7 +118,7 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	v, err := s.loadEvaluation(r.Context(), id)
+	v, err := s.app.Evaluation(r.Context(), principal(r), id)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -108,9 +126,9 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	if vc != nil {
 		// Show what is stored now beside what the person typed; saving again keeps theirs.
 		_, el, _ := v.Questionnaire.Element(vc.Current.Question, vc.Current.Element)
-		ve = assess.Invalid("value", "%s Current answer: %s.", conflictMessage(vc), report.AnswerText(el, vc.Current.Value))
+		ve = assess.Invalid("value", "%s Current answer: %s.", conflictMessage(vc), assess.AnswerText(el, vc.Current.Value))
 	}
-	tv := s.page(v)
+	tv := s.page(r, v)
 	st := tv.Elements[ref]
 	if ve != nil {
 		st = stateFromForm(st, r.PostForm, ve.Fields)
@@ -127,7 +145,7 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	case ve != nil:
 		s.render(w, r, status, templates.EvaluationPage(tv))
 	default:
-		http.Redirect(w, r, "/evaluations/"+idString(id)+"#"+templates.DOMID("el", ref), http.StatusSeeOther)
+		http.Redirect(w, r, "/evaluations/"+idString(id)+"?done=saved#"+templates.DOMID("el", ref), http.StatusSeeOther)
 	}
 }
 
@@ -202,7 +220,7 @@ func stateFromForm(st templates.ElementState, f url.Values, errs map[string]stri
 	st.Value = f.Get("value")
 	st.Multi = f["value"]
 	st.Matrix = map[assess.Layer]string{}
-	for _, l := range assess.Layers {
+	for _, l := range st.Element.Split().Keys() {
 		st.Matrix[l] = f.Get("value." + string(l))
 	}
 	st.Explanation = f.Get("explanation")

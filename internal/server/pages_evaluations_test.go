@@ -161,7 +161,7 @@ func TestAnswerSaveFormPlain(t *testing.T) {
 }
 
 // wantUnchanged fails when an evaluation's answers or score differ from before.
-func wantUnchanged(t *testing.T, a *app, evaluationID string, before evaluationOut) {
+func wantUnchanged(t *testing.T, a *testApp, evaluationID string, before evaluationOut) {
 	t.Helper()
 	after := a.evaluation(t, evaluationID)
 	if compactJSON(t, []byte(jsonOf(t, after.Answers))) != compactJSON(t, []byte(jsonOf(t, before.Answers))) {

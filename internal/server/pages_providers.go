@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/templates"
 )
@@ -21,7 +22,7 @@ func (s *Server) handleProvidersPage(w http.ResponseWriter, r *http.Request) {
 		status, view.Error = http.StatusUnprocessableEntity, s.publicMessage(r, err, http.StatusUnprocessableEntity)
 		q = assess.ProviderQuery{}
 	}
-	view.Page, err = s.store.ListProviders(r.Context(), q, s.today())
+	view.Page, err = s.app.Providers(r.Context(), principal(r), q)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -30,6 +31,7 @@ func (s *Server) handleProvidersPage(w http.ResponseWriter, r *http.Request) {
 	if view.Query.Limit == 0 {
 		view.Query.Limit = assess.DefaultPageSize
 	}
+	view.CanAdd = can(r, app.EditProviders, app.Resource{})
 	s.render(w, r, status, templates.ProvidersPage(view))
 }
 
@@ -43,11 +45,12 @@ func (s *Server) handleProviderEditPage(w http.ResponseWriter, r *http.Request) 
 		s.error(w, r, err)
 		return
 	}
-	p, err := s.store.FindProvider(r.Context(), id)
+	v, err := s.app.Provider(r.Context(), principal(r), id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	p := v.Provider
 	in := assess.ProviderInput{Name: p.Name, Offering: p.Offering, ServiceModel: string(p.ServiceModel), Website: p.Website, Notes: p.Notes}
 	s.render(w, r, http.StatusOK, templates.ProviderFormPage(templates.ProviderFormView{ID: id, Input: in}))
 }
@@ -85,14 +88,11 @@ func (s *Server) saveProviderForm(w http.ResponseWriter, r *http.Request, id int
 		s.error(w, r, err)
 		return
 	}
-	p, err := assess.NewProvider(in)
-	if err == nil {
-		p.ID = id
-		if id == 0 {
-			p, err = s.store.CreateProvider(r.Context(), p, actor(r))
-		} else {
-			p, err = s.store.UpdateProvider(r.Context(), p, actor(r))
-		}
+	var p assess.Provider
+	if id == 0 {
+		p, err = s.app.CreateProvider(r.Context(), principal(r), in)
+	} else {
+		p, err = s.app.UpdateProvider(r.Context(), principal(r), id, in)
 	}
 	if errors.Is(err, assess.ErrNameTaken) {
 		err = assess.Invalid("name", "%s", assess.ErrNameTaken.Error())
@@ -124,15 +124,15 @@ func (s *Server) handleProviderPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p, err := s.store.FindProvider(r.Context(), id)
+	v, err := s.app.Provider(r.Context(), principal(r), id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	evs, err := s.store.ListEvaluations(r.Context(), id, s.today())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, templates.ProviderPage(templates.ProviderView{Provider: p, Evaluations: evs}))
+	res := app.Resource{ProviderID: id}
+	s.render(w, r, http.StatusOK, templates.ProviderPage(templates.ProviderView{
+		Provider: v.Provider, Evaluations: v.Evaluations, Current: v.Current, Draft: v.Draft,
+		CanEdit:  can(r, app.EditProviders, res),
+		CanStart: can(r, app.StartEvaluations, res) && assess.CheckStartable(v.Evaluations) == nil,
+	}))
 }

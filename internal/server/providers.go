@@ -43,14 +43,14 @@ func (s *Server) handleProviderList(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	page, err := s.store.ListProviders(r.Context(), q, s.today())
+	page, err := s.app.Providers(r.Context(), principal(r), q)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	out := providerList{Providers: make([]providerJSON, 0, len(page.Providers)), Total: page.Total}
 	for _, p := range page.Providers {
-		out.Providers = append(out.Providers, newProviderJSON(p.Provider, p.Latest))
+		out.Providers = append(out.Providers, newProviderJSON(p.Provider, p.Current, p.Draft))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -61,18 +61,13 @@ func (s *Server) handleProviderCreate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p, err := assess.NewProvider(in)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	p, err = s.store.CreateProvider(r.Context(), p, actor(r))
+	p, err := s.app.CreateProvider(r.Context(), principal(r), in)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/providers/"+idString(p.ID))
-	writeJSON(w, http.StatusCreated, newProviderJSON(p, nil))
+	writeJSON(w, http.StatusCreated, newProviderJSON(p, nil, nil))
 }
 
 func (s *Server) handleProviderGet(w http.ResponseWriter, r *http.Request) {
@@ -81,19 +76,10 @@ func (s *Server) handleProviderGet(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p, err := s.store.FindProvider(r.Context(), id)
+	v, err := s.app.Provider(r.Context(), principal(r), id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	evs, err := s.store.ListEvaluations(r.Context(), id, s.today())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	var latest *assess.Evaluation
-	if len(evs) > 0 {
-		latest = &evs[0]
-	}
-	writeJSON(w, http.StatusOK, newProviderJSON(p, latest))
+	writeJSON(w, http.StatusOK, newProviderJSON(v.Provider, v.Current, v.Draft))
 }

@@ -2,7 +2,7 @@ package server
 
 import (
 	"bytes"
-	"context"
+	"iter"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +11,8 @@ import (
 
 	"shareline/internal/assess"
 	"shareline/internal/report"
+	"shareline/internal/report/pdf"
+	"shareline/internal/report/xlsx"
 	"shareline/templates"
 )
 
@@ -19,8 +21,8 @@ var reportFormats = map[string]struct {
 	contentType string
 	write       func(io.Writer, report.Report) error
 }{
-	"pdf":  {"application/pdf", report.WritePDF},
-	"xlsx": {xlsxType, report.WriteXLSX},
+	"pdf":  {"application/pdf", pdf.WriteReport},
+	"xlsx": {xlsxType, xlsx.WriteReport},
 	"csv":  {"text/csv; charset=utf-8", report.WriteCSV},
 	"json": {"application/json; charset=utf-8", report.WriteJSON},
 }
@@ -28,15 +30,12 @@ var reportFormats = map[string]struct {
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // loadReport builds the report of an evaluation from the same scoring call as every page.
-func (s *Server) loadReport(ctx context.Context, id int64) (report.Report, error) {
-	v, err := s.loadEvaluation(ctx, id)
+func (s *Server) loadReport(r *http.Request, id int64) (report.Report, error) {
+	v, err := s.app.Evaluation(r.Context(), principal(r), id)
 	if err != nil {
 		return report.Report{}, err
 	}
-	return report.Report{
-		Provider: v.Provider, Questionnaire: v.Questionnaire, Evaluation: v.Evaluation,
-		Summary: v.Summary, Evaluator: v.Evaluation.CreatedBy, GeneratedAt: s.now(),
-	}, nil
+	return report.Report{Questionnaire: v.Questionnaire, Evaluation: v.Evaluation, Summary: v.Summary, GeneratedAt: s.now()}, nil
 }
 
 func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
@@ -45,13 +44,13 @@ func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	rep, err := s.loadReport(r.Context(), id)
+	rep, err := s.loadReport(r, id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, templates.ReportPage(templates.ReportView{
-		Report: rep, Rows: rep.Rows(), Matrix: rep.Matrix(), FollowUps: report.FollowUps(rep), RetainedNote: rep.RetainedNote(),
+		Report: rep, Rows: rep.Rows(), Matrix: rep.Matrix(), FollowUps: rep.FollowUps(), RetainedNote: rep.RetainedNote(),
 	}))
 }
 
@@ -68,7 +67,7 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, errRouteMissing)
 		return
 	}
-	rep, err := s.loadReport(r.Context(), id)
+	rep, err := s.loadReport(r, id)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -82,16 +81,12 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-// handlePortfolioExport streams every provider with its latest score. The file can be large, so
-// it is written as it is read; stored scores are refreshed to today first.
+// handlePortfolioExport streams every provider with its current score. The file can be large,
+// so it is written as it is read; drafts' stored scores are refreshed to today first.
 func (s *Server) handlePortfolioExport(w http.ResponseWriter, r *http.Request) {
-	write := map[string]func(io.Writer) error{
-		"csv": func(w io.Writer) error {
-			return report.WritePortfolioCSV(w, s.defaultQuestionnaire(), s.store.ProviderListings(r.Context()))
-		},
-		"xlsx": func(w io.Writer) error {
-			return report.WritePortfolioXLSX(w, s.defaultQuestionnaire(), s.store.ProviderListings(r.Context()))
-		},
+	write := map[string]func(io.Writer, *assess.Questionnaire, iter.Seq2[assess.ProviderListing, error]) error{
+		"csv":  report.WritePortfolioCSV,
+		"xlsx": xlsx.WritePortfolio,
 	}
 	ext := chi.URLParam(r, "format")
 	f, ok := write[ext]
@@ -99,26 +94,28 @@ func (s *Server) handlePortfolioExport(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, errRouteMissing)
 		return
 	}
-	if _, err := s.store.RefreshScores(r.Context(), s.today()); err != nil {
+	// The portfolio's per-question columns are those of the default questionnaire.
+	q, err := s.app.Questionnaire(r.Context(), principal(r), assess.DefaultKey, 0)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	contentType := map[string]string{"csv": "text/csv; charset=utf-8", "xlsx": xlsxType}[ext]
-	attachment(w, contentType, report.PortfolioFileName(s.now(), ext))
-	if err := f(w); err != nil {
+	started := false
+	err = s.app.Portfolio(r.Context(), principal(r), func(rows iter.Seq2[assess.ProviderListing, error]) error {
+		attachment(w, contentType, report.PortfolioFileName(s.now(), ext))
+		started = true
+		return f(w, q, rows)
+	})
+	switch {
+	case err != nil && !started:
+		s.error(w, r, err)
+	case err != nil:
 		// The header is gone: log, and cut the connection so that the client sees a broken
 		// download rather than a file that looks whole.
 		s.log.ErrorContext(r.Context(), "portfolio export failed", "format", ext, "err", err)
 		panic(http.ErrAbortHandler)
 	}
-}
-
-func (s *Server) defaultQuestionnaire() *assess.Questionnaire {
-	q, err := s.questionnaires.Latest(assess.DefaultKey)
-	if err != nil {
-		panic(err) // the built-in questionnaire is checked at start-up
-	}
-	return q
 }
 
 func attachment(w http.ResponseWriter, contentType, filename string) {

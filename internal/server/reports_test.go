@@ -15,7 +15,7 @@ import (
 )
 
 // reported is an evaluation with answers in every question, a deviation and a non-ASCII name.
-func reported(t *testing.T, a *app) (providerOut, evaluationOut) {
+func reported(t *testing.T, a *testApp) (providerOut, evaluationOut) {
 	t.Helper()
 	p, ev := a.evaluated(t, "Nordić Cloud Ünited "+tag(t), "saas")
 	a.workedExample(t, ev.ID)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -21,8 +22,16 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
-// logRequests names each request and logs one line when it ends: route pattern, status, size
-// and duration.
+// requestNote is what later handlers tell the request's log line: the user that authentication
+// found (0: nobody signed in).
+type requestNote struct {
+	userID atomic.Int64
+}
+
+type requestNoteKey struct{}
+
+// logRequests names each request, resolves its client address (clientaddr.go), and logs one
+// line when it ends: route pattern, status, size, duration, user id and client address.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -30,7 +39,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		_, _ = rand.Read(b)
 		id := hex.EncodeToString(b)
 		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		note := &requestNote{}
+		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey{}, id), requestNoteKey{}, note)
+		r = s.withClientAddr(r.WithContext(ctx))
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
 		route := chi.RouteContext(r.Context()).RoutePattern()
@@ -38,8 +49,17 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.Path),
 			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
-			slog.Duration("duration", time.Since(start)))
+			slog.Duration("duration", time.Since(start)),
+			slog.Int64("user_id", note.userID.Load()), slog.String("client_addr", clientAddr(r)))
 	})
+}
+
+// noteRequestUser tells the log line of ctx's request who is signed in: authentication calls
+// it once it has found the user. Outside a logged request it does nothing.
+func noteRequestUser(ctx context.Context, userID int64) {
+	if note, ok := ctx.Value(requestNoteKey{}).(*requestNote); ok {
+		note.userID.Store(userID)
+	}
 }
 
 // withRequestIDs makes every log line written with a request's context carry its id.

@@ -6,81 +6,81 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"shareline/internal/auth"
+	"shareline/internal/app"
 	"shareline/web"
 )
 
 // public marks routes anyone may call.
-const public auth.Role = ""
+const public app.Action = ""
 
-// route is one line of the route table: what answers, and the role it needs.
+// route is one line of the route table: what answers, and the action its caller must be allowed
+// (app.Can decides, with the same policy the use cases apply).
 type route struct {
 	method  string
 	pattern string
-	role    auth.Role
+	action  app.Action
 	handler http.HandlerFunc
 }
 
-// table lists every route the server answers, with the role each needs. Viewers read and
-// export; evaluators also change providers and evaluations; admins also manage accounts.
+// table lists every route the server answers, with the action each needs.
 func (s *Server) table() []route {
 	get, post, put := http.MethodGet, http.MethodPost, http.MethodPut
 	return []route{
 		{get, "/login", public, s.handleSignInPage},
 		{post, "/login", public, s.handleSignIn},
-		{post, "/logout", auth.Viewer, s.handleSignOut},
+		{post, "/logout", app.Read, s.handleSignOut},
 
 		// Browser pages.
-		{get, "/", auth.Viewer, s.handleHome},
-		{get, "/providers", auth.Viewer, s.handleProvidersPage},
-		{get, "/providers/new", auth.Evaluator, s.handleProviderNewPage},
-		{post, "/providers", auth.Evaluator, s.handleProviderCreateForm},
-		{get, "/providers/export.{format}", auth.Viewer, s.handlePortfolioExport},
-		{get, "/providers/{id}", auth.Viewer, s.handleProviderPage},
-		{get, "/providers/{id}/edit", auth.Evaluator, s.handleProviderEditPage},
-		{post, "/providers/{id}", auth.Evaluator, s.handleProviderUpdateForm},
-		{post, "/providers/{id}/evaluations", auth.Evaluator, s.handleEvaluationCreateForm},
-		{get, "/evaluations/{id}", auth.Viewer, s.handleEvaluationPage},
-		{get, "/evaluations/{id}/summary", auth.Viewer, s.handleEvaluationSummaryPage},
-		{get, "/evaluations/{id}/report", auth.Viewer, s.handleReportPage},
-		{get, "/evaluations/{id}/report.{format}", auth.Viewer, s.handleReportFile},
-		{post, "/evaluations/{id}/answers/{ref}", auth.Evaluator, s.handleAnswerSaveForm},
-		{get, "/evaluations/{id}/answers/{ref}/history", auth.Viewer, s.handleAnswerHistoryPage},
-		{post, "/evaluations/{id}/answers/{ref}/restore", auth.Evaluator, s.handleAnswerRestoreForm},
-		{post, "/evaluations/{id}/complete", auth.Evaluator, s.handleEvaluationComplete},
-		{post, "/evaluations/{id}/reopen", auth.Admin, s.handleEvaluationReopen},
-		{post, "/evaluations/{id}/reassess", auth.Evaluator, s.handleEvaluationReassess},
-		{get, "/compare", auth.Viewer, s.handleComparePage},
-		{get, "/compare.{format}", auth.Viewer, s.handleCompareFile},
-		{get, "/tokens", auth.Viewer, s.handleTokensPage},
-		{post, "/tokens", auth.Viewer, s.handleTokenCreateForm},
-		{post, "/tokens/{id}/revoke", auth.Viewer, s.handleTokenRevokeForm},
-		{get, "/admin/users", auth.Admin, s.handleUsersPage},
-		{post, "/admin/users", auth.Admin, s.handleUserCreateForm},
-		{post, "/admin/users/{id}/role", auth.Admin, s.handleUserRoleForm},
-		{post, "/admin/users/{id}/active", auth.Admin, s.handleUserActiveForm},
-		{post, "/admin/users/{id}/password", auth.Admin, s.handleUserPasswordForm},
-		{get, "/admin/tokens", auth.Admin, s.handleAllTokensPage},
-		{post, "/admin/tokens/{id}/revoke", auth.Admin, s.handleAnyTokenRevokeForm},
-		{get, "/admin/audit", auth.Admin, s.handleAuditPage},
+		{get, "/", app.Read, s.handleHome},
+		{get, "/providers", app.Read, s.handleProvidersPage},
+		{get, "/providers/new", app.EditProviders, s.handleProviderNewPage},
+		{post, "/providers", app.EditProviders, s.handleProviderCreateForm},
+		{get, "/providers/export.{format}", app.Read, s.handlePortfolioExport},
+		{get, "/providers/{id}", app.Read, s.handleProviderPage},
+		{get, "/providers/{id}/edit", app.EditProviders, s.handleProviderEditPage},
+		{post, "/providers/{id}", app.EditProviders, s.handleProviderUpdateForm},
+		{post, "/providers/{id}/evaluations", app.StartEvaluations, s.handleEvaluationCreateForm},
+		{get, "/evaluations/{id}", app.Read, s.handleEvaluationPage},
+		{get, "/evaluations/{id}/summary", app.Read, s.handleEvaluationSummaryPage},
+		{get, "/evaluations/{id}/report", app.Read, s.handleReportPage},
+		{get, "/evaluations/{id}/report.{format}", app.Read, s.handleReportFile},
+		{post, "/evaluations/{id}/answers/{ref}", app.EditAnswers, s.handleAnswerSaveForm},
+		{get, "/evaluations/{id}/answers/{ref}/history", app.Read, s.handleAnswerHistoryPage},
+		{post, "/evaluations/{id}/answers/{ref}/restore", app.EditAnswers, s.handleAnswerRestoreForm},
+		{post, "/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
+		{post, "/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
+		{post, "/evaluations/{id}/reassess", app.ReassessEvaluations, s.handleEvaluationReassess},
+		{get, "/compare", app.Read, s.handleComparePage},
+		{get, "/compare.{format}", app.Read, s.handleCompareFile},
+		{get, "/tokens", app.ManageOwnTokens, s.handleTokensPage},
+		{post, "/tokens", app.ManageOwnTokens, s.handleTokenCreateForm},
+		{post, "/tokens/{id}/revoke", app.ManageOwnTokens, s.handleTokenRevokeForm},
+		{get, "/admin/users", app.ManageAccounts, s.handleUsersPage},
+		{post, "/admin/users", app.ManageAccounts, s.handleUserCreateForm},
+		{post, "/admin/users/{id}/role", app.ManageAccounts, s.handleUserRoleForm},
+		{post, "/admin/users/{id}/active", app.ManageAccounts, s.handleUserActiveForm},
+		{post, "/admin/users/{id}/password", app.ManageAccounts, s.handleUserPasswordForm},
+		{get, "/admin/tokens", app.ManageAccounts, s.handleAllTokensPage},
+		{post, "/admin/tokens/{id}/revoke", app.ManageAccounts, s.handleAnyTokenRevokeForm},
+		{get, "/admin/audit", app.ReadAudit, s.handleAuditPage},
 
 		// JSON API.
 		{get, "/api/v1/openapi.json", public, s.handleOpenAPI},
-		{get, "/api/v1/questionnaires/{key}", auth.Viewer, s.handleQuestionnaireGet},
-		{get, "/api/v1/providers", auth.Viewer, s.handleProviderList},
-		{post, "/api/v1/providers", auth.Evaluator, s.handleProviderCreate},
-		{get, "/api/v1/providers/export.{format}", auth.Viewer, s.handlePortfolioExport},
-		{get, "/api/v1/providers/{id}", auth.Viewer, s.handleProviderGet},
-		{post, "/api/v1/providers/{id}/evaluations", auth.Evaluator, s.handleEvaluationCreate},
-		{get, "/api/v1/evaluations/{id}", auth.Viewer, s.handleEvaluationGet},
-		{get, "/api/v1/evaluations/{id}/report.{format}", auth.Viewer, s.handleReportFile},
-		{put, "/api/v1/evaluations/{id}/answers/{ref}", auth.Evaluator, s.handleAnswerSave},
-		{get, "/api/v1/evaluations/{id}/answers/{ref}/history", auth.Viewer, s.handleAnswerHistory},
-		{post, "/api/v1/evaluations/{id}/complete", auth.Evaluator, s.handleEvaluationComplete},
-		{post, "/api/v1/evaluations/{id}/reopen", auth.Admin, s.handleEvaluationReopen},
-		{post, "/api/v1/evaluations/{id}/reassess", auth.Evaluator, s.handleEvaluationReassess},
-		{get, "/api/v1/compare", auth.Viewer, s.handleCompareAPI},
-		{get, "/api/v1/compare.{format}", auth.Viewer, s.handleCompareFile},
+		{get, "/api/v1/questionnaires/{key}", app.Read, s.handleQuestionnaireGet},
+		{get, "/api/v1/providers", app.Read, s.handleProviderList},
+		{post, "/api/v1/providers", app.EditProviders, s.handleProviderCreate},
+		{get, "/api/v1/providers/export.{format}", app.Read, s.handlePortfolioExport},
+		{get, "/api/v1/providers/{id}", app.Read, s.handleProviderGet},
+		{post, "/api/v1/providers/{id}/evaluations", app.StartEvaluations, s.handleEvaluationCreate},
+		{get, "/api/v1/evaluations/{id}", app.Read, s.handleEvaluationGet},
+		{get, "/api/v1/evaluations/{id}/report.{format}", app.Read, s.handleReportFile},
+		{put, "/api/v1/evaluations/{id}/answers/{ref}", app.EditAnswers, s.handleAnswerSave},
+		{get, "/api/v1/evaluations/{id}/answers/{ref}/history", app.Read, s.handleAnswerHistory},
+		{post, "/api/v1/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
+		{post, "/api/v1/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
+		{post, "/api/v1/evaluations/{id}/reassess", app.ReassessEvaluations, s.handleEvaluationReassess},
+		{get, "/api/v1/compare", app.Read, s.handleCompareAPI},
+		{get, "/api/v1/compare.{format}", app.Read, s.handleCompareFile},
 	}
 }
 
@@ -89,9 +89,7 @@ func (s *Server) table() []route {
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.logRequests, s.recoverer, s.securityHeaders, middleware.GetHead)
-	if s.trustProxy {
-		r.Use(middleware.RealIP)
-	}
+	// No RealIP: logRequests resolves the client address from trusted proxies only (clientaddr.go).
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.error(w, r, errRouteMissing) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.error(w, r, errMethod) })
 	// Static files and health checks need no session, and must answer whatever the database does.
@@ -103,8 +101,8 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.crossOrigin, s.sessions.LoadAndSave, s.authenticate)
 		for _, rt := range s.table() {
 			h := http.Handler(rt.handler)
-			if rt.role != public {
-				h = s.require(rt.role)(h)
+			if rt.action != public {
+				h = s.require(rt.action)(h)
 			}
 			r.Method(rt.method, rt.pattern, h)
 		}

@@ -2,26 +2,18 @@ package server
 
 import (
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
 	"shareline/templates"
 )
 
-// Sign-in limits: after signinLimit failures within signinWindow, for one account or from one
-// client address, further attempts get 429 until the oldest failure leaves the window.
-const (
-	signinLimit  = 10
-	signinWindow = 15 * time.Minute
-)
-
 func (s *Server) handleSignInPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := auth.UserFrom(r.Context()); ok {
+	if principal(r).Signed() {
 		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
@@ -37,36 +29,24 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
-	password := r.PostForm.Get("password")
 	view := templates.SignInView{Email: email, Next: r.PostForm.Get("next")}
-	addr := clientAddr(r)
-
-	byAccount, byAddr, oldest, err := s.store.SigninFailures(ctx, email, addr, signinWindow)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if byAccount >= signinLimit || byAddr >= signinLimit {
-		wait := max(1, int(math.Ceil(time.Until(oldest.Add(signinWindow)).Seconds())))
+	u, err := s.app.SignIn(ctx, email, r.PostForm.Get("password"), clientAddr(r))
+	var tooMany *app.TooManySignIns
+	switch {
+	case errors.As(err, &tooMany):
+		wait := int(tooMany.RetryAfter.Seconds())
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		view.Error = "Too many failed sign-ins. Try again in " + minutes(wait) + "."
 		s.render(w, r, http.StatusTooManyRequests, templates.SignInPage(view))
 		return
-	}
-
-	u, hash, err := s.store.FindUserByEmail(ctx, email)
-	switch {
-	case errors.Is(err, assess.ErrNotFound):
-		auth.CheckNoUser(password)
+	case errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, assess.ErrUnavailable):
+		view.Error = auth.ErrBadCredentials.Error()
+		s.render(w, r, http.StatusUnauthorized, templates.SignInPage(view))
+		return
 	case err != nil:
 		s.error(w, r, err)
 		return
 	}
-	if err != nil || !auth.CheckPassword(hash, password) || !u.Active {
-		s.signInFailed(w, r, view, email, addr)
-		return
-	}
-
 	// A new session token at sign-in, so that a token planted before sign-in is worth nothing.
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		s.error(w, r, err)
@@ -74,29 +54,11 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(ctx, sessionUserKey, u.ID)
 	s.sessions.Put(ctx, sessionSeenKey, s.now().Unix())
-	by := auth.Actor{UserID: u.ID, Name: u.Name, RemoteAddr: addr, Via: "session"}
-	if err := errors.Join(s.store.ClearSigninFailures(ctx, email),
-		s.store.RecordAudit(ctx, by.Entry(auth.ActionSignIn, u.Email+" signed in"))); err != nil {
-		s.error(w, r, err)
-		return
-	}
 	http.Redirect(w, r, localPath(view.Next), http.StatusSeeOther)
 }
 
-func (s *Server) signInFailed(w http.ResponseWriter, r *http.Request, view templates.SignInView, email, addr string) {
-	anon := auth.Actor{RemoteAddr: addr}
-	if err := errors.Join(s.store.RecordSigninFailure(r.Context(), email, addr, signinWindow),
-		s.store.RecordAudit(r.Context(), anon.Entry(auth.ActionSignInFailed, "failed sign-in as "+email))); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	view.Error = auth.ErrBadCredentials.Error()
-	s.render(w, r, http.StatusUnauthorized, templates.SignInPage(view))
-}
-
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
-	by := actor(r)
-	if err := s.store.RecordAudit(r.Context(), by.Entry(auth.ActionSignOut, by.Name+" signed out")); err != nil {
+	if err := s.app.SignOut(r.Context(), principal(r)); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -104,6 +66,7 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`) // the browser forgets what this person saw
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 

@@ -12,13 +12,14 @@ import (
 
 	"github.com/alexedwards/scs/pgxstore"
 
+	"shareline/internal/app"
 	"shareline/internal/auth"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
 )
 
-func (a *app) postSignIn(t *testing.T, email, password string, header http.Header) response {
+func (a *testApp) postSignIn(t *testing.T, email, password string, header http.Header) response {
 	t.Helper()
 	h := withForm(header)
 	return a.do(t, http.MethodPost, "/login", strings.NewReader(url.Values{"email": {email}, "password": {password}}.Encode()), h)
@@ -99,14 +100,14 @@ func TestRevokedTokenAndDeactivatedUserAreRefusedAtOnce(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	email := a.addUser(t, auth.Evaluator)
-	u, _, _ := a.store.FindUserByEmail(context.Background(), email)
+	u := a.user(t, email)
 	session := a.signIn(t, email)
 	bearer := a.bearerFor(t, email)
 	api := a.anonymous()
 	api.header = bearer
 	wantStatus(t, api.get(t, "/api/v1/providers"), http.StatusOK)
 
-	tokens, err := a.store.ListTokens(context.Background(), u.ID)
+	tokens, err := a.uc.Tokens(context.Background(), app.Principal{User: u}, false)
 	if err != nil || len(tokens) != 1 {
 		t.Fatalf("tokens of the user: %v, %v", tokens, err)
 	}
@@ -119,7 +120,7 @@ func TestRevokedTokenAndDeactivatedUserAreRefusedAtOnce(t *testing.T) {
 	api.header = another
 	wantStatus(t, api.get(t, "/api/v1/providers"), http.StatusOK)
 	wantStatus(t, owner.get(t, "/providers"), http.StatusOK)
-	if _, err := a.store.SetUserActive(context.Background(), u.ID, false, auth.Actor{Name: "test"}); err != nil {
+	if _, err := a.uc.SetActive(context.Background(), app.CommandLine(), u.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	wantAPIError(t, api.get(t, "/api/v1/providers"), http.StatusUnauthorized, "unauthenticated", "")
@@ -133,13 +134,14 @@ func TestRevokedTokenAndDeactivatedUserAreRefusedAtOnce(t *testing.T) {
 func TestSessionsAreSharedBetweenProcesses(t *testing.T) {
 	t.Parallel()
 	url := postgrestest.URL(t)
-	servers := make([]*app, 2)
+	servers := make([]*testApp, 2)
 	for i := range servers {
 		pool := poolFor(t, url)
-		store := postgres.New(pool, questionnaires(t))
-		srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), Now: func() time.Time { return now },
+		store := postgres.New(pool)
+		uc := app.New(store, func() time.Time { return now })
+		srv := server.New(server.Options{App: uc, Now: func() time.Time { return now },
 			Log: slog.New(slog.DiscardHandler), Sessions: pgxstore.NewWithCleanupInterval(pool, 0)})
-		servers[i] = &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+		servers[i] = &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
 	}
 	email := servers[0].addUser(t, auth.Viewer)
 	cookie := servers[0].signIn(t, email)
@@ -179,8 +181,9 @@ func TestHSTSOnlyOverTLS(t *testing.T) {
 	t.Parallel()
 	store := postgrestest.Store(t)
 	for _, secure := range []bool{false, true} {
-		srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), SecureCookies: secure, Log: slog.New(slog.DiscardHandler)})
-		a := &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+		uc := app.New(store, func() time.Time { return now })
+		srv := server.New(server.Options{App: uc, SecureCookies: secure, Log: slog.New(slog.DiscardHandler)})
+		a := &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
 		r := a.get(t, "/login")
 		if got := r.header.Get("Strict-Transport-Security") != ""; got != secure {
 			t.Errorf("SecureCookies %v: HSTS sent %v", secure, got)
@@ -232,12 +235,13 @@ func TestSessionIdleTimeout(t *testing.T) {
 	t.Parallel()
 	url := postgrestest.URL(t)
 	pool := poolFor(t, url)
-	store := postgres.New(pool, questionnaires(t))
+	store := postgres.New(pool)
 	sessions := pgxstore.NewWithCleanupInterval(pool, 0)
-	at := func(clock time.Time) *app {
-		srv := server.New(server.Options{Store: store, Questionnaires: questionnaires(t), Now: func() time.Time { return clock },
+	at := func(clock time.Time) *testApp {
+		uc := app.New(store, func() time.Time { return now })
+		srv := server.New(server.Options{App: uc, Now: func() time.Time { return clock },
 			Log: slog.New(slog.DiscardHandler), Sessions: sessions})
-		return &app{h: srv.Handler(), logs: &syncBuffer{}, store: store}
+		return &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
 	}
 	first := at(now)
 	cookie := first.signIn(t, first.addUser(t, auth.Viewer))

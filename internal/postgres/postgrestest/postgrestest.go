@@ -1,6 +1,9 @@
 // Package postgrestest gives tests a fresh, migrated PostgreSQL database each, on whatever server
 // internal/pglocal finds (DATABASE_URL, the local default server, or a private cluster).
 //
+// A package that uses postgrestest needs a TestMain that calls Main, so that a private cluster
+// started for its tests is stopped when they end.
+//
 // The first test in a process migrates a template database named after a hash of the migration
 // files; every test then gets a copy of it (CREATE DATABASE ... TEMPLATE), which takes a few
 // milliseconds, and drops it when the test ends.
@@ -24,13 +27,15 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"shareline/internal/assess"
+	"shareline/internal/app"
 	"shareline/internal/pglocal"
 	"shareline/internal/postgres"
+	"shareline/internal/questionnaires"
 	"shareline/migrations"
 )
 
-// server is the database server the tests share, found once per process.
+// server is the database server the tests share, found once per process. A private cluster is
+// shared with the other test processes (go test runs packages in parallel) and left by Main.
 var server = sync.OnceValues(func() (*serverInfo, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -39,9 +44,17 @@ var server = sync.OnceValues(func() (*serverInfo, error) {
 		Database: "shareline_test",
 		DataDir:  filepath.Join(os.TempDir(), "shareline-test-pg"),
 		Log:      os.Stderr,
+		Shared:   true,
 	})
 	if err != nil {
 		return nil, err
+	}
+	opened.Lock()
+	opened.db = db
+	underMain := opened.main
+	opened.Unlock()
+	if db.Private && !underMain {
+		fmt.Fprintln(os.Stderr, "postgrestest: warning: this package has no TestMain calling postgrestest.Main (or Run), so the private PostgreSQL cluster is not stopped when its tests end")
 	}
 	cfg, err := pgx.ParseConfig(db.URL)
 	if err != nil {
@@ -49,6 +62,52 @@ var server = sync.OnceValues(func() (*serverInfo, error) {
 	}
 	return &serverInfo{url: db.URL, cfg: cfg}, nil
 })
+
+// opened is what Main needs to know about server.
+var opened struct {
+	sync.Mutex
+	main bool        // Main is running the tests
+	db   *pglocal.DB // set once server has opened a database
+}
+
+// Main runs a test package that uses postgrestest and then, before exiting with the tests' exit
+// code, leaves the private PostgreSQL cluster the tests used, if any: it is stopped unless another
+// test process still uses it. Every package whose tests use postgrestest calls it from TestMain:
+//
+//	func TestMain(m *testing.M) { postgrestest.Main(m) }
+func Main(m *testing.M) {
+	os.Exit(Run(m))
+}
+
+// Run is Main without the os.Exit, for a TestMain with more to clean up: it returns the exit
+// code, which is non-zero also when the private cluster could not be stopped.
+func Run(m *testing.M) int {
+	opened.Lock()
+	opened.main = true
+	opened.Unlock()
+	code := m.Run()
+	if err := leave(); err != nil {
+		fmt.Fprintf(os.Stderr, "postgrestest: stopping the private PostgreSQL cluster: %v\n", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+// leave stops the private cluster if this process opened one and is its last user; a no-op for
+// any other server.
+func leave() error {
+	opened.Lock()
+	db := opened.db
+	opened.Unlock()
+	if db == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return db.Stop(ctx)
+}
 
 type serverInfo struct {
 	url string // the server's connection string, for a database of its own
@@ -128,14 +187,28 @@ func Pool(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
-// Store returns a Store on a new migrated database.
+// Store returns a Store on a new migrated database that holds the built-in questionnaires, as
+// after start-up.
 func Store(t testing.TB) *postgres.Store {
 	t.Helper()
-	qs, err := assess.Questionnaires()
+	qs, err := questionnaires.Builtin()
 	if err != nil {
-		t.Fatalf("questionnaires: %v", err)
+		t.Fatalf("built-in questionnaires: %v", err)
 	}
-	return postgres.New(Pool(t), qs)
+	store := postgres.New(Pool(t))
+	ctx := context.Background()
+	err = store.Update(ctx, func(tx app.Tx) error {
+		for _, q := range qs {
+			if _, err := tx.Questionnaires().Publish(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("store the built-in questionnaires: %v", err)
+	}
+	return store
 }
 
 // ensureTemplate creates and migrates the template for the current migrations, once across every

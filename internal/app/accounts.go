@@ -1,0 +1,346 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"shareline/internal/assess"
+	"shareline/internal/auth"
+)
+
+// Sign-in limits: after signinLimit failures within signinWindow, for one account or from one
+// client address, further attempts are refused until the oldest failure leaves the window.
+const (
+	signinLimit  = 10
+	signinWindow = 15 * time.Minute
+)
+
+// TooManySignIns refuses a sign-in attempt after too many failures; RetryAfter says when the
+// next attempt may be made.
+type TooManySignIns struct{ RetryAfter time.Duration }
+
+func (e *TooManySignIns) Error() string { return "too many failed sign-ins: wait and try again" }
+
+// ErrSelf refuses an admin locking themselves out.
+var ErrSelf = assess.Invalid("user", "you cannot deactivate yourself or change your own role: ask another admin")
+
+// SignIn checks an email and password. Whatever is wrong (no such account, a deactivated one, a
+// wrong password) the answer is auth.ErrBadCredentials, after about the same time; the failure
+// is counted for the account and the address, and both are limited.
+func (a *App) SignIn(ctx context.Context, email, password, remoteAddr string) (auth.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var byAccount, byAddr int
+	var oldest time.Time
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		byAccount, byAddr, oldest, err = tx.SignIns().Failures(ctx, email, remoteAddr, signinWindow)
+		return err
+	})
+	if err != nil {
+		return auth.User{}, err
+	}
+	if byAccount >= signinLimit || byAddr >= signinLimit {
+		// The failures are stamped by the database's clock, so the wait is measured on real time.
+		wait := time.Duration(math.Ceil(time.Until(oldest.Add(signinWindow)).Seconds())) * time.Second
+		return auth.User{}, &TooManySignIns{RetryAfter: max(time.Second, wait)}
+	}
+	var u auth.User
+	var hash string
+	err = a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		u, hash, err = tx.Users().FindByEmail(ctx, email)
+		return err
+	})
+	switch {
+	case assess.IsNotFound(err):
+		auth.CheckNoUser(password)
+	case err != nil:
+		return auth.User{}, err
+	}
+	anon := Anonymous(remoteAddr)
+	if err != nil || !auth.CheckPassword(hash, password) || !u.Active {
+		err := a.store.Update(ctx, func(tx Tx) error {
+			if err := tx.SignIns().RecordFailure(ctx, email, remoteAddr, signinWindow); err != nil {
+				return err
+			}
+			return record(ctx, tx, anon, auth.ActionSignInFailed, 0, 0, "failed sign-in as %s", clip(email, 100))
+		})
+		return auth.User{}, errors.Join(auth.ErrBadCredentials, err)
+	}
+	err = a.store.Update(ctx, func(tx Tx) error {
+		if err := tx.SignIns().Clear(ctx, email); err != nil {
+			return err
+		}
+		p := Principal{User: u, RemoteAddr: remoteAddr, Via: "session"}
+		return record(ctx, tx, p, auth.ActionSignIn, 0, 0, "%s signed in", u.Email)
+	})
+	return u, err
+}
+
+// SignOut records that p signed out.
+func (a *App) SignOut(ctx context.Context, p Principal) error {
+	return a.store.Update(ctx, func(tx Tx) error {
+		return record(ctx, tx, p, auth.ActionSignOut, 0, 0, "%s signed out", p.User.Name)
+	})
+}
+
+// SessionUser is the user of a browser session; a deactivated or missing user is ErrNotFound.
+func (a *App) SessionUser(ctx context.Context, id int64) (auth.User, error) {
+	var u auth.User
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		u, err = tx.Users().Find(ctx, id)
+		return err
+	})
+	if err == nil && !u.Active {
+		return auth.User{}, fmt.Errorf("user %d is deactivated: %w", id, assess.ErrNotFound)
+	}
+	return u, err
+}
+
+// TokenUser is the active user an API token acts as; an unknown or revoked token, or one whose
+// user is deactivated, is auth.ErrUnauthenticated.
+func (a *App) TokenUser(ctx context.Context, token string) (auth.User, error) {
+	var u auth.User
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		u, err = tx.Tokens().User(ctx, auth.HashToken(token))
+		return err
+	})
+	if assess.IsNotFound(err) {
+		return auth.User{}, auth.ErrUnauthenticated
+	}
+	return u, err
+}
+
+// UserInput is a new account as typed.
+type UserInput struct {
+	Email, Name, Role, Password string
+}
+
+// CreateUser adds an account. An email taken in any case is a validation error on "email".
+func (a *App) CreateUser(ctx context.Context, p Principal, in UserInput) (auth.User, error) {
+	if err := allow(p, ManageAccounts, Resource{}); err != nil {
+		return auth.User{}, err
+	}
+	u, hash, err := auth.NewUser(in.Email, in.Name, in.Role, in.Password)
+	if err != nil {
+		return auth.User{}, err
+	}
+	err = a.store.Update(ctx, func(tx Tx) error {
+		if u, err = tx.Users().Create(ctx, u, hash); err != nil {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionUserAdded, 0, 0, "added user %s (%s) as %s", u.Name, u.Email, u.Role)
+	})
+	if errors.Is(err, assess.ErrConflict) {
+		return auth.User{}, assess.Invalid("email", "a user with this email already exists")
+	}
+	return u, err
+}
+
+// BootstrapAdmin creates the first admin when there are no users at all, and reports whether it
+// did (false when another process starting at the same moment made one first).
+func (a *App) BootstrapAdmin(ctx context.Context, email, password string) (auth.User, bool, error) {
+	var n int
+	if err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.Users().Count(ctx)
+		return err
+	}); err != nil || n > 0 {
+		return auth.User{}, false, err
+	}
+	first := CommandLine()
+	first.User.Name = "first start"
+	u, err := a.CreateUser(ctx, first, UserInput{Email: email, Name: "Administrator", Role: string(auth.Admin), Password: password})
+	var ve *assess.ValidationError
+	if errors.As(err, &ve) && ve.Fields["email"] != "" && len(ve.Fields) == 1 {
+		return auth.User{}, false, nil
+	}
+	return u, err == nil, err
+}
+
+// Users lists every account, active first.
+func (a *App) Users(ctx context.Context, p Principal) ([]auth.User, error) {
+	if err := allow(p, ManageAccounts, Resource{}); err != nil {
+		return nil, err
+	}
+	var out []auth.User
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Users().List(ctx)
+		return err
+	})
+	return out, err
+}
+
+// SetRole changes another user's role.
+func (a *App) SetRole(ctx context.Context, p Principal, id int64, role string) (auth.User, error) {
+	r, err := auth.CheckRole(role)
+	if err != nil {
+		return auth.User{}, err
+	}
+	return a.changeUser(ctx, p, id, true, func(tx Tx) (auth.User, string, string, error) {
+		u, err := tx.Users().SetRole(ctx, id, r)
+		return u, auth.ActionUserRoleChanged, fmt.Sprintf("changed the role of %s to %s", u.Email, r), err
+	})
+}
+
+// SetActive deactivates or reactivates another user. A deactivated user's sessions and tokens
+// stop working at once.
+func (a *App) SetActive(ctx context.Context, p Principal, id int64, active bool) (auth.User, error) {
+	return a.changeUser(ctx, p, id, !active, func(tx Tx) (auth.User, string, string, error) {
+		u, err := tx.Users().SetActive(ctx, id, active)
+		if active {
+			return u, auth.ActionUserReactivated, "reactivated " + u.Email, err
+		}
+		return u, auth.ActionUserDeactivated, "deactivated " + u.Email, err
+	})
+}
+
+// ResetPassword sets a user's password.
+func (a *App) ResetPassword(ctx context.Context, p Principal, id int64, password string) (auth.User, error) {
+	if err := auth.CheckPasswordPolicy(password); err != nil {
+		return auth.User{}, err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return auth.User{}, err
+	}
+	return a.changeUser(ctx, p, id, false, func(tx Tx) (auth.User, string, string, error) {
+		u, err := tx.Users().SetPassword(ctx, id, hash)
+		return u, auth.ActionUserPasswordReset, "reset the password of " + u.Email, err
+	})
+}
+
+// changeUser runs one admin change to an account and records it; notSelf refuses it on the
+// admin's own account.
+func (a *App) changeUser(ctx context.Context, p Principal, id int64, notSelf bool, change func(Tx) (auth.User, string, string, error)) (auth.User, error) {
+	if err := allow(p, ManageAccounts, Resource{}); err != nil {
+		return auth.User{}, err
+	}
+	if notSelf && id == p.User.ID {
+		return auth.User{}, ErrSelf
+	}
+	var u auth.User
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var action, summary string
+		var err error
+		if u, action, summary, err = change(tx); err != nil {
+			return err
+		}
+		return record(ctx, tx, p, action, 0, 0, "%s", summary)
+	})
+	return u, err
+}
+
+// CreateToken makes an API token for user (0: p's own) and returns it, shown this once; only
+// its hash is stored. Making one for another user takes ManageAccounts.
+func (a *App) CreateToken(ctx context.Context, p Principal, user int64, label string) (string, auth.Token, error) {
+	action := ManageOwnTokens
+	if user == 0 {
+		user = p.User.ID
+	} else if user != p.User.ID {
+		action = ManageAccounts
+	}
+	if err := allow(p, action, Resource{}); err != nil {
+		return "", auth.Token{}, err
+	}
+	label, err := auth.CheckName("name", label, auth.MaxLabelLength)
+	if err != nil {
+		return "", auth.Token{}, err
+	}
+	plain, hash, err := auth.NewToken()
+	if err != nil {
+		return "", auth.Token{}, err
+	}
+	var t auth.Token
+	err = a.store.Update(ctx, func(tx Tx) error {
+		owner, err := tx.Users().Find(ctx, user)
+		if err != nil {
+			return err
+		}
+		if !owner.Active {
+			return assess.Invalid("user", "%s is deactivated", owner.Email)
+		}
+		if t, err = tx.Tokens().Create(ctx, user, label, hash); err != nil {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionTokenCreated, 0, 0, "created token %q for %s", t.Label, t.UserEmail)
+	})
+	return plain, t, err
+}
+
+// Tokens lists p's own tokens, or everyone's (all, for an admin), newest first.
+func (a *App) Tokens(ctx context.Context, p Principal, all bool) ([]auth.Token, error) {
+	owner, action := p.User.ID, ManageOwnTokens
+	if all {
+		owner, action = 0, ManageAccounts
+	}
+	if err := allow(p, action, Resource{}); err != nil {
+		return nil, err
+	}
+	var out []auth.Token
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Tokens().List(ctx, owner)
+		return err
+	})
+	return out, err
+}
+
+// RevokeToken ends a token at once: one of p's own, or any token (any, for an admin). plain,
+// when set, names the token by its value instead of its id (the command line).
+func (a *App) RevokeToken(ctx context.Context, p Principal, id int64, any bool, plain string) error {
+	owner, action := p.User.ID, ManageOwnTokens
+	if any {
+		owner, action = 0, ManageAccounts
+	}
+	if err := allow(p, action, Resource{}); err != nil {
+		return err
+	}
+	var hash []byte
+	if plain != "" {
+		hash = auth.HashToken(plain)
+	}
+	return a.store.Update(ctx, func(tx Tx) error {
+		t, err := tx.Tokens().Revoke(ctx, id, owner, hash)
+		if err != nil {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionTokenRevoked, 0, 0, "revoked token %q of %s", t.Label, t.UserEmail)
+	})
+}
+
+// UserByEmail finds an account by email (the command line names users so).
+func (a *App) UserByEmail(ctx context.Context, p Principal, email string) (auth.User, error) {
+	if err := allow(p, ManageAccounts, Resource{}); err != nil {
+		return auth.User{}, err
+	}
+	var u auth.User
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		u, _, err = tx.Users().FindByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+		return err
+	})
+	return u, err
+}
+
+// Audit returns one page of the audit log, newest first, and how many entries match.
+func (a *App) Audit(ctx context.Context, p Principal, q auth.AuditQuery) ([]auth.AuditEntry, int, error) {
+	if err := allow(p, ReadAudit, Resource{}); err != nil {
+		return nil, 0, err
+	}
+	var out []auth.AuditEntry
+	var total int
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, total, err = tx.Audit().List(ctx, q)
+		return err
+	})
+	return out, total, err
+}

@@ -1,0 +1,160 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+
+	"shareline/internal/assess"
+	"shareline/internal/auth"
+)
+
+// CreateProvider adds a provider. A name taken in any case is assess.ErrNameTaken.
+func (a *App) CreateProvider(ctx context.Context, p Principal, in assess.ProviderInput) (assess.Provider, error) {
+	if err := allow(p, EditProviders, Resource{}); err != nil {
+		return assess.Provider{}, err
+	}
+	prov, err := assess.NewProvider(in)
+	if err != nil {
+		return assess.Provider{}, err
+	}
+	err = a.store.Update(ctx, func(tx Tx) error {
+		if prov, err = tx.Providers().Create(ctx, prov); err != nil {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionProviderAdded, prov.ID, 0, "added provider %s (%s, %s)", prov.Name, offeringText(prov.Offering), prov.ServiceModel.Label())
+	})
+	return prov, err
+}
+
+// UpdateProvider replaces a provider's fields and records what changed. Evaluations keep the
+// provider as it was when they started.
+func (a *App) UpdateProvider(ctx context.Context, p Principal, id int64, in assess.ProviderInput) (assess.Provider, error) {
+	if err := allow(p, EditProviders, Resource{ProviderID: id}); err != nil {
+		return assess.Provider{}, err
+	}
+	prov, err := assess.NewProvider(in)
+	if err != nil {
+		return assess.Provider{}, err
+	}
+	prov.ID = id
+	err = a.store.Update(ctx, func(tx Tx) error {
+		before, err := tx.Providers().Find(ctx, id, true)
+		if err != nil {
+			return err
+		}
+		if prov, err = tx.Providers().Update(ctx, prov); err != nil {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionProviderEdited, id, 0, "edited provider %s: %s", prov.Name, providerChanges(before, prov))
+	})
+	return prov, err
+}
+
+// providerChanges says what an edit changed, field by field, before and after.
+func providerChanges(before, after assess.Provider) string {
+	var out []string
+	for _, f := range []struct{ name, old, new string }{
+		{"name", before.Name, after.Name},
+		{"offering", before.Offering, after.Offering},
+		{"service model", before.ServiceModel.Label(), after.ServiceModel.Label()},
+		{"website", before.Website, after.Website},
+		{"notes", before.Notes, after.Notes},
+	} {
+		if f.old != f.new {
+			out = append(out, fmt.Sprintf("%s %q → %q", f.name, clip(f.old, 80), clip(f.new, 80)))
+		}
+	}
+	if len(out) == 0 {
+		return "nothing changed"
+	}
+	return strings.Join(out, "; ")
+}
+
+func offeringText(o string) string {
+	if o == "" {
+		return "no offering named"
+	}
+	return o
+}
+
+// clip shortens what an audit entry quotes of what people typed.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// ProviderView is one provider with its evaluations, newest first, and which of them speak for it.
+type ProviderView struct {
+	Provider    assess.Provider
+	Evaluations []assess.Evaluation // stored scores, today's for drafts
+	Current     *assess.Evaluation  // the latest completed evaluation; nil: not assessed
+	Draft       *assess.Evaluation  // the evaluation in progress, if any
+}
+
+// Provider returns a provider with its evaluations.
+func (a *App) Provider(ctx context.Context, p Principal, id int64) (ProviderView, error) {
+	if err := allow(p, Read, Resource{ProviderID: id}); err != nil {
+		return ProviderView{}, err
+	}
+	var v ProviderView
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if v.Provider, err = tx.Providers().Find(ctx, id, false); err != nil {
+			return err
+		}
+		v.Evaluations, err = tx.Evaluations().OfProvider(ctx, id)
+		return err
+	})
+	if err != nil {
+		return ProviderView{}, err
+	}
+	for i := range v.Evaluations {
+		if err := a.freshen(ctx, &v.Evaluations[i]); err != nil {
+			return ProviderView{}, err
+		}
+	}
+	v.Current, v.Draft = assess.Represent(v.Evaluations)
+	return v, nil
+}
+
+// Providers returns one page of providers with the evaluations that represent them.
+func (a *App) Providers(ctx context.Context, p Principal, q assess.ProviderQuery) (assess.ProviderPage, error) {
+	if err := allow(p, Read, Resource{}); err != nil {
+		return assess.ProviderPage{}, err
+	}
+	if err := q.Check(); err != nil {
+		return assess.ProviderPage{}, err
+	}
+	var page assess.ProviderPage
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		page, err = tx.Providers().List(ctx, q)
+		return err
+	})
+	if err != nil {
+		return assess.ProviderPage{}, err
+	}
+	for i := range page.Providers {
+		if err := a.freshen(ctx, page.Providers[i].Draft); err != nil {
+			return assess.ProviderPage{}, err
+		}
+	}
+	return page, nil
+}
+
+// Portfolio hands every provider, by name, with the evaluations that represent them, to write,
+// which runs inside one read transaction (the list can be long: write streams it). Drafts'
+// stored scores are brought up to today first.
+func (a *App) Portfolio(ctx context.Context, p Principal, write func(iter.Seq2[assess.ProviderListing, error]) error) error {
+	if err := allow(p, Read, Resource{}); err != nil {
+		return err
+	}
+	if _, err := a.RefreshScores(ctx); err != nil {
+		return err
+	}
+	return a.store.Read(ctx, func(tx Tx) error { return write(tx.Providers().All(ctx)) })
+}

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"shareline/internal/assess"
+	"shareline/internal/auth"
+)
+
+// SeedQuestionnaires stores the questionnaires shipped in the binary, each version once. A
+// shipped version that differs from the stored one of the same key and version is refused: a
+// published version never changes (ship a new version instead).
+func (a *App) SeedQuestionnaires(ctx context.Context, qs []*assess.Questionnaire) error {
+	for _, q := range qs {
+		if _, err := a.PublishQuestionnaire(ctx, CommandLine(), q); err != nil {
+			return fmt.Errorf("built-in questionnaire %s v%d: %w", q.Key, q.Version, err)
+		}
+	}
+	return nil
+}
+
+// PublishQuestionnaire stores a new questionnaire version. Publishing a version that exists
+// with the same definition changes nothing (created is false); with another definition it is a
+// conflict.
+func (a *App) PublishQuestionnaire(ctx context.Context, p Principal, q *assess.Questionnaire) (created bool, err error) {
+	if err := allow(p, PublishQuestionnaire, Resource{}); err != nil {
+		return false, err
+	}
+	err = a.store.Update(ctx, func(tx Tx) error {
+		if created, err = tx.Questionnaires().Publish(ctx, q); err != nil || !created {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionQuestionnairePublished, 0, 0, "published questionnaire %s v%d (%s), %d elements", q.Key, q.Version, q.Title, q.ElementCount())
+	})
+	return created, err
+}
+
+// Questionnaire returns a questionnaire version; version 0 means the newest.
+func (a *App) Questionnaire(ctx context.Context, p Principal, key string, version int) (*assess.Questionnaire, error) {
+	if err := allow(p, Read, Resource{}); err != nil {
+		return nil, err
+	}
+	var q *assess.Questionnaire
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if version == 0 {
+			q, err = tx.Questionnaires().Latest(ctx, key)
+		} else {
+			q, err = a.questionnaire(ctx, tx, key, version)
+		}
+		return err
+	})
+	return q, err
+}
+
+// Questionnaires lists every stored questionnaire version.
+func (a *App) Questionnaires(ctx context.Context, p Principal) ([]QuestionnaireInfo, error) {
+	if err := allow(p, Read, Resource{}); err != nil {
+		return nil, err
+	}
+	var out []QuestionnaireInfo
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Questionnaires().List(ctx)
+		return err
+	})
+	return out, err
+}

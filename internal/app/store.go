@@ -1,0 +1,132 @@
+package app
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"shareline/internal/assess"
+	"shareline/internal/auth"
+)
+
+// Store is the storage the use cases run on: transactions over repositories. internal/postgres
+// implements it; the use cases never see SQL.
+type Store interface {
+	// Update runs f in one read-write transaction, committed when f returns nil.
+	Update(ctx context.Context, f func(Tx) error) error
+	// Read runs f in one read-only transaction that sees one snapshot.
+	Read(ctx context.Context, f func(Tx) error) error
+	// Ping reports whether storage answers.
+	Ping(ctx context.Context) error
+}
+
+// Tx is the repositories, bound to one transaction.
+type Tx interface {
+	Providers() Providers
+	Evaluations() Evaluations
+	Answers() Answers
+	Questionnaires() Questionnaires
+	Users() Users
+	Tokens() Tokens
+	Audit() AuditLog
+	SignIns() SignIns
+}
+
+// Providers stores provider records and which evaluations represent each.
+type Providers interface {
+	Create(ctx context.Context, p assess.Provider) (assess.Provider, error)
+	Update(ctx context.Context, p assess.Provider) (assess.Provider, error)
+	// Find returns one provider; lock holds its row until the transaction ends, so that changes
+	// to one provider's evaluations happen one after another.
+	Find(ctx context.Context, id int64, lock bool) (assess.Provider, error)
+	List(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error)
+	// All streams every provider with its representation, by name.
+	All(ctx context.Context) iter.Seq2[assess.ProviderListing, error]
+	// Represent records which evaluations speak for a provider (nil: none).
+	Represent(ctx context.Context, providerID int64, current, draft *assess.Evaluation) error
+}
+
+// Evaluations stores evaluations and their scores, without answers.
+type Evaluations interface {
+	Create(ctx context.Context, ev assess.Evaluation, by auth.Actor) (int64, error)
+	Find(ctx context.Context, id int64, lock bool) (assess.Evaluation, error)
+	OfProvider(ctx context.Context, providerID int64) ([]assess.Evaluation, error)
+	// Current returns the current (latest completed) evaluation of each provider that has one,
+	// by provider id, and the ids of the providers with a draft in progress.
+	Current(ctx context.Context, providerIDs []int64) (map[int64]assess.Evaluation, map[int64]bool, error)
+	// StoreScore writes a score beside its evaluation; changed says the answers changed, which
+	// moves the evaluation's last-updated time.
+	StoreScore(ctx context.Context, id int64, s assess.Score, changed bool) error
+	SetStatus(ctx context.Context, id int64, status assess.EvaluationStatus, by auth.Actor, at time.Time) error
+	// Stale lists up to limit drafts whose stored score is from before today or other rules.
+	Stale(ctx context.Context, today assess.Date, limit int) ([]int64, error)
+}
+
+// Answers stores answers and their history. Answers are decoded against the questionnaire the
+// evaluation pinned, which the caller passes.
+type Answers interface {
+	All(ctx context.Context, q *assess.Questionnaire, evaluationID int64) (map[string]assess.Answer, error)
+	// Of returns the answers of several evaluations (of any questionnaires), by evaluation id.
+	Of(ctx context.Context, evs []assess.Evaluation, find func(key string, version int) (*assess.Questionnaire, error)) (map[int64]map[string]assess.Answer, error)
+	// Current returns the stored answer to one element, or a zero Answer (version 0).
+	Current(ctx context.Context, q *assess.Questionnaire, evaluationID int64, question, element string) (assess.Answer, error)
+	// Save stores an answer as its next version and appends the revision (with a.Note).
+	Save(ctx context.Context, evaluationID int64, a assess.Answer, before assess.Answer, by auth.Actor) (assess.Answer, error)
+	History(ctx context.Context, q *assess.Questionnaire, evaluationID int64, question, element string) ([]assess.Revision, error)
+}
+
+// Questionnaires stores questionnaire versions. A version never changes once stored.
+type Questionnaires interface {
+	Find(ctx context.Context, key string, version int) (*assess.Questionnaire, error)
+	Latest(ctx context.Context, key string) (*assess.Questionnaire, error)
+	// Publish stores a new version; storing a version that exists with another definition is a
+	// conflict, and storing it again unchanged changes nothing.
+	Publish(ctx context.Context, q *assess.Questionnaire) (created bool, err error)
+	List(ctx context.Context) ([]QuestionnaireInfo, error)
+}
+
+// QuestionnaireInfo is one stored questionnaire version, without its definition.
+type QuestionnaireInfo struct {
+	Key         string
+	Version     int
+	Title       string
+	Evaluations int // how many evaluations pin it
+	CreatedAt   time.Time
+}
+
+// Users stores accounts.
+type Users interface {
+	Count(ctx context.Context) (int, error)
+	Find(ctx context.Context, id int64) (auth.User, error)
+	// FindByEmail returns an account and its password hash.
+	FindByEmail(ctx context.Context, email string) (auth.User, string, error)
+	List(ctx context.Context) ([]auth.User, error)
+	Create(ctx context.Context, u auth.User, passwordHash string) (auth.User, error)
+	SetRole(ctx context.Context, id int64, role auth.Role) (auth.User, error)
+	SetActive(ctx context.Context, id int64, active bool) (auth.User, error)
+	SetPassword(ctx context.Context, id int64, passwordHash string) (auth.User, error)
+}
+
+// Tokens stores API tokens (their hashes).
+type Tokens interface {
+	Create(ctx context.Context, userID int64, label string, hash []byte) (auth.Token, error)
+	// User returns the active user a live token belongs to, and notes the token's use.
+	User(ctx context.Context, hash []byte) (auth.User, error)
+	List(ctx context.Context, userID int64) ([]auth.Token, error)
+	// Revoke ends a token; ownerID limits it to one user's tokens (0: any); byHash, when
+	// non-nil, names the token by its hash instead of its id.
+	Revoke(ctx context.Context, id, ownerID int64, byHash []byte) (auth.Token, error)
+}
+
+// AuditLog is the append-only record of who did what.
+type AuditLog interface {
+	Record(ctx context.Context, e auth.AuditEntry) error
+	List(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEntry, int, error)
+}
+
+// SignIns counts failed sign-ins, per account and per client address.
+type SignIns interface {
+	RecordFailure(ctx context.Context, account, remoteAddr string, window time.Duration) error
+	Failures(ctx context.Context, account, remoteAddr string, window time.Duration) (byAccount, byAddr int, oldest time.Time, err error)
+	Clear(ctx context.Context, account string) error
+}

@@ -1,0 +1,78 @@
+package report
+
+import (
+	"strconv"
+	"time"
+
+	"shareline/internal/assess"
+)
+
+// NotApplicable stands for a question or element that does not apply.
+const NotApplicable = "not applicable"
+
+// notAssessed stands for a question score of an evaluation that is not assessed.
+const notAssessed = "not assessed"
+
+// EvidenceText is one evidence link with the day it applies to.
+func EvidenceText(e assess.Evidence) string {
+	if e.EffectiveDate.IsZero() {
+		return e.URL
+	}
+	return e.URL + " (effective " + e.EffectiveDate.String() + ")"
+}
+
+// OneDecimal is a score or a percentage as shown: one decimal, from assess.Round1.
+func OneDecimal(x float64) string { return strconv.FormatFloat(assess.Round1(x), 'f', 1, 64) }
+
+// ScoreText is a coverage score as shown: one decimal, or "Not assessed" when nothing is
+// answered yet.
+func ScoreText(s assess.Score) string {
+	if !s.Assessed() {
+		return assess.NotAssessed.Label()
+	}
+	return OneDecimal(s.Overall)
+}
+
+// QuestionFigure is one question's score as every rendering shows it: the unrounded score,
+// and ok, when there is one; otherwise text says why not ("not applicable" when every element
+// is answered not applicable, "not assessed" when the evaluation is not). text is the score
+// with one decimal when ok.
+func QuestionFigure(s assess.Score, key string) (score float64, text string, ok bool) {
+	qs, found := s.Question(key)
+	switch {
+	case !s.Assessed():
+		return 0, notAssessed, false
+	case !found || !qs.Scored:
+		return 0, NotApplicable, false
+	}
+	return qs.Score, OneDecimal(qs.Score), true
+}
+
+// CreditPercent writes a credit from 0 to 1 as a percentage: "87.5%".
+func CreditPercent(credit float64) string {
+	return strconv.FormatFloat(assess.Round1(100*credit), 'f', -1, 64) + "%"
+}
+
+// PlainNumber is a number without an exponent or trailing zeros, as weights are shown.
+func PlainNumber(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// TimeText writes an instant in UTC, to the minute, or NotRecorded.
+func TimeText(t time.Time) string {
+	if t.IsZero() {
+		return NotRecorded
+	}
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
+// QuestionTitle is the title of the question with key, or the key itself.
+func QuestionTitle(q *assess.Questionnaire, key string) string {
+	for _, qu := range q.Questions {
+		if qu.Key == key {
+			return qu.Title
+		}
+	}
+	return key
+}
+
+// BarFraction is the part of a bar that a 0 to 100 figure fills, from 0 to 1.
+func BarFraction(x float64) float64 { return min(max(x/100, 0), 1) }

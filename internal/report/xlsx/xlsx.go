@@ -1,0 +1,306 @@
+// Package xlsx renders Shareline's report model (package report) as Excel workbooks: one
+// evaluation's report (WriteReport), a comparison of providers (WriteComparison) and the
+// provider portfolio (WritePortfolio). Every figure, word and rule comes from package report;
+// this package only lays it out, with numbers stored as numbers and instants as dates.
+package xlsx
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"shareline/internal/assess"
+	"shareline/internal/report"
+)
+
+// Sheet names of the report workbook.
+const (
+	SheetSummary   = "Summary"
+	SheetAnswers   = "Answers"
+	SheetMatrix    = "Matrix"
+	SheetFollowUps = "Follow-ups"
+)
+
+// xlsxStyles are the cell styles a workbook uses, registered once per file.
+type xlsxStyles struct {
+	header, wrap, score, when, day, bold int
+}
+
+func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
+	var st xlsxStyles
+	defs := []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&st.header, excelize.Style{
+			Font:      &excelize.Font{Bold: true, Color: "1F2937"},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCE6F1"}},
+			Border:    []excelize.Border{{Type: "bottom", Color: "8EA9C1", Style: 1}},
+			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+		}},
+		{&st.wrap, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{&st.score, excelize.Style{CustomNumFmt: ptr("0.0"), Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&st.when, excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd hh:mm"), Alignment: &excelize.Alignment{Horizontal: "left"}}},
+		{&st.day, excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd"), Alignment: &excelize.Alignment{Horizontal: "left"}}},
+		{&st.bold, excelize.Style{Font: &excelize.Font{Bold: true}}},
+	}
+	for _, d := range defs {
+		id, err := f.NewStyle(&d.style)
+		if err != nil {
+			return st, fmt.Errorf("xlsx: style: %w", err)
+		}
+		*d.id = id
+	}
+	return st, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// WriteReport writes the report as a workbook with the sheets Summary (the report's facts and
+// figures as label/value rows, scores as numbers), Answers (one row per element, credit,
+// weight and score contribution as numbers), Matrix (each layer's claimed owner beside the
+// reference, deviations marked; only when the questionnaire has a responsibility split) and
+// Follow-ups. Every sheet has a styled, frozen header row.
+func WriteReport(w io.Writer, r report.Report) error {
+	steps := []func(*excelize.File, xlsxStyles, report.Report) error{writeSummarySheet, writeAnswersSheet}
+	sheets := []string{SheetSummary, SheetAnswers}
+	if r.Questionnaire.Split != nil {
+		sheets = append(sheets, SheetMatrix)
+		steps = append(steps, writeMatrixSheet)
+	}
+	sheets = append(sheets, SheetFollowUps)
+	steps = append(steps, writeFollowUpsSheet)
+	f, st, err := newWorkbook(sheets...)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for _, step := range steps {
+		if err := step(f, st, r); err != nil {
+			return fmt.Errorf("xlsx: report: %w", err)
+		}
+	}
+	return writeWorkbook(f, w, "Security coverage report: "+r.Evaluation.ProviderName)
+}
+
+// newWorkbook starts a workbook with these sheets, in order, and its styles.
+func newWorkbook(sheets ...string) (*excelize.File, xlsxStyles, error) {
+	f := excelize.NewFile()
+	err := f.SetSheetName("Sheet1", sheets[0])
+	for _, name := range sheets[1:] {
+		if err == nil {
+			_, err = f.NewSheet(name)
+		}
+	}
+	var st xlsxStyles
+	if err == nil {
+		st, err = newXLSXStyles(f)
+	}
+	if err != nil {
+		f.Close()
+		return nil, st, err
+	}
+	return f, st, nil
+}
+
+// writeWorkbook opens the workbook on its first sheet, gives it a title and writes it.
+func writeWorkbook(f *excelize.File, w io.Writer, title string) error {
+	f.SetActiveSheet(0)
+	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "Shareline"}); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// sheetTable writes a header row and body rows to a sheet, styles and freezes the header, and
+// sets column widths.
+type sheetTable struct {
+	name   string
+	header []string
+	widths []float64
+	rows   [][]any
+	styles map[int]int // column index → style for body cells
+}
+
+func (t sheetTable) write(f *excelize.File, st xlsxStyles) error {
+	if err := f.SetSheetRow(t.name, "A1", &t.header); err != nil {
+		return err
+	}
+	last, _ := excelize.ColumnNumberToName(len(t.header))
+	if err := f.SetCellStyle(t.name, "A1", last+"1", st.header); err != nil {
+		return err
+	}
+	for i, row := range t.rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow(t.name, cell, &row); err != nil {
+			return err
+		}
+	}
+	for col, width := range t.widths {
+		name, _ := excelize.ColumnNumberToName(col + 1)
+		if err := f.SetColWidth(t.name, name, name, width); err != nil {
+			return err
+		}
+		style, ok := t.styles[col]
+		if !ok {
+			style = st.wrap
+		}
+		if len(t.rows) > 0 {
+			if err := f.SetCellStyle(t.name, name+"2", fmt.Sprintf("%s%d", name, len(t.rows)+1), style); err != nil {
+				return err
+			}
+		}
+	}
+	return f.SetPanes(t.name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+}
+
+func writeSummarySheet(f *excelize.File, st xlsxStyles, r report.Report) error {
+	s := r.Summary.Score
+	var rows [][]any
+	for _, fact := range r.Facts() {
+		v := fact.Value
+		if d, ok := v.(assess.Date); ok {
+			v = d.Time()
+		}
+		rows = append(rows, []any{fact.Label, v})
+	}
+	var coverage any = report.ScoreText(s)
+	if s.Assessed() {
+		coverage = assess.Round1(s.Overall)
+	}
+	rows = append(rows,
+		[]any{"Report generated", xlsxTime(r.GeneratedAt)},
+		[]any{"Coverage score", coverage},
+		[]any{"Tier", s.Tier.Label()},
+		[]any{"Progress (%)", assess.Round1(s.Progress)},
+		[]any{"Evidenced (%)", assess.Round1(s.Evidenced)},
+	)
+	for _, qs := range s.Questions {
+		score, text, ok := report.QuestionFigure(s, qs.Key)
+		var v any = text
+		if ok {
+			v = assess.Round1(score)
+		}
+		rows = append(rows, []any{"Score: " + report.QuestionTitle(r.Questionnaire, qs.Key), v})
+	}
+	if r.Summary.Retained.Applies() {
+		rows = append(rows, []any{"What stays with you", r.RetainedNote()})
+		for _, l := range r.Summary.Retained.Layers {
+			split := r.Questionnaire.Split
+			rows = append(rows, []any{"Stays with you: " + split.Label(l.Layer), split.Retain(l.Layer)})
+		}
+	}
+	t := sheetTable{name: SheetSummary, header: []string{"Item", "Value"}, widths: []float64{34, 90}, rows: rows,
+		styles: map[int]int{0: st.bold}}
+	if err := t.write(f, st); err != nil {
+		return err
+	}
+	return styleSummaryValues(f, st, rows)
+}
+
+// styleSummaryValues gives numbers one decimal and instants a date format, row by row.
+func styleSummaryValues(f *excelize.File, st xlsxStyles, rows [][]any) error {
+	for i, row := range rows {
+		style := st.wrap
+		switch v := row[1].(type) {
+		case float64:
+			style = st.score
+		case time.Time:
+			style = st.when
+			if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 {
+				style = st.day
+			}
+		case string:
+			if v == "" {
+				continue
+			}
+		}
+		if err := f.SetCellStyle(SheetSummary, fmt.Sprintf("B%d", i+2), fmt.Sprintf("B%d", i+2), style); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// xlsxTime is an instant as a spreadsheet date-time in UTC, or "not recorded" when unset.
+func xlsxTime(t time.Time) any {
+	if t.IsZero() {
+		return report.NotRecorded
+	}
+	return t.UTC()
+}
+
+func writeAnswersSheet(f *excelize.File, st xlsxStyles, r report.Report) error {
+	var rows [][]any
+	for _, row := range r.Rows() {
+		answer := row.AnswerText()
+		if row.Element.Type == assess.TypeMatrix {
+			answer = strings.ReplaceAll(answer, "; ", "\n")
+		}
+		evidence := make([]string, 0, len(row.Answer.Evidence))
+		for _, e := range row.Answer.Evidence {
+			evidence = append(evidence, report.EvidenceText(e))
+		}
+		var credit, contribution any
+		if row.Score.Applies {
+			credit, contribution = row.Score.Credit, assess.Round1(row.Contribution)
+		}
+		rows = append(rows, []any{
+			row.Question.Title, row.Element.Label, answer, row.Answer.Explanation,
+			strings.Join(evidence, "\n"), credit, row.Score.Weight, contribution, row.Ref(),
+		})
+	}
+	t := sheetTable{
+		name: SheetAnswers,
+		header: []string{"Question", "Element", "Answer", "Explanation", "Evidence", "Credit (0 to 1)", "Weight",
+			"Score contribution (points of the question score)", "Reference"},
+		widths: []float64{28, 32, 36, 50, 50, 12, 10, 16, 36},
+		rows:   rows,
+		styles: map[int]int{7: st.score},
+	}
+	return t.write(f, st)
+}
+
+func writeMatrixSheet(f *excelize.File, st xlsxStyles, r report.Report) error {
+	retained := map[assess.Layer]bool{}
+	for _, l := range r.Summary.Retained.Layers {
+		retained[l.Layer] = true
+	}
+	var rows [][]any
+	for _, m := range r.Matrix() {
+		rows = append(rows, []any{m.Label, assess.OwnerText(m.Claimed), m.Reference.Label(),
+			yesNo(m.Deviation), yesNo(retained[m.Layer])})
+	}
+	t := sheetTable{
+		name: SheetMatrix,
+		header: []string{"Layer", "Claimed by the provider", "Reference (" + r.Evaluation.ServiceModel.Label() + ")",
+			"Deviation", "Stays with you"},
+		widths: []float64{24, 24, 20, 12, 16},
+		rows:   rows,
+	}
+	return t.write(f, st)
+}
+
+func writeFollowUpsSheet(f *excelize.File, st xlsxStyles, r report.Report) error {
+	var rows [][]any
+	for i, fu := range r.FollowUps() {
+		rows = append(rows, []any{i + 1, fu.QuestionTitle, fu.ElementLabel, fu.Weight, fu.Credit, fu.Text})
+	}
+	t := sheetTable{
+		name:   SheetFollowUps,
+		header: []string{"#", "Question", "Element", "Weight", "Credit (0 to 1)", "Follow-up question for the provider"},
+		widths: []float64{5, 28, 32, 10, 12, 90},
+		rows:   rows,
+	}
+	return t.write(f, st)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
