@@ -60,16 +60,20 @@ ALTER TABLE evaluations
 ALTER TABLE providers
     ADD COLUMN current_evaluation_id bigint REFERENCES evaluations (id),
     ADD COLUMN draft_evaluation_id bigint REFERENCES evaluations (id);
-UPDATE providers AS p SET
-    current_evaluation_id = (SELECT e.id FROM evaluations AS e
-        WHERE e.provider_id = p.id AND e.status = 'completed'
-        ORDER BY e.completed_at DESC NULLS LAST, e.id DESC LIMIT 1),
-    draft_evaluation_id = (SELECT max(e.id) FROM evaluations AS e
-        WHERE e.provider_id = p.id AND e.status = 'draft');
 ALTER TABLE providers RENAME COLUMN latest_score TO current_score;
 ALTER INDEX providers_latest_score_idx RENAME TO providers_current_score_idx;
-UPDATE providers AS p SET current_score = (SELECT e.score_overall FROM evaluations AS e
-    WHERE e.id = p.current_evaluation_id AND e.score_tier <> 'not_assessed');
+UPDATE providers AS p
+SET current_evaluation_id = r.current_id, draft_evaluation_id = r.draft_id, current_score = r.current_score
+FROM providers AS x LEFT JOIN (
+    SELECT e.provider_id,
+        (array_agg(e.id ORDER BY e.completed_at DESC NULLS LAST, e.id DESC)
+            FILTER (WHERE e.status = 'completed'))[1] AS current_id,
+        (array_agg(CASE WHEN e.score_tier = 'not_assessed' THEN NULL ELSE e.score_overall END
+            ORDER BY e.completed_at DESC NULLS LAST, e.id DESC) FILTER (WHERE e.status = 'completed'))[1] AS current_score,
+        max(e.id) FILTER (WHERE e.status = 'draft') AS draft_id
+    FROM evaluations AS e GROUP BY e.provider_id
+) AS r ON r.provider_id = x.id
+WHERE p.id = x.id;
 ALTER TABLE providers DROP COLUMN latest_evaluation_id;
 
 -- A revision says where a saved answer came from when a person did not type it.
@@ -79,10 +83,13 @@ ALTER TABLE answer_revisions ADD COLUMN note text NOT NULL DEFAULT '';
 ALTER TABLE answer_revisions DROP COLUMN note;
 
 ALTER TABLE providers ADD COLUMN latest_evaluation_id bigint REFERENCES evaluations (id);
-UPDATE providers AS p SET latest_evaluation_id = (SELECT max(e.id) FROM evaluations AS e WHERE e.provider_id = p.id);
 ALTER INDEX providers_current_score_idx RENAME TO providers_latest_score_idx;
 ALTER TABLE providers RENAME COLUMN current_score TO latest_score;
-UPDATE providers AS p SET latest_score = (SELECT e.score_overall FROM evaluations AS e WHERE e.id = p.latest_evaluation_id);
+UPDATE providers AS p SET latest_evaluation_id = e.id, latest_score = e.score_overall
+FROM providers AS x LEFT JOIN (
+    SELECT DISTINCT ON (provider_id) provider_id, id, score_overall FROM evaluations ORDER BY provider_id, id DESC
+) AS e ON e.provider_id = x.id
+WHERE p.id = x.id;
 ALTER TABLE providers DROP COLUMN draft_evaluation_id, DROP COLUMN current_evaluation_id;
 
 ALTER TABLE evaluations

@@ -9,9 +9,9 @@ import (
 	"io"
 	"strings"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
-	"shareline/internal/app"
 )
 
 // userCmd is `shareline user add --email E --name N --role R --password-stdin`.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
-	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
 )
 
@@ -35,18 +35,19 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-func storeOn(t *testing.T, ctx context.Context, url string) (*postgres.Store, *pgxpool.Pool) {
+// appOn is the use cases on the database at url, with the built-in questionnaires stored.
+func appOn(t *testing.T, ctx context.Context, url string) (*app.App, *pgxpool.Pool) {
 	t.Helper()
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	qs, err := assess.Questionnaires()
+	uc, _, err := openApp(ctx, &database{pool: pool})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return postgres.New(pool, qs), pool
+	return uc, pool
 }
 
 // runScript runs a script of scripts/ from the repository root with DATABASE_URL set.
@@ -74,12 +75,8 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 
 	// A database with one provider (and the audit entry its creation wrote).
 	source := postgrestest.URL(t)
-	store, _ := storeOn(t, ctx, source)
-	p, err := assess.NewProvider(assess.ProviderInput{Name: "Backup Cloud", Offering: "Object storage", ServiceModel: "iaas", Notes: "kept under NDA"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err = store.CreateProvider(ctx, p, cliActor)
+	uc, _ := appOn(t, ctx, source)
+	p, err := uc.CreateProvider(ctx, app.CommandLine(), assess.ProviderInput{Name: "Backup Cloud", Offering: "Object storage", ServiceModel: "iaas", Notes: "kept under NDA"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,8 +107,9 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	runScript(t, root, target, "scripts/restore.sh", file)
 	t.Logf("restore took %s", time.Since(start).Round(time.Millisecond))
 
-	restored, pool := storeOn(t, ctx, target)
-	got, err := restored.FindProvider(ctx, p.ID)
+	restored, pool := appOn(t, ctx, target)
+	v, err := restored.Provider(ctx, app.CommandLine(), p.ID)
+	got := v.Provider
 	if err != nil {
 		t.Fatalf("provider %d after restore: %v", p.ID, err)
 	}
@@ -136,11 +134,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	}
 
 	// Identity sequences came back too: a new provider gets a new id.
-	q, err := assess.NewProvider(assess.ProviderInput{Name: "After Restore", ServiceModel: "saas"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if q, err = restored.CreateProvider(ctx, q, cliActor); err != nil {
+	if q, err := restored.CreateProvider(ctx, app.CommandLine(), assess.ProviderInput{Name: "After Restore", ServiceModel: "saas"}); err != nil {
 		t.Fatalf("creating a provider after restore: %v", err)
 	} else if q.ID <= p.ID {
 		t.Errorf("provider created after restore got id %d, not above the restored %d", q.ID, p.ID)

@@ -84,7 +84,7 @@ func TestServeSessionCookieAndStoredToken(t *testing.T) {
 			session.Name, session.Secure, session.Path, session.Domain)
 	}
 
-	_, pool := storeOn(t, context.Background(), dbURL)
+	_, pool := appOn(t, context.Background(), dbURL)
 	rows, err := pool.Query(context.Background(), `SELECT token FROM sessions`)
 	if err != nil {
 		t.Fatal(err)

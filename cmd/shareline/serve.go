@@ -11,8 +11,8 @@ import (
 
 	"github.com/alexedwards/scs/pgxstore"
 
-	"shareline/internal/assess"
 	"shareline/internal/app"
+	"shareline/internal/assess"
 	"shareline/internal/postgres"
 	"shareline/internal/questionnaires"
 	"shareline/internal/server"

@@ -6,17 +6,14 @@ import (
 	"time"
 
 	"shareline/internal/assess"
+	"shareline/internal/questionnaires"
 )
 
 var benchToday = assess.Date{Year: 2025, Month: time.June, Day: 15}
 
 func benchQuestionnaire(b *testing.B) *assess.Questionnaire {
 	b.Helper()
-	qs, err := assess.Questionnaires()
-	if err != nil {
-		b.Fatal(err)
-	}
-	q, err := qs.Latest(assess.DefaultKey)
+	q, err := questionnaires.Default()
 	if err != nil {
 		b.Fatal(err)
 	}

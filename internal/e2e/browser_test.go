@@ -19,10 +19,12 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
+	usecase "shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
+	"shareline/internal/questionnaires"
 	"shareline/internal/server"
 )
 
@@ -68,8 +70,8 @@ func browser(t *testing.T) context.Context {
 
 // app is the real server over a real database on a free port, with sessions in PostgreSQL.
 type app struct {
-	url   string
-	store *postgres.Store
+	url string
+	uc  *usecase.App
 }
 
 func appServer(t *testing.T) app {
@@ -80,16 +82,19 @@ func appServer(t *testing.T) app {
 // appServerWith serves the app through wrap, for tests that make the network misbehave.
 func appServerWith(t *testing.T, wrap func(http.Handler) http.Handler) app {
 	t.Helper()
-	qs, err := assess.Questionnaires()
+	pool := postgrestest.Pool(t)
+	builtin, err := questionnaires.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := postgrestest.Pool(t)
-	store := postgres.New(pool, qs)
-	srv := server.New(server.Options{Store: store, Questionnaires: qs, Sessions: pgxstore.NewWithCleanupInterval(pool, 0), Log: slog.New(slog.DiscardHandler)})
+	uc := usecase.New(postgres.New(pool), nil)
+	if err := uc.SeedQuestionnaires(context.Background(), builtin); err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Options{App: uc, Sessions: pgxstore.NewWithCleanupInterval(pool, 0), Log: slog.New(slog.DiscardHandler)})
 	ts := httptest.NewServer(wrap(srv.Handler()))
 	t.Cleanup(ts.Close)
-	return app{ts.URL, store}
+	return app{ts.URL, uc}
 }
 
 const password = "browser test password"
@@ -98,11 +103,8 @@ const password = "browser test password"
 func (a app) signIn(t *testing.T, ctx context.Context, role auth.Role) {
 	t.Helper()
 	email := string(role) + "@example.com"
-	u, hash, err := auth.NewUser(email, "Browser "+string(role), string(role), password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.store.CreateUser(context.Background(), u, hash, auth.Actor{Name: "test"}); err != nil {
+	in := usecase.UserInput{Email: email, Name: "Browser " + string(role), Role: string(role), Password: password}
+	if _, err := a.uc.CreateUser(context.Background(), usecase.CommandLine(), in); err != nil {
 		t.Fatal(err)
 	}
 	run(t, ctx, "sign in as "+string(role),
@@ -140,8 +142,8 @@ func TestBrowserEvaluation(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=start-evaluation]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=score-panel]`)),
 	)
-	if got := text(t, ctx, `[data-testid=overall-score]`); got != "0.0" {
-		t.Fatalf("score of a new evaluation: got %q, want 0.0", got)
+	if got := text(t, ctx, `[data-testid=overall-score]`); got != "Not assessed" {
+		t.Fatalf("score of a new evaluation: got %q, want Not assessed (nothing is answered)", got)
 	}
 
 	// A marker on window survives only as long as the page is not reloaded.
@@ -308,13 +310,12 @@ func firstLine(s string) string {
 // hand-made request from the page would be) is refused with 403.
 func TestBrowserViewerCannotChange(t *testing.T) {
 	a := appServer(t)
-	p, err := a.store.CreateProvider(context.Background(), assess.Provider{Name: "Read Only Cloud", ServiceModel: assess.PaaS}, auth.Actor{Name: "test"})
+	cli := usecase.CommandLine()
+	p, err := a.uc.CreateProvider(context.Background(), cli, assess.ProviderInput{Name: "Read Only Cloud", ServiceModel: "paas"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, _ := assess.Questionnaires()
-	qn, _ := q.Latest(assess.DefaultKey)
-	ev, err := a.store.CreateEvaluation(context.Background(), p.ID, qn, assess.DateOf(time.Now()), auth.Actor{Name: "test"})
+	ev, err := a.uc.StartEvaluation(context.Background(), cli, p.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,10 +347,7 @@ func TestBrowserViewerCannotChange(t *testing.T) {
 func TestBrowserComparesProviders(t *testing.T) {
 	a := appServer(t)
 	ctx := browser(t)
-	q, _ := assess.Questionnaires()
-	qn, _ := q.Latest(assess.DefaultKey)
-	today := assess.DateOf(time.Now())
-	by := auth.Actor{Name: "test"}
+	by := usecase.CommandLine()
 	// Alpha leads on coverage; Bravo leads on abuse cases only.
 	answers := map[string][]string{
 		"Alpha": {"shared_model.documented", "shared_model.contractual", "monitoring.continuous_monitoring", "monitoring.privileged_monitoring", "incident_response.ir_plan", "abuse_cases.malware"},
@@ -357,23 +355,21 @@ func TestBrowserComparesProviders(t *testing.T) {
 		"Delta": {"monitoring.assurance_reports"},
 	}
 	for _, name := range []string{"Alpha", "Bravo", "Delta"} {
-		p, err := a.store.CreateProvider(context.Background(), assess.Provider{Name: name + " Cloud", ServiceModel: assess.SaaS}, by)
+		p, err := a.uc.CreateProvider(context.Background(), by, assess.ProviderInput{Name: name + " Cloud", ServiceModel: "saas"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := a.store.CreateEvaluation(context.Background(), p.ID, qn, today, by)
+		ev, err := a.uc.StartEvaluation(context.Background(), by, p.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, ref := range answers[name] {
-			qk, ek, _ := strings.Cut(ref, ".")
-			ans, err := qn.NewAnswer(qk, ek, assess.AnswerInput{Value: []byte(`"yes"`)}, today)
-			if err != nil {
+			if _, _, err := a.uc.SaveAnswer(context.Background(), by, ev.ID, ref, assess.AnswerInput{Value: []byte(`"yes"`)}); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := a.store.SaveAnswer(context.Background(), ev.ID, ans, today, by); err != nil {
-				t.Fatal(err)
-			}
+		}
+		if _, err := a.uc.Complete(context.Background(), by, ev.ID, true); err != nil {
+			t.Fatal(err)
 		}
 	}
 	a.signIn(t, ctx, auth.Viewer)

@@ -14,8 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"shareline/internal/assess"
-	"shareline/internal/auth"
+	usecase "shareline/internal/app"
 	"shareline/internal/pglocal"
 	"shareline/internal/postgres"
 	"shareline/internal/server"
@@ -47,18 +46,17 @@ func TestDatabaseOutage(t *testing.T) {
 	if _, err := postgres.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	qs, _ := assess.Questionnaires()
-	store := postgres.New(pool, qs)
-	u, hash, _ := auth.NewUser("ops@example.com", "Ops", "viewer", "outage test password")
-	u, err = store.CreateUser(ctx, u, hash, auth.Actor{Name: "test"})
+	uc := usecase.New(postgres.New(pool), nil)
+	cli := usecase.CommandLine()
+	u, err := uc.CreateUser(ctx, cli, usecase.UserInput{Email: "ops@example.com", Name: "Ops", Role: "viewer", Password: "outage test password"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, tokenHash, _ := auth.NewToken()
-	if _, err := store.CreateToken(ctx, u.ID, "test", tokenHash, auth.Actor{Name: "test"}); err != nil {
+	token, _, err := uc.CreateToken(ctx, cli, u.ID, "test")
+	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(server.New(server.Options{Store: store, Questionnaires: qs, Log: slog.New(slog.DiscardHandler)}).Handler())
+	ts := httptest.NewServer(server.New(server.Options{App: uc, Log: slog.New(slog.DiscardHandler)}).Handler())
 	t.Cleanup(ts.Close)
 	get := func(path string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)

@@ -106,8 +106,9 @@ func TestListProvidersSortByScore(t *testing.T) {
 	// Reassessed: a newer completed evaluation replaces the older one's score.
 	twice := completed("Twice", 4)
 	f.evaluate(t, twice, assess.EvaluationCompleted, done.Add(time.Hour), abuse[:3]...) // 15
-	f.createProvider(t, "Kappa", assess.SaaS) // never evaluated
-	f.createProvider(t, "beta", assess.SaaS)  // never evaluated
+	// Never evaluated.
+	f.createProvider(t, "Kappa", assess.SaaS)
+	f.createProvider(t, "beta", assess.SaaS)
 
 	want := []string{"Zeta", "Twice", "Mu", "Alpha", "gamma", "beta", "Drafting", "Kappa", "Omega"}
 	wantScore := map[string]float64{"Zeta": 20, "Twice": 15, "Mu": 10, "Alpha": 5, "gamma": 5}

@@ -213,7 +213,7 @@ func TestRepresent(t *testing.T) {
 	f := newFixture(t)
 	p := f.createProvider(t, "Acme Cloud", assess.SaaS)
 	completed := f.evaluate(t, p, assess.EvaluationCompleted, time.Now(), abuse[:3]...) // 15
-	draft := f.evaluate(t, p, assess.EvaluationDraft, time.Time{}, abuse[:1]...)         // 5
+	draft := f.evaluate(t, p, assess.EvaluationDraft, time.Time{}, abuse[:1]...)        // 5
 	type stored struct {
 		Current, Draft *int64
 		Score          *float64

@@ -72,14 +72,14 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 // tx is the repositories bound to one transaction.
 type tx struct{ q querier }
 
-func (t tx) Providers() app.Providers           { return providers{t.q} }
-func (t tx) Evaluations() app.Evaluations       { return evaluations{t.q} }
-func (t tx) Answers() app.Answers               { return answers{t.q} }
-func (t tx) Questionnaires() app.Questionnaires { return questionnaireVersions{t.q} }
-func (t tx) Users() app.Users                   { return users{t.q} }
-func (t tx) Tokens() app.Tokens                 { return tokens{t.q} }
-func (t tx) Audit() app.AuditLog                { return auditLog{t.q} }
-func (t tx) SignIns() app.SignIns               { return signIns{t.q} }
+func (t tx) Providers() app.Providers           { return providers(t) }
+func (t tx) Evaluations() app.Evaluations       { return evaluations(t) }
+func (t tx) Answers() app.Answers               { return answers(t) }
+func (t tx) Questionnaires() app.Questionnaires { return questionnaireVersions(t) }
+func (t tx) Users() app.Users                   { return users(t) }
+func (t tx) Tokens() app.Tokens                 { return tokens(t) }
+func (t tx) Audit() app.AuditLog                { return auditLog(t) }
+func (t tx) SignIns() app.SignIns               { return signIns(t) }
 
 // querier is what repositories run statements on: the transaction.
 type querier interface {
@@ -101,6 +101,8 @@ const (
 const providerNameKey = "providers_name_lower_key"
 
 // translate turns database errors into domain errors and wraps the rest with what was being done.
+// Refusals meant for people (a provider name taken, the schema's own refusals) are returned
+// bare, so that their words are shown as they are.
 func translate(err error, doing string) error {
 	if err == nil {
 		return nil
@@ -122,7 +124,7 @@ func translate(err error, doing string) error {
 		case foreignKeyViolation:
 			return fmt.Errorf("postgres: %s: %w", doing, assess.ErrNotFound)
 		case restrictViolation:
-			return fmt.Errorf("postgres: %s: %w", doing, assess.Conflict(pgErr.Message))
+			return assess.Conflict(pgErr.Message)
 		}
 	}
 	return fmt.Errorf("postgres: %s: %w", doing, err)

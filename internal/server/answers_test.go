@@ -84,6 +84,13 @@ func TestAnswerSaveValueTypes(t *testing.T) {
 			if got := compactJSON(t, saved.Value); got != compactJSON(t, []byte(c.want)) {
 				t.Errorf("stored value: got %s, want %s", got, c.want)
 			}
+			if c.value == `null` {
+				// Clearing an element never answered changes nothing: no version, no score.
+				if saved.Version != 0 || saved.Score.Tier != "not_assessed" {
+					t.Errorf("clearing an unanswered element: got version %d, tier %s; want 0, not_assessed", saved.Version, saved.Score.Tier)
+				}
+				return
+			}
 			if saved.Version != 1 || saved.UpdatedAt == "" || saved.Evidence == nil {
 				t.Errorf("stored answer: got version %d, updated_at %q, evidence %v, want version 1, a time, []", saved.Version, saved.UpdatedAt, saved.Evidence)
 			}

@@ -18,11 +18,16 @@ type providerOut struct {
 	Notes            string   `json:"notes"`
 	CreatedAt        string   `json:"created_at"`
 	UpdatedAt        string   `json:"updated_at"`
-	LatestEvaluation *headOut `json:"latest_evaluation"`
+	Score            *float64 `json:"score"`
+	Tier             string   `json:"tier"`
+	// LatestEvaluation is the current (latest completed) evaluation, which speaks for the provider.
+	LatestEvaluation *headOut `json:"current_evaluation"`
+	DraftEvaluation  *headOut `json:"draft_evaluation"`
 }
 
 type headOut struct {
 	ID       string  `json:"id"`
+	Status   string  `json:"status"`
 	Score    float64 `json:"score"`
 	Tier     string  `json:"tier"`
 	Progress float64 `json:"progress"`

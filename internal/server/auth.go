@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"github.com/alexedwards/scs/v2"
-
 )
 
 // Session lifetimes: a session ends an hour after its last request, and eight hours after
@@ -114,4 +113,3 @@ func localPath(next string) string {
 	}
 	return cleaned
 }
-

@@ -88,7 +88,7 @@ type principal struct {
 func TestAuthorizationMatrix(t *testing.T) {
 	store := postgrestest.Store(t)
 	uc := app.New(store, func() time.Time { return now })
-		srv := server.New(server.Options{App: uc, Now: func() time.Time { return now },
+	srv := server.New(server.Options{App: uc, Now: func() time.Time { return now },
 		Log: slog.New(slog.DiscardHandler)})
 	a := &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
 	roles := expectedRoles

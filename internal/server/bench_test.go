@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"shareline/internal/assess"
 	"shareline/internal/app"
+	"shareline/internal/assess"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
 )

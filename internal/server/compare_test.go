@@ -44,6 +44,10 @@ func shortlist(t *testing.T, a *testApp) (ids []string, names []string, never st
 	// C: one partial answer.
 	pc, ec := a.evaluated(t, "Charlie "+word, "paas")
 	a.answer(t, ec.ID, "abuse_cases.malware", map[string]any{"value": "partial"})
+	// Comparisons compare completed evaluations, with their frozen scores.
+	for _, id := range []string{ea.ID, eb.ID, ec.ID} {
+		complete(t, a, id)
+	}
 	pn := a.createProvider(t, "November "+word, "saas")
 	return []string{pa.ID, pb.ID, pc.ID}, []string{pa.Name, pb.Name, pc.Name}, pn.ID
 }
@@ -62,8 +66,8 @@ func TestCompareAPIOrdersAndExcludes(t *testing.T) {
 	if byCoverage.Providers[0].Score.Overall != 20 || byCoverage.Providers[1].Score.Overall != 18 {
 		t.Errorf("scores: got %v and %v, want 20 and 18", byCoverage.Providers[0].Score.Overall, byCoverage.Providers[1].Score.Overall)
 	}
-	if len(byCoverage.Excluded) != 1 || byCoverage.Excluded[0].ID != never || !strings.Contains(byCoverage.Excluded[0].Reason, "not evaluated") {
-		t.Errorf("excluded: got %+v, want provider %s as not evaluated", byCoverage.Excluded, never)
+	if len(byCoverage.Excluded) != 1 || byCoverage.Excluded[0].ID != never || !strings.Contains(byCoverage.Excluded[0].Reason, "not assessed") {
+		t.Errorf("excluded: got %+v, want provider %s as not assessed", byCoverage.Excluded, never)
 	}
 
 	var byShared compareOut

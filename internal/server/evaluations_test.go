@@ -32,10 +32,10 @@ func TestEvaluationCreate(t *testing.T) {
 	if ev.Answers == nil || len(ev.Answers) != 0 {
 		t.Errorf("answers: got %v, want {}", ev.Answers)
 	}
-	zero := 0.0
-	want := scoreOut{Overall: 0, Tier: "poor", Progress: 0, Evidenced: 0, AsOf: today, ScoringVersion: 1, Questions: map[string]questionScoreOut{}}
+	// Nothing answered: not assessed, no overall score and no question scores.
+	want := scoreOut{Overall: 0, Tier: "not_assessed", Progress: 0, Evidenced: 0, AsOf: today, ScoringVersion: 2, Questions: map[string]questionScoreOut{}}
 	for _, k := range questionKeys {
-		want.Questions[k] = questionScoreOut{Score: &zero, Progress: 0}
+		want.Questions[k] = questionScoreOut{Score: nil, Progress: 0}
 	}
 	if diff := cmp.Diff(want, ev.Score); diff != "" {
 		t.Errorf("score of a new evaluation (-want +got):\n%s", diff)
@@ -92,8 +92,8 @@ func TestEvaluationGet(t *testing.T) {
 		t.Errorf("answers: got %v, want only the element saved", keysOf(got.Answers))
 	}
 	s := got.Score
-	if s.Overall != 5 || s.Tier != "poor" || s.Progress != 4.5 || s.Evidenced != 100 || s.AsOf != today || s.ScoringVersion != 1 {
-		t.Errorf("score: got %+v, want overall 5, poor, progress 4.5, evidenced 100, as of %s, scoring version 1", s, today)
+	if s.Overall != 5 || s.Tier != "poor" || s.Progress != 4.5 || s.Evidenced != 100 || s.AsOf != today || s.ScoringVersion != 2 {
+		t.Errorf("score: got %+v, want overall 5, poor, progress 4.5, evidenced 100, as of %s, scoring version 2", s, today)
 	}
 	if q := s.Questions["abuse_cases"]; q.Score == nil || *q.Score != 25 || q.Progress != 25 {
 		t.Errorf("questions.abuse_cases: got %+v, want score 25 and progress 25", q)
@@ -213,10 +213,10 @@ func TestScoresAreRecomputedOnALaterDay(t *testing.T) {
 			t.Errorf("day 2 summary overall-score: got %q, want 2.0", got)
 		}
 	})
-	t.Run("provider's latest evaluation", func(t *testing.T) {
-		got := day2.provider(t, p.ID).LatestEvaluation
+	t.Run("provider's draft", func(t *testing.T) {
+		got := day2.provider(t, p.ID).DraftEvaluation
 		if got == nil || got.Score != 2 || got.AsOf != tomorrowDate {
-			t.Errorf("day 2 latest_evaluation: got %+v, want score 2 as of %s", got, tomorrowDate)
+			t.Errorf("day 2 draft_evaluation: got %+v, want score 2 as of %s", got, tomorrowDate)
 		}
 	})
 }

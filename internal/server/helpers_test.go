@@ -171,7 +171,6 @@ func (a *testApp) anonymous() *testApp {
 	return &b
 }
 
-
 // syncBuffer is a log sink that parallel requests may write to.
 type syncBuffer struct {
 	mu  sync.Mutex

@@ -109,12 +109,12 @@ func TestHistoryPageAndRestore(t *testing.T) {
 			t.Errorf("the history page lacks %s", want)
 		}
 	}
-	r := a.postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"1"}}, false)
+	r := a.postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"1"}, "base_version": {"2"}}, false)
 	wantStatus(t, r, http.StatusSeeOther)
 	got := a.evaluation(t, ev.ID).Answers[ref]
 	if got.Version != 3 || string(got.Value) != `"yes"` || got.Explanation != "plan v1" {
 		t.Errorf("after restoring version 1: got version %d value %s explanation %q, want 3 \"yes\" \"plan v1\"", got.Version, got.Value, got.Explanation)
 	}
-	wantStatus(t, a.postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"9"}}, false), http.StatusNotFound)
-	wantStatus(t, a.as(t, "viewer").postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"1"}}, false), http.StatusForbidden)
+	wantStatus(t, a.postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"9"}, "base_version": {"3"}}, false), http.StatusUnprocessableEntity)
+	wantStatus(t, a.as(t, "viewer").postForm(t, "/evaluations/"+ev.ID+"/answers/"+ref+"/restore", url.Values{"version": {"1"}, "base_version": {"3"}}, false), http.StatusForbidden)
 }

@@ -16,7 +16,7 @@ func TestEvaluationLifecycle(t *testing.T) {
 	const ref = "monitoring.continuous_monitoring"
 
 	var done evaluationStatus
-	decodeJSON(t, a.do(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/complete", nil, nil), http.StatusOK, "Evaluation", &done)
+	decodeJSON(t, a.sendJSON(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/complete", map[string]bool{"confirm": true}), http.StatusOK, "Evaluation", &done)
 	if done.Status != "completed" {
 		t.Fatalf("status after complete: %q, want completed", done.Status)
 	}
@@ -42,8 +42,9 @@ func TestEvaluationLifecycle(t *testing.T) {
 	if r := a.get(t, "/admin/audit?provider="+p.ID); !contains(r.body, "evaluation.reopened") || !contains(r.body, "evaluation.completed") {
 		t.Error("the audit log lacks the completion and the reopening")
 	}
+	complete(t, a, ev.ID)
 
-	// Reassessing starts a new evaluation from the answers, and it becomes the latest.
+	// Reassessing starts a new draft from the answers, shown beside the completed one.
 	var next evaluationOut
 	decodeJSON(t, evaluator.do(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/reassess", nil, nil), http.StatusCreated, "Evaluation", &next)
 	prev := a.evaluation(t, ev.ID)
@@ -51,8 +52,8 @@ func TestEvaluationLifecycle(t *testing.T) {
 		t.Errorf("reassessment: got id %s with %d answers scoring %v, want a new evaluation with the %d answers scoring %v",
 			next.ID, len(next.Answers), next.Score.Overall, len(prev.Answers), prev.Score.Overall)
 	}
-	if got := a.provider(t, p.ID).LatestEvaluation; got == nil || got.ID != next.ID {
-		t.Errorf("latest evaluation after reassessing: got %+v, want %s", got, next.ID)
+	if got := a.provider(t, p.ID); got.LatestEvaluation == nil || got.LatestEvaluation.ID != ev.ID || got.DraftEvaluation == nil || got.DraftEvaluation.ID != next.ID {
+		t.Errorf("after reassessing: got current %+v, draft %+v; want %s completed and %s in progress", got.LatestEvaluation, got.DraftEvaluation, ev.ID, next.ID)
 	}
 }
 
@@ -66,6 +67,8 @@ func TestProviderPageShowsTrend(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	p, ev := a.evaluated(t, "Trend "+tag(t), "saas")
+	a.answer(t, ev.ID, "abuse_cases.app_vulnerabilities", map[string]any{"value": "no"})
+	complete(t, a, ev.ID)
 	var next evaluationOut
 	decodeJSON(t, a.do(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/reassess", nil, nil), http.StatusCreated, "Evaluation", &next)
 	a.answer(t, next.ID, "abuse_cases.malware", map[string]any{"value": "yes"}) // abuse cases 25 → coverage 5

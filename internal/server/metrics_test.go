@@ -18,7 +18,7 @@ func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	store := postgrestest.Store(t)
 	uc := app.New(store, func() time.Time { return now })
-		srv := server.New(server.Options{App: uc, Now: func() time.Time { return now },
+	srv := server.New(server.Options{App: uc, Now: func() time.Time { return now },
 		Log: slog.New(slog.DiscardHandler), Metrics: server.NewMetrics(reg)})
 	a := &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
 	a.header = a.signIn(t, a.addUser(t, "viewer"))

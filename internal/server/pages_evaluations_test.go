@@ -69,11 +69,12 @@ func TestEvaluationPage(t *testing.T) {
 	if hasAttr(panel, "hx-swap-oob") {
 		t.Errorf("score panel of the full page: has hx-swap-oob, want it only in htmx answers")
 	}
-	if got := p.textOf(t, "overall-score"); got != "0.0" {
-		t.Errorf("overall-score: got %q, want 0.0", got)
+	// Nothing is answered: no score, never "0.0 Poor".
+	if got := p.textOf(t, "overall-score"); got != "Not assessed" {
+		t.Errorf("overall-score: got %q, want Not assessed", got)
 	}
-	if got := p.textOf(t, "tier"); got != "Poor" {
-		t.Errorf("tier: got %q, want Poor", got)
+	if got := p.textOf(t, "tier"); got != "Not assessed" {
+		t.Errorf("tier: got %q, want Not assessed", got)
 	}
 	// The matrix shows a select per layer, and the IaaS reference beside it.
 	matrix := p.one(t, "matrix")
@@ -94,7 +95,7 @@ func TestAnswerSaveFormPlain(t *testing.T) {
 	_, ev := a.evaluated(t, "Acme "+tag(t), "saas")
 	r := a.postForm(t, answerPath(ev.ID, "abuse_cases.malware"), elementForm("status", url.Values{"value": {"yes"}}), false)
 	wantStatus(t, r, http.StatusSeeOther)
-	if loc, want := r.header.Get("Location"), "/evaluations/"+ev.ID+"#el-abuse_cases-malware"; loc != want {
+	if loc, want := r.header.Get("Location"), "/evaluations/"+ev.ID+"?done=saved#el-abuse_cases-malware"; loc != want {
 		t.Errorf("Location: got %q, want %q", loc, want)
 	}
 	got := a.evaluation(t, ev.ID)

@@ -36,6 +36,7 @@ func TestProvidersPage(t *testing.T) {
 	charlie := a.createProvider(t, "Charlie Storage "+word, "paas")
 	ev := a.startEvaluation(t, bravo.ID)
 	a.workedExample(t, ev.ID)
+	complete(t, a, ev.ID)
 
 	rowNames := func(p *page) []string {
 		var out []string
@@ -293,8 +294,8 @@ func TestProviderPage(t *testing.T) {
 	if m == nil {
 		t.Fatalf("Location: got %q, want /evaluations/{id}", r.header.Get("Location"))
 	}
-	if got := a.provider(t, p.ID).LatestEvaluation; got == nil || got.ID != m[1] {
-		t.Errorf("latest_evaluation: got %+v, want evaluation %s", got, m[1])
+	if got := a.provider(t, p.ID).DraftEvaluation; got == nil || got.ID != m[1] {
+		t.Errorf("draft_evaluation: got %+v, want evaluation %s", got, m[1])
 	}
 	page = parsePage(t, a.get(t, "/providers/"+p.ID), http.StatusOK)
 	links := page.all(func(n *htmlNode) bool { return attr(n, "href") == "/evaluations/"+m[1] })

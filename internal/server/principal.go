@@ -24,6 +24,7 @@ func principal(r *http.Request) app.Principal {
 // withPrincipal stores who makes the request, and the navigation it may see, in its context.
 func withPrincipal(r *http.Request, u auth.User, via string) context.Context {
 	p := app.Principal{User: u, RemoteAddr: clientAddr(r), Via: via}
+	noteRequestUser(r.Context(), u.ID)
 	ctx := context.WithValue(r.Context(), principalKey{}, p)
 	return templates.WithNav(ctx, templates.Nav{
 		Name: u.Name, Role: u.Role.Label(),

@@ -31,7 +31,7 @@ func TestProviderCreate(t *testing.T) {
 	want := providerOut{
 		ID: p.ID, Name: "Acme Cloud " + word, Offering: "Object storage", ServiceModel: "saas",
 		Website: "https://acme.example/security", Notes: "Asked for the SOC 2 report.\nSecond line.",
-		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Tier: "not_assessed",
 	}
 	if p != want {
 		t.Errorf("created provider:\ngot  %+v\nwant %+v (name trimmed, no latest evaluation)", p, want)
@@ -130,15 +130,16 @@ func TestProviderGet(t *testing.T) {
 	}
 	ev := a.startEvaluation(t, p.ID)
 	a.workedExample(t, ev.ID)
+	complete(t, a, ev.ID)
 	got := a.provider(t, p.ID)
-	want := headOut{ID: ev.ID, Score: 16.7, Tier: "poor", Progress: 18.2, AsOf: today}
-	if got.LatestEvaluation == nil || *got.LatestEvaluation != want {
-		t.Errorf("latest_evaluation after the worked example: got %+v, want %+v", got.LatestEvaluation, want)
+	want := headOut{ID: ev.ID, Status: "completed", Score: 16.7, Tier: "poor", Progress: 18.2, AsOf: today}
+	if got.LatestEvaluation == nil || *got.LatestEvaluation != want || got.Score == nil || *got.Score != 16.7 {
+		t.Errorf("current_evaluation after completing the worked example: got %+v, want %+v", got.LatestEvaluation, want)
 	}
-	// A newer evaluation becomes the latest.
+	// A newer evaluation is shown beside the completed one, which still speaks for the provider.
 	newer := a.startEvaluation(t, p.ID)
-	if got := a.provider(t, p.ID).LatestEvaluation; got == nil || got.ID != newer.ID || got.Score != 0 {
-		t.Errorf("latest_evaluation after a second evaluation: got %+v, want id %s with score 0", got, newer.ID)
+	if got := a.provider(t, p.ID); got.LatestEvaluation == nil || got.LatestEvaluation.ID != ev.ID || got.DraftEvaluation == nil || got.DraftEvaluation.ID != newer.ID {
+		t.Errorf("after a second evaluation: got current %+v, draft %+v; want %s and %s", got.LatestEvaluation, got.DraftEvaluation, ev.ID, newer.ID)
 	}
 
 	t.Run("unknown id", func(t *testing.T) {
@@ -167,6 +168,8 @@ func TestProviderList(t *testing.T) {
 	}
 	weak := a.startEvaluation(t, acme.ID)
 	a.workedExample(t, weak.ID)
+	complete(t, a, strong.ID)
+	complete(t, a, weak.ID)
 
 	names := func(l listOut) []string {
 		var out []string
@@ -222,10 +225,10 @@ func TestProviderList(t *testing.T) {
 		if got := byName[charlie.Name].LatestEvaluation; got != nil {
 			t.Errorf("%s latest_evaluation: got %+v, want null (never evaluated)", charlie.Name, got)
 		}
-		if got, want := byName[acme.Name].LatestEvaluation, (headOut{ID: weak.ID, Score: 16.7, Tier: "poor", Progress: 18.2, AsOf: today}); got == nil || *got != want {
+		if got, want := byName[acme.Name].LatestEvaluation, (headOut{ID: weak.ID, Status: "completed", Score: 16.7, Tier: "poor", Progress: 18.2, AsOf: today}); got == nil || *got != want {
 			t.Errorf("%s latest_evaluation: got %+v, want %+v", acme.Name, got, want)
 		}
-		if got, want := byName[bravo.Name].LatestEvaluation, (headOut{ID: strong.ID, Score: 20, Tier: "poor", Progress: 18.2, AsOf: today}); got == nil || *got != want {
+		if got, want := byName[bravo.Name].LatestEvaluation, (headOut{ID: strong.ID, Status: "completed", Score: 20, Tier: "poor", Progress: 18.2, AsOf: today}); got == nil || *got != want {
 			t.Errorf("%s latest_evaluation: got %+v, want %+v", bravo.Name, got, want)
 		}
 		if got := byName[delta.Name]; got.ID != delta.ID || got.ServiceModel != "saas" {

@@ -25,9 +25,13 @@ func TestQuestionnaireGet(t *testing.T) {
 					Title    string           `json:"title"`
 					Elements []map[string]any `json:"elements"`
 				} `json:"questions"`
-				Layers         []string                     `json:"layers"`
-				Owners         []string                     `json:"owners"`
-				ReferenceSplit map[string]map[string]string `json:"reference_split"`
+				Split struct {
+					Layers []struct {
+						Key string `json:"key"`
+					} `json:"layers"`
+					Owners    []string                     `json:"owners"`
+					Reference map[string]map[string]string `json:"reference"`
+				} `json:"split"`
 			}
 			decodeJSON(t, r, http.StatusOK, "Questionnaire", &q)
 			if q.Key != "shared-responsibility" || q.Version != 1 || q.Title == "" {
@@ -85,16 +89,16 @@ func TestQuestionnaireGet(t *testing.T) {
 			if !slices.Equal(options, wantOptions) {
 				t.Errorf("certifications options: got %v, want %v", options, wantOptions)
 			}
-			if len(q.Layers) != 8 || len(q.Owners) != 4 {
-				t.Errorf("layers, owners: got %v, %v, want 8 layers and 4 owners", q.Layers, q.Owners)
+			if len(q.Split.Layers) != 8 || len(q.Split.Owners) != 4 {
+				t.Errorf("split layers, owners: got %v, %v, want 8 layers and 4 owners", q.Split.Layers, q.Split.Owners)
 			}
 			for _, s := range []struct{ model, layer, owner string }{
 				{"saas", "application", "provider"}, {"saas", "user_activity", "shared"},
 				{"paas", "application", "shared"}, {"iaas", "network", "shared"}, {"iaas", "os", "customer"},
 				{"iaas", "privileged_actions", "customer"},
 			} {
-				if got := q.ReferenceSplit[s.model][s.layer]; got != s.owner {
-					t.Errorf("reference_split.%s.%s: got %q, want %q", s.model, s.layer, got, s.owner)
+				if got := q.Split.Reference[s.model][s.layer]; got != s.owner {
+					t.Errorf("split.reference.%s.%s: got %q, want %q", s.model, s.layer, got, s.owner)
 				}
 			}
 		})

@@ -2,9 +2,9 @@ package server
 
 import (
 	"bytes"
-	"iter"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"

@@ -156,6 +156,7 @@ func TestPortfolioExport(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	p, ev := reported(t, a)
+	complete(t, a, ev.ID) // the portfolio shows completed evaluations' scores
 	never := a.createProvider(t, "Never Evaluated "+tag(t), "iaas")
 
 	r := a.get(t, "/api/v1/providers/export.csv")

@@ -182,10 +182,10 @@ func TestCheckSchemaRefusesWhatTheDocumentForbids(t *testing.T) {
 		{"missing required field", "Provider", `{"id":"1"}`},
 		{"undocumented field", "Health", `{"status":"ok","extra":1}`},
 		{"wrong type", "ProviderList", `{"providers":[],"total":"3"}`},
-		{"enum", "Deviation", `{"layer":"kernel","claimed":"provider","reference":"customer"}`},
+		{"enum", "Deviation", `{"layer":"physical","claimed":"landlord","reference":"customer"}`},
 		{"id shape", "EvaluationHead", `{"id":"01","score":1,"tier":"poor","progress":0,"as_of":"2026-01-01"}`},
 		{"percent above 100", "QuestionScore", `{"score":100.1,"progress":0}`},
-		{"null where not allowed", "Score", `{"overall":null,"tier":"poor","progress":0,"evidenced":0,"as_of":"2026-01-01","scoring_version":1,"questions":{}}`},
+		{"null where not allowed", "Score", `{"overall":1,"tier":null,"progress":0,"evidenced":0,"as_of":"2026-01-01","scoring_version":1,"questions":{}}`},
 		{"answers key without a dot", "Evaluation", `{"id":"1","provider_id":"1","questionnaire":{"key":"k","version":1},"created_at":"","updated_at":"","answers":{"nodot":{"value":null,"explanation":"","evidence":[],"version":1,"updated_at":""}},"score":{"overall":0,"tier":"poor","progress":0,"evidenced":0,"as_of":"2026-01-01","scoring_version":1,"questions":{}},"deviations":[],"retained":[],"retained_from":"reference"}`},
 	}
 	for _, c := range cases {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"shareline/internal/assess"
 	"shareline/internal/app"
+	"shareline/internal/assess"
 )
 
 // Server holds what every handler shares.
@@ -30,9 +30,9 @@ type Server struct {
 // Options configure a Server. Now (the clock of file names and sessions; the App has its own)
 // defaults to time.Now and Log to slog.Default().
 type Options struct {
-	App            *app.App
-	Now            func() time.Time
-	Log            *slog.Logger
+	App *app.App
+	Now func() time.Time
+	Log *slog.Logger
 	// Sessions keeps browser sessions (in PostgreSQL, so that every process shares them).
 	Sessions scs.Store
 	// SecureCookies marks cookies Secure and sends HSTS: set it when clients reach the server
