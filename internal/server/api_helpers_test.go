@@ -10,16 +10,16 @@ import (
 // The API's shapes, as a client reads them.
 
 type providerOut struct {
-	ID               string   `json:"id"`
-	Name             string   `json:"name"`
-	Offering         string   `json:"offering"`
-	ServiceModel     string   `json:"service_model"`
-	Website          string   `json:"website"`
-	Notes            string   `json:"notes"`
-	CreatedAt        string   `json:"created_at"`
-	UpdatedAt        string   `json:"updated_at"`
-	Score            *float64 `json:"score"`
-	Tier             string   `json:"tier"`
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Offering     string   `json:"offering"`
+	ServiceModel string   `json:"service_model"`
+	Website      string   `json:"website"`
+	Notes        string   `json:"notes"`
+	CreatedAt    string   `json:"created_at"`
+	UpdatedAt    string   `json:"updated_at"`
+	Score        *float64 `json:"score"`
+	Tier         string   `json:"tier"`
 	// LatestEvaluation is the current (latest completed) evaluation, which speaks for the provider.
 	LatestEvaluation *headOut `json:"current_evaluation"`
 	DraftEvaluation  *headOut `json:"draft_evaluation"`
