@@ -124,7 +124,7 @@ func TestCompletingNeedsAnswersAndAConfirmation(t *testing.T) {
 	complete(t, a, ev.ID)
 	audit := a.get(t, "/admin/audit")
 	if !strings.Contains(string(audit.body), "21 elements unanswered, confirmed") {
-		t.Errorf("audit log: want the completion with \"22 elements unanswered, confirmed\"; body: %s", audit.body)
+		t.Errorf("audit log: want the completion with \"21 elements unanswered, confirmed\"; body: %s", audit.body)
 	}
 }
 

@@ -175,8 +175,8 @@ func TestPortfolioExport(t *testing.T) {
 	if got := byName[p.Name]; len(got) < 6 || got[5] != formatScore(ev.Score.Overall) {
 		t.Errorf("row of %s: got %v, want score %s in the sixth column", p.Name, got, formatScore(ev.Score.Overall))
 	}
-	if got := byName[never.Name]; len(got) < 6 || got[5] != "" {
-		t.Errorf("row of a provider never evaluated: got %v, want an empty score", got)
+	if got := byName[never.Name]; len(got) < 8 || got[5] != "" || got[6] != "Not assessed" || got[7] != "" {
+		t.Errorf("row of a provider never evaluated: got %v, want empty score and progress and the tier Not assessed", got)
 	}
 
 	x := a.get(t, "/providers/export.xlsx")
