@@ -38,7 +38,7 @@ func wantHTML(t *testing.T, html string, want, unwanted []string) {
 func TestReportPage(t *testing.T) {
 	r := reporttest.Full(t, "Nordić Cloud Ünited")
 	wantHTML(t, reportPage(t, r), []string{
-		`data-testid="report-provider">Nordić Cloud Ünited</h1>`, `data-testid="overall-score">` + report.ScoreText(r.Summary.Score) + `</span>`,
+		`data-testid="report-provider">Nordić Cloud Ünited</h1>`, `data-testid="overall-score">` + r.Summary.Score.Text() + `</span>`,
 		`data-testid="tier"`, `data-testid="report-as-of">2026-11-29</dd>`, `data-testid="report-matrix"`, "Operating system",
 		`data-testid="retained-user_permissions"`, `data-testid="follow-ups"`, `data-testid="report-row-shared_model.documented"`,
 		"Completed by", "Jean Dupont", "87.5%",

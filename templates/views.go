@@ -458,11 +458,3 @@ func EvaluationLine(ev assess.Evaluation) string {
 	}
 	return line
 }
-
-// ScoreText is a score as a list shows it: one decimal, or "not assessed".
-func ScoreText(s assess.Score) string {
-	if !s.Assessed() {
-		return "not assessed"
-	}
-	return Pct(s.Overall)
-}

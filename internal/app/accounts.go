@@ -91,7 +91,7 @@ func (a *App) SignOut(ctx context.Context, p Principal) error {
 // SessionUser is the user of a browser session; a deactivated or missing user is ErrNotFound.
 func (a *App) SessionUser(ctx context.Context, id int64) (auth.User, error) {
 	var u auth.User
-	err := a.store.Read(ctx, func(tx Tx) error {
+	err := a.store.Lookup(ctx, func(tx Tx) error {
 		var err error
 		u, err = tx.Users().Find(ctx, id)
 		return err
@@ -106,7 +106,7 @@ func (a *App) SessionUser(ctx context.Context, id int64) (auth.User, error) {
 // user is deactivated, is auth.ErrUnauthenticated.
 func (a *App) TokenUser(ctx context.Context, token string) (auth.User, error) {
 	var u auth.User
-	err := a.store.Update(ctx, func(tx Tx) error {
+	err := a.store.Lookup(ctx, func(tx Tx) error {
 		var err error
 		u, err = tx.Tokens().User(ctx, auth.HashToken(token))
 		return err

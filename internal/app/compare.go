@@ -42,16 +42,21 @@ func (a *App) Compare(ctx context.Context, p Principal, ids []int64, sortKey str
 // compareInputs reads the providers asked for, in the order asked, with their current
 // evaluations and those evaluations' answers.
 func (a *App) compareInputs(ctx context.Context, tx Tx, ids []int64) ([]assess.CompareInput, error) {
+	found, err := tx.Providers().Many(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]assess.Provider, len(found))
+	for _, prov := range found {
+		byID[prov.ID] = prov
+	}
 	in := make([]assess.CompareInput, 0, len(ids))
 	var missing []string
 	for _, id := range ids {
-		prov, err := tx.Providers().Find(ctx, id, false)
-		if err != nil {
-			if assess.IsNotFound(err) {
-				missing = append(missing, strconv.FormatInt(id, 10))
-				continue
-			}
-			return nil, err
+		prov, ok := byID[id]
+		if !ok {
+			missing = append(missing, strconv.FormatInt(id, 10))
+			continue
 		}
 		in = append(in, assess.CompareInput{Provider: prov})
 	}

@@ -164,14 +164,7 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 	var saved assess.Answer
 	var score assess.Score
 	err := a.store.Update(ctx, func(tx Tx) error {
-		ev, err := tx.Evaluations().Find(ctx, evaluationID, true)
-		if err != nil {
-			return err
-		}
-		if err := assess.CheckEditable(ev); err != nil {
-			return err
-		}
-		q, err := a.questionnaire(ctx, tx, ev.QuestionnaireKey, ev.QuestionnaireVersion)
+		ev, q, err := a.editable(ctx, tx, evaluationID)
 		if err != nil {
 			return err
 		}
@@ -183,6 +176,20 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 		return err
 	})
 	return saved, score, err
+}
+
+// editable locks an evaluation whose answers are about to change, refuses it when its state
+// does not allow changes, and returns it with its pinned questionnaire.
+func (a *App) editable(ctx context.Context, tx Tx, id int64) (assess.Evaluation, *assess.Questionnaire, error) {
+	ev, err := tx.Evaluations().Find(ctx, id, true)
+	if err != nil {
+		return assess.Evaluation{}, nil, err
+	}
+	if err := assess.CheckEditable(ev); err != nil {
+		return assess.Evaluation{}, nil, err
+	}
+	q, err := a.questionnaire(ctx, tx, ev.QuestionnaireKey, ev.QuestionnaireVersion)
+	return ev, q, err
 }
 
 // write stores answer over the current one (refusing a stale base, skipping a save that
@@ -265,14 +272,7 @@ func (a *App) RestoreRevision(ctx context.Context, p Principal, evaluationID int
 	question, element, _ := strings.Cut(ref, ".")
 	var saved assess.Answer
 	err := a.store.Update(ctx, func(tx Tx) error {
-		ev, err := tx.Evaluations().Find(ctx, evaluationID, true)
-		if err != nil {
-			return err
-		}
-		if err := assess.CheckEditable(ev); err != nil {
-			return err
-		}
-		q, err := a.questionnaire(ctx, tx, ev.QuestionnaireKey, ev.QuestionnaireVersion)
+		ev, q, err := a.editable(ctx, tx, evaluationID)
 		if err != nil {
 			return err
 		}

@@ -26,13 +26,7 @@ func (a *App) Complete(ctx context.Context, p Principal, id int64, confirmed boo
 		if err != nil {
 			return err
 		}
-		if err := tx.Evaluations().StoreScore(ctx, id, score, false); err != nil {
-			return err
-		}
-		if err := tx.Evaluations().SetStatus(ctx, id, assess.EvaluationCompleted, p.Actor(), a.now()); err != nil {
-			return err
-		}
-		if out, err = a.afterStatusChange(ctx, tx, id, evs); err != nil {
+		if out, err = a.switchStatus(ctx, tx, p, id, assess.EvaluationCompleted, score, evs); err != nil {
 			return err
 		}
 		left := "every element answered"
@@ -59,14 +53,8 @@ func (a *App) Reopen(ctx context.Context, p Principal, id int64) (assess.Evaluat
 		if err := assess.CheckReopenable(v.Evaluation, evs); err != nil {
 			return err
 		}
-		if err := tx.Evaluations().SetStatus(ctx, id, assess.EvaluationDraft, p.Actor(), a.now()); err != nil {
-			return err
-		}
 		score := assess.ScoreEvaluation(v.Questionnaire, v.Evaluation.Answers, a.Today())
-		if err := tx.Evaluations().StoreScore(ctx, id, score, false); err != nil {
-			return err
-		}
-		if out, err = a.afterStatusChange(ctx, tx, id, evs); err != nil {
+		if out, err = a.switchStatus(ctx, tx, p, id, assess.EvaluationDraft, score, evs); err != nil {
 			return err
 		}
 		return record(ctx, tx, p, auth.ActionEvaluationReopened, out.ProviderID, id,
@@ -75,9 +63,16 @@ func (a *App) Reopen(ctx context.Context, p Principal, id int64) (assess.Evaluat
 	return out, err
 }
 
-// afterStatusChange rereads an evaluation whose status changed and records which of its
-// provider's evaluations now speak for it.
-func (a *App) afterStatusChange(ctx context.Context, tx Tx, id int64, evs []assess.Evaluation) (assess.Evaluation, error) {
+// switchStatus gives an evaluation a new status with its score as of today (frozen, for a
+// completed one), rereads it, and records which of its provider's evaluations (evs) now speak
+// for the provider.
+func (a *App) switchStatus(ctx context.Context, tx Tx, p Principal, id int64, status assess.EvaluationStatus, score assess.Score, evs []assess.Evaluation) (assess.Evaluation, error) {
+	if err := tx.Evaluations().StoreScore(ctx, id, score, false); err != nil {
+		return assess.Evaluation{}, err
+	}
+	if err := tx.Evaluations().SetStatus(ctx, id, status, p.Actor(), a.now()); err != nil {
+		return assess.Evaluation{}, err
+	}
 	out, err := tx.Evaluations().Find(ctx, id, false)
 	if err != nil {
 		return assess.Evaluation{}, err
@@ -171,11 +166,12 @@ func (a *App) rescore(ctx context.Context, id int64) (assess.Score, error) {
 	return score, err
 }
 
+// scoreText is a score with its tier, for the audit log.
 func scoreText(s assess.Score) string {
 	if !s.Assessed() {
-		return "not assessed"
+		return s.Text()
 	}
-	return fmt.Sprintf("%.1f (%s)", assess.Round1(s.Overall), s.Tier.Label())
+	return s.Text() + " (" + s.Tier.Label() + ")"
 }
 
 func plural(n int) string {

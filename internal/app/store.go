@@ -16,6 +16,9 @@ type Store interface {
 	Update(ctx context.Context, f func(Tx) error) error
 	// Read runs f in one read-only transaction that sees one snapshot.
 	Read(ctx context.Context, f func(Tx) error) error
+	// Lookup runs f outside any transaction, each statement on its own: for the one-statement
+	// reads every request makes (who is signed in), which a transaction would only slow down.
+	Lookup(ctx context.Context, f func(Tx) error) error
 	// Ping reports whether storage answers.
 	Ping(ctx context.Context) error
 }
@@ -39,6 +42,8 @@ type Providers interface {
 	// Find returns one provider; lock holds its row until the transaction ends, so that changes
 	// to one provider's evaluations happen one after another.
 	Find(ctx context.Context, id int64, lock bool) (assess.Provider, error)
+	// Many returns the providers with these ids, in one query; ids that name none are left out.
+	Many(ctx context.Context, ids []int64) ([]assess.Provider, error)
 	List(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error)
 	// All streams every provider with its representation, by name.
 	All(ctx context.Context) iter.Seq2[assess.ProviderListing, error]

@@ -1,6 +1,9 @@
 package assess
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // ScoringVersion identifies the scoring rules below. It changes whenever a rule changes, so that
 // a stored score says which rules produced it. Version 2: an evaluation with nothing answered
@@ -89,6 +92,15 @@ type Score struct {
 // Assessed reports whether there is a score to show: something is answered and at least one
 // question applies. An evaluation that is not assessed has no coverage score and no tier.
 func (s Score) Assessed() bool { return s.Tier != NotAssessed && s.Tier != "" }
+
+// Text is the coverage score as people read it: one decimal, or "Not assessed" when there is
+// no score. Every page, file and audit entry shows a score through it.
+func (s Score) Text() string {
+	if !s.Assessed() {
+		return NotAssessed.Label()
+	}
+	return strconv.FormatFloat(Round1(s.Overall), 'f', 1, 64)
+}
 
 // Counts is how many elements are answered (not_applicable included) and how many there are.
 func (s Score) Counts() (answered, total int) {

@@ -77,6 +77,20 @@ func (r providers) Find(ctx context.Context, id int64, lock bool) (assess.Provid
 	return row.provider(), nil
 }
 
+// Many returns the providers with these ids in one query; ids that name none are left out.
+func (r providers) Many(ctx context.Context, ids []int64) ([]assess.Provider, error) {
+	rows, _ := r.q.Query(ctx, `SELECT `+providerColumns+` FROM providers AS p WHERE p.id = ANY($1)`, ids)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[providerRow])
+	if err != nil {
+		return nil, translate(err, "find providers")
+	}
+	out := make([]assess.Provider, 0, len(list))
+	for _, row := range list {
+		out = append(out, row.provider())
+	}
+	return out, nil
+}
+
 // Represent records which evaluations speak for a provider, and keeps the current one's stored
 // overall score beside it for the list's sort: NULL when there is none or it is not assessed.
 func (r providers) Represent(ctx context.Context, providerID int64, current, draft *assess.Evaluation) error {

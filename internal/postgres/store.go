@@ -45,6 +45,9 @@ func (s *Store) Read(ctx context.Context, f func(app.Tx) error) error {
 	return s.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, f)
 }
 
+// Lookup runs f on the pool, outside any transaction: each statement commits on its own.
+func (s *Store) Lookup(ctx context.Context, f func(app.Tx) error) error { return f(tx{s.pool}) }
+
 func (s *Store) run(ctx context.Context, opts pgx.TxOptions, f func(app.Tx) error) error {
 	var fErr error
 	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(t pgx.Tx) error {

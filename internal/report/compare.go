@@ -116,7 +116,7 @@ func summaryCompareRows(c assess.Comparison) []CompareRow {
 	}
 	for _, p := range c.Providers {
 		s := p.Summary.Score
-		coverage, tier := faintCell(ScoreText(s)), faintCell(s.Tier.Label())
+		coverage, tier := faintCell(s.Text()), faintCell(s.Tier.Label())
 		if s.Assessed() {
 			coverage, tier = scoreCell(s.Overall), plainCell(s.Tier.Label())
 		}

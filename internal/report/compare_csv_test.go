@@ -36,7 +36,7 @@ func TestWriteCompareCSV(t *testing.T) {
 	checks := map[string][]string{
 		"offering":                   {"provider", "offering", "Offering", "Offering 1", "'+7 495 Moscow", "Offering 3"},
 		"service_model":              {"provider", "service_model", "Service model", "SaaS", "IaaS", "PaaS"},
-		"coverage":                   {"summary", "coverage", "Coverage score", report.ScoreText(c.Providers[0].Summary.Score), "42.5", "26.3"},
+		"coverage":                   {"summary", "coverage", "Coverage score", c.Providers[0].Summary.Score.Text(), "42.5", "26.3"},
 		"q.abuse_cases":              {"questions", "q.abuse_cases", "Abuse cases", "83.3", "12.5", "not applicable"},
 		"e.abuse_cases.malware":      {"elements", "e.abuse_cases.malware", "Malware", "Partial · credit 50%", "No · credit 0%", "Not applicable"},
 		"layer.application":          {"responsibility", "layer.application", "Application", "Customer (reference: Provider)", "Customer", "Shared"},

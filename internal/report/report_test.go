@@ -144,14 +144,14 @@ func TestNotAssessed(t *testing.T) {
 	if s.Assessed() {
 		t.Fatal("an evaluation with nothing answered is assessed")
 	}
-	if got := report.ScoreText(s); got != "Not assessed" {
+	if got := s.Text(); got != "Not assessed" {
 		t.Errorf("ScoreText = %q, want Not assessed", got)
 	}
 	if _, text, ok := report.QuestionFigure(s, "abuse_cases"); ok || text != "not assessed" {
 		t.Errorf("QuestionFigure = %q, %v; want not assessed, no figure", text, ok)
 	}
 	full := reporttest.Full(t, "Acme").Summary.Score
-	if got := report.ScoreText(full); got != report.OneDecimal(full.Overall) || got == "0.0" {
+	if got := full.Text(); got != report.OneDecimal(full.Overall) || got == "0.0" {
 		t.Errorf("ScoreText of a scored evaluation = %q", got)
 	}
 	if score, text, ok := report.QuestionFigure(full, "abuse_cases"); !ok || text != "83.3" || assess.Round1(score) != 83.3 {

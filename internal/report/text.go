@@ -24,15 +24,6 @@ func EvidenceText(e assess.Evidence) string {
 // OneDecimal is a score or a percentage as shown: one decimal, from assess.Round1.
 func OneDecimal(x float64) string { return strconv.FormatFloat(assess.Round1(x), 'f', 1, 64) }
 
-// ScoreText is a coverage score as shown: one decimal, or "Not assessed" when nothing is
-// answered yet.
-func ScoreText(s assess.Score) string {
-	if !s.Assessed() {
-		return assess.NotAssessed.Label()
-	}
-	return OneDecimal(s.Overall)
-}
-
 // QuestionFigure is one question's score as every rendering shows it: the unrounded score,
 // and ok, when there is one; otherwise text says why not ("not applicable" when every element
 // is answered not applicable, "not assessed" when the evaluation is not). text is the score

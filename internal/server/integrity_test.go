@@ -12,7 +12,7 @@ import (
 
 // The integrity rules of evaluations, through the API as a client sees them. Each test here
 // failed on the code before the use-case layer (see the closing note of the issue "Rules in one
-// place"): they read only the API, so they run against either.
+// place").
 
 // bodyObject decodes a JSON body into a generic map, failing on another status.
 func bodyObject(t *testing.T, r response, status int) map[string]any {
@@ -71,9 +71,7 @@ func TestProviderIsRepresentedByItsLatestCompletedEvaluation(t *testing.T) {
 }
 
 // complete completes an evaluation, confirming whatever is unanswered.
-func complete(t *testing.T, a interface {
-	sendJSON(*testing.T, string, string, any) response
-}, id string) {
+func complete(t *testing.T, a *testApp, id string) {
 	t.Helper()
 	r := a.sendJSON(t, http.MethodPost, "/api/v1/evaluations/"+id+"/complete", map[string]bool{"confirm": true})
 	wantStatus(t, r, http.StatusOK)

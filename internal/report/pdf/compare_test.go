@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"shareline/internal/assess"
-	"shareline/internal/report"
 	"shareline/internal/report/reporttest"
 )
 
@@ -35,7 +34,7 @@ func TestWriteComparison(t *testing.T) {
 		"▲ Customer (reference: Provider)", "Page 1 of ",
 	}
 	for _, p := range c.Providers {
-		want = append(want, report.ScoreText(p.Summary.Score))
+		want = append(want, p.Summary.Score.Text())
 	}
 	wantAll(t, text, want...)
 	if strings.Contains(text, " of 3") {

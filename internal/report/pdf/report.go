@@ -128,12 +128,12 @@ func (d *reportDoc) scorePanel(x, y, w float64) {
 	d.textAt(in, y+4, w-10, "COVERAGE SCORE", stTiny.heavy(), "L")
 	if s.Assessed() {
 		big := textStyle{30, true, tierColour(s.Tier)}
-		score := report.ScoreText(s)
+		score := s.Text()
 		d.textAt(in, y+9, w-10, score, big, "L")
 		d.textAt(in+d.width1(score, big)+1.5, y+15.5, 20, "/ 100", stSmall, "L")
 		d.tierBadge(in, y+24, s.Tier)
 	} else {
-		d.textAt(in, y+12, w-10, report.ScoreText(s), textStyle{16, true, colFaint}, "L")
+		d.textAt(in, y+12, w-10, s.Text(), textStyle{16, true, colFaint}, "L")
 		d.textAt(in, y+20, w-10, "Nothing is answered yet.", stSmall, "L")
 	}
 	d.meter(in, y+34, w-10, "Progress", s.Progress, "of elements answered")

@@ -77,7 +77,7 @@ func TestWriteReportShowsTheReport(t *testing.T) {
 			text := reportText(t, r)
 			abuse, _ := r.Summary.Score.Question("abuse_cases")
 			want := []string{
-				name, "Object storage", report.ScoreText(r.Summary.Score), "Abuse cases",
+				name, "Object storage", r.Summary.Score.Text(), "Abuse cases",
 				"83.3", // the worked example of QUESTIONNAIRE.md
 				report.OneDecimal(abuse.Score), r.Summary.Score.Tier.Label(),
 				"Ana Müller", "Completed by Jean Dupont", "Status Completed",
@@ -121,7 +121,7 @@ func TestWriteReportWithoutSplit(t *testing.T) {
 	r := reporttest.Build(t, reporttest.NoSplit(t), "Acme", "Email", "saas", reporttest.NoSplitInputs())
 	text := reportText(t, r)
 	wantAll(t, text, "Acme", "Vendor basics", "Information security policy", "Frameworks followed",
-		"Follow-up questions for the provider", "Answers in detail", report.ScoreText(r.Summary.Score))
+		"Follow-up questions for the provider", "Answers in detail", r.Summary.Score.Text())
 	wantNone(t, text, "Responsibility matrix", "What stays with you", "reference split", "Deviation")
 }
 

@@ -167,7 +167,7 @@ func writeSummarySheet(f *excelize.File, st xlsxStyles, r report.Report) error {
 		}
 		rows = append(rows, []any{fact.Label, v})
 	}
-	var coverage any = report.ScoreText(s)
+	var coverage any = s.Text()
 	if s.Assessed() {
 		coverage = assess.Round1(s.Overall)
 	}
