@@ -4,7 +4,9 @@
 # Builds bin/shareline and bin/shareline-load, makes a fresh database (shareline_bench, dropped
 # and recreated), loads demo providers, runs the Go benchmarks, starts the server (timing a
 # restart to /readyz), drives it with the load tool while sampling its resident memory, and
-# prints every figure beside the targets of issue 6.
+# prints every figure beside the targets of issue 6, then the targets of issue 17: each
+# scenario's throughput as a share of its floor (the durable one-row write, and the HTTP write
+# and read floors on the server's own stack, measured in the same run with the same clients).
 #
 # Settings (environment):
 #   BENCH_PROVIDERS  providers to load            (10000)
@@ -18,6 +20,13 @@
 #   BENCH_DB         database name                (shareline_bench)
 #   BENCH_ADDR       address the server listens   (127.0.0.1:18080)
 #   BENCH_DIR        where logs and raw output go (a new temporary directory)
+#   BENCH_BASELINE   the BENCH_DIR of an earlier run: its figures fill the "before" column of
+#                    the issue 17 table (unset: the column is left empty)
+#   BENCH_SMALL      the BENCH_DIR of a run at 1,000 providers: the list page's one-client p50
+#                    growth is this run's over that one's
+#   BENCH_PROFILE    seconds of CPU profile of the server during a save-answer run at
+#                    BENCH_CLIENTS clients (0, the default, skips it); written to
+#                    $BENCH_DIR/save.pprof with its top functions in save-top.txt
 # The database is found through createdb/psql and libpq's defaults (PGHOST, PGPORT, PGUSER);
 # without them, DATABASE_URL must name a database to use, or shareline finds one itself.
 set -euo pipefail
@@ -32,6 +41,8 @@ GO_TIME=${BENCH_GO_TIME:-1s}
 DB=${BENCH_DB:-shareline_bench}
 ADDR=${BENCH_ADDR:-127.0.0.1:18080}
 WORK=${BENCH_DIR:-$(mktemp -d -t shareline-bench.XXXXXX)}
+PROFILE=${BENCH_PROFILE:-0}
+METRICS_ADDR=${BENCH_METRICS_ADDR:-127.0.0.1:18090}
 mkdir -p "$WORK"
 BASE="http://$ADDR"
 export SHARELINE_ADMIN_EMAIL=bench@localhost
@@ -70,7 +81,11 @@ fresh_database() {
 start_server() {
 	local start now
 	start=$(date +%s%N)
-	./bin/shareline serve --addr "$ADDR" >>"$WORK/server.log" 2>&1 &
+	if [ "$PROFILE" != 0 ]; then
+		SHARELINE_METRICS_ADDR=$METRICS_ADDR SHARELINE_PPROF=true ./bin/shareline serve --addr "$ADDR" >>"$WORK/server.log" 2>&1 &
+	else
+		./bin/shareline serve --addr "$ADDR" >>"$WORK/server.log" 2>&1 &
+	fi
 	SERVER_PID=$!
 	for _ in $(seq 1 3000); do
 		if curl -fs -o /dev/null "$BASE/readyz"; then
@@ -141,15 +156,60 @@ print_table() {
 		}
 		row(name " (" trim(c[3]) " clients)", value, target[name], met)
 	}
-	FILENAME ~ /load.md$/ && /^save-answer throughput/ {
-		ratio = $NF
-		row("save-answer / durable write floor", ratio, "≥ 0.5", ok(ratio + 0 >= 0.5))
+	FILENAME ~ /load.md$/ && /^- [a-z-]+ \/ [a-z-]+: / {
+		row($2 " / " substr($4, 1, length($4) - 1) " (" clients " clients)", $5, "", "")
 	}
 	FILENAME ~ /rss.txt$/ && $1 + 0 > peak { peak = $1 + 0 }
 	END {
 		row("server peak RSS during the load", sprintf("%.1f MB", peak / 1024), "≤ 150 MB", ok(peak > 0 && peak / 1024 <= 150))
 		row("start-up on a migrated database to /readyz 200", startup " s", "≤ 1 s", ok(startup + 0 <= 1))
 	}' "$WORK/demo.txt" "$WORK/gobench.txt" "$WORK/load.md" "$WORK/load1.md" "$WORK/rss.txt"
+}
+
+# figures reads one run's raw output (a BENCH_DIR) and prints the figures of issue 17's targets,
+# one "name value" line each.
+figures() {
+	awk '
+	function trim(s) { gsub(/^ +| +$/, "", s); return s }
+	FILENAME ~ /load\.md$/ && /^- [a-z-]+ \/ [a-z-]+: / { print "ratio:" $2 "/" substr($4, 1, length($4) - 1), $5 }
+	FILENAME ~ /load\.md$/ && /^\| save-answer / { n = split($0, c, "|"); print "save-p99", trim(c[9]) }
+	FILENAME ~ /load1\.md$/ && /^\| list-page / { n = split($0, c, "|"); print "list-p50-1", trim(c[7]) }
+	' "$1/load.md" "$1/load1.md" 2>/dev/null
+}
+
+# print_targets prints issue 17's table: the figures of BENCH_BASELINE (before) and of this run.
+print_targets() {
+	figures "$WORK" >"$WORK/figures.txt"
+	: >"$WORK/figures-before.txt"
+	[ -n "${BENCH_BASELINE:-}" ] && figures "$BENCH_BASELINE" >"$WORK/figures-before.txt"
+	: >"$WORK/figures-small.txt"
+	[ -n "${BENCH_SMALL:-}" ] && figures "$BENCH_SMALL" >"$WORK/figures-small.txt"
+	awk -v clients="$CLIENTS" '
+	function ok(b) { return b ? "yes" : "**no**" }
+	FILENAME ~ /figures-before/ { before[$1] = $2; next }
+	FILENAME ~ /figures-small/ { small[$1] = $2; next }
+	{ now[$1] = $2 }
+	function target(label, key, want, atLeast,   b, n, met) {
+		b = (key in before) ? before[key] : "–"
+		n = (key in now) ? now[key] : "–"
+		met = n == "–" ? "" : ok(atLeast ? n + 0 >= want : n + 0 <= want)
+		printf "| %s | %s | %s | %s %s | %s |\n", label, b, n, atLeast ? "≥" : "≤", want, met
+	}
+	END {
+		print "| figure (issue 17) | before | now | target | met |"
+		print "|---|---|---|---|---|"
+		target("save-answer / HTTP write floor, " clients " clients", "ratio:save-answer/http-write-floor", 0.5, 1)
+		target("save-answer / database write floor, " clients " clients", "ratio:save-answer/write-floor", 0.15, 1)
+		target("evaluation page / HTTP read floor, " clients " clients", "ratio:evaluation-page/http-read-floor", 0.5, 1)
+		target("list page / HTTP read floor, " clients " clients", "ratio:list-page/http-read-floor", 0.3, 1)
+		target("save p99 at " clients " clients, ms", "save-p99", 15, 0)
+		if ("list-p50-1" in small && "list-p50-1" in now) {
+			printf "| list page p50 growth from 1,000 providers, one client | | %.2f× (%s → %s ms) | ≤ 1.5× | %s |\n",
+				now["list-p50-1"] / small["list-p50-1"], small["list-p50-1"], now["list-p50-1"], ok(now["list-p50-1"] / small["list-p50-1"] <= 1.5)
+		} else {
+			print "| list page p50 growth from 1,000 providers, one client | | (set BENCH_SMALL to a 1,000-provider run) | ≤ 1.5× | |"
+		}
+	}' "$WORK/figures-before.txt" "$WORK/figures-small.txt" "$WORK/figures.txt"
 }
 
 say "building into bin/ (raw output in $WORK)"
@@ -187,9 +247,20 @@ export SHARELINE_TOKEN=$TOKEN SHARELINE_EMAIL=$SHARELINE_ADMIN_EMAIL SHARELINE_P
 : >"$WORK/load1.md"
 if [ "$SINGLE" != 0 ]; then
 	say "load: 1 client, $SINGLE per scenario"
-	./bin/shareline-load --url "$BASE" --clients 1 --duration "$SINGLE" --pid "$SERVER_PID" \
-		--scenarios "${BENCH_SCENARIOS:-save-answer,list-page,evaluation-page,report-page,report-pdf,compare-page}" \
+	./bin/shareline-load --url "$BASE" --clients 1 --duration "$SINGLE" --pid "$SERVER_PID" --database-url "${DATABASE_URL:-}" \
+		--scenarios "${BENCH_SCENARIOS:-write-floor,http-write-floor,http-read-floor,save-answer,list-page,evaluation-page,report-page,report-pdf,compare-page}" \
 		>"$WORK/load1.md" 2>>"$WORK/load.log" || { cat "$WORK/load.log" >&2; exit 1; }
+fi
+if [ "$PROFILE" != 0 ]; then
+	say "profile: save-answer at $CLIENTS clients, $PROFILE s of CPU profile"
+	./bin/shareline-load --url "$BASE" --clients "$CLIENTS" --duration "$((PROFILE + 2))s" --scenarios save-answer \
+		>"$WORK/profile-load.md" 2>>"$WORK/load.log" &
+	LOAD_PID=$!
+	sleep 1
+	curl -fsS -o "$WORK/save.pprof" "http://$METRICS_ADDR/debug/pprof/profile?seconds=$PROFILE"
+	wait "$LOAD_PID"
+	$GO tool pprof -top -nodecount=40 bin/shareline "$WORK/save.pprof" >"$WORK/save-top.txt" 2>&1 || true
+	$GO tool pprof -top -cum -nodecount=40 bin/shareline "$WORK/save.pprof" >"$WORK/save-top-cum.txt" 2>&1 || true
 fi
 stop_server
 wait "$SAMPLER_PID" 2>/dev/null || true
@@ -197,6 +268,8 @@ SAMPLER_PID=
 
 MACHINE="$(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), PostgreSQL $(psql -XAtqc 'SHOW server_version' postgres 2>/dev/null || echo '(version unknown)')"
 print_table
+echo
+print_targets
 for f in "$WORK/load.md" "$WORK/load1.md"; do
 	if grep -q '^Errors' "$f"; then
 		echo

@@ -1,7 +1,9 @@
 // Command shareline-load drives a running Shareline server over HTTP with concurrent clients
 // and reports, per scenario, throughput, p50/p95/p99 latency and errors as a markdown table.
-// It also measures the floor for a durable write on the same PostgreSQL (one-row INSERT and
-// commit at the same concurrency) and prints the ratio of save-answer throughput to it.
+// It also measures floors at the same concurrency: the durable write on the same PostgreSQL
+// (one-row INSERT and commit), and an HTTP write and read on the server's own stack (net/http,
+// chi, a pgx pool of the server's size), and prints each scenario's throughput as a share of
+// its floor.
 //
 //	shareline-load --url http://127.0.0.1:8080 --token shl_... --email E --password P \
 //	    --clients 16 --duration 10s --database-url postgres:///shareline
@@ -57,8 +59,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.IntVar(&c.clients, "clients", 16, "concurrent clients")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each scenario runs")
 	fs.IntVar(&c.requests, "requests", 0, "requests per scenario instead of a duration (0: use --duration)")
-	fs.StringVar(&c.scenarios, "scenarios", "", "comma list of scenarios to run (default all): write-floor, save-answer, list-page, list-page-deep, list-page-search, evaluation-page, report-page, report-pdf, compare-page, portfolio-csv")
-	fs.StringVar(&c.databaseURL, "database-url", getenv("DATABASE_URL"), "the server's PostgreSQL, for the write floor (default $DATABASE_URL)")
+	fs.StringVar(&c.scenarios, "scenarios", "", "comma list of scenarios to run (default all): write-floor, http-write-floor, http-read-floor, save-answer, list-page, list-page-deep, list-page-search, evaluation-page, report-page, report-pdf, compare-page, portfolio-csv")
+	fs.StringVar(&c.databaseURL, "database-url", getenv("DATABASE_URL"), "the server's PostgreSQL, for the floors (default $DATABASE_URL)")
 	fs.IntVar(&c.pid, "pid", 0, "the server's process id, to sample its resident memory during each scenario (Linux)")
 	fs.IntVar(&c.csvRequests, "csv-requests", 3, "requests of the portfolio CSV export, one at a time")
 	fs.IntVar(&c.sessions, "sessions", 0, "sessions to sign in, used in turn, as that many people would (default: one per client)")
@@ -105,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	all := append([]scenario{{name: "write-floor", needs: needsDatabase}}, httpScenarios(c, cat, saves, cfg.csvRequests)...)
+	all := append(floorScenarios(cfg, c, cat, saves), httpScenarios(c, cat, saves, cfg.csvRequests)...)
 	selected, err := selectScenarios(all, cfg.scenarios)
 	if err != nil {
 		return err
@@ -153,7 +155,7 @@ func missing(cfg config, c *client, s scenario) string {
 	case s.needs == needsSession && len(c.sessions) == 0:
 		return "skipped: pages need --email and --password"
 	case s.needs == needsDatabase && cfg.databaseURL == "":
-		return "skipped: the write floor needs --database-url"
+		return "skipped: the floors need --database-url"
 	}
 	return ""
 }
@@ -168,17 +170,17 @@ func runOne(ctx context.Context, cfg config, s scenario, stderr io.Writer) (resu
 		p.clients = s.clients
 	}
 	o := s.op
-	if s.needs == needsDatabase {
-		f, err := openFloor(ctx, cfg.databaseURL, p.clients)
-		if err != nil {
+	if s.open != nil {
+		var closeFloor func() error
+		var err error
+		if o, closeFloor, err = s.open(ctx, p.clients); err != nil {
 			return result{}, err
 		}
 		defer func() {
-			if err := f.close(); err != nil {
-				fmt.Fprintln(stderr, "shareline-load: dropping load_floor:", err)
+			if err := closeFloor(); err != nil {
+				fmt.Fprintf(stderr, "shareline-load: closing %s: %v\n", s.name, err)
 			}
 		}()
-		o = f.insert
 	}
 	before, _ := residentBytes(cfg.pid)
 	sampler := startRSS(cfg.pid)

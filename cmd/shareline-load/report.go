@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// writeTable prints one markdown table row per scenario, then the errors seen and the ratio of
-// save-answer throughput to the durable write floor.
+// writeTable prints one markdown table row per scenario, then the errors seen and each
+// scenario's throughput as a share of its floor.
 func writeTable(w io.Writer, results []result, withRSS bool) {
 	header := "| scenario | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | KB/resp |"
 	if withRSS {
@@ -20,9 +20,7 @@ func writeTable(w io.Writer, results []result, withRSS bool) {
 		fmt.Fprintln(w, row(r, withRSS))
 	}
 	writeErrors(w, results)
-	if ratio, ok := floorRatio(results); ok {
-		fmt.Fprintf(w, "\nsave-answer throughput / durable write floor: %.2f\n", ratio)
-	}
+	writeRatios(w, results)
 }
 
 func row(r result, withRSS bool) string {
@@ -78,20 +76,60 @@ func writeErrors(w io.Writer, results []result) {
 	}
 }
 
-// floorRatio is save-answer throughput over the write floor's, when both ran.
-func floorRatio(results []result) (float64, bool) {
-	var save, floor float64
+// floorsOf names the floors a scenario is measured against: a save against the HTTP write
+// floor and the database's, a page or file against the HTTP read floor, the HTTP write floor
+// against the database's (what the stack itself costs).
+func floorsOf(name string) []string {
+	switch {
+	case strings.HasSuffix(name, "floor"):
+		if name == "http-write-floor" {
+			return []string{"write-floor"}
+		}
+		return nil
+	case name == "save-answer":
+		return []string{"http-write-floor", "write-floor"}
+	}
+	return []string{"http-read-floor"}
+}
+
+// ratio is one scenario's throughput over one floor's.
+type ratio struct {
+	scenario, floor string
+	value           float64
+}
+
+// ratios pairs each scenario with the floors it has in results, at the same concurrency.
+func ratios(results []result) []ratio {
+	floors := map[string]result{}
 	for _, r := range results {
-		switch {
-		case r.note != "":
-		case r.name == "save-answer":
-			save = r.throughput()
-		case r.name == "write-floor":
-			floor = r.throughput()
+		if r.note == "" && strings.HasSuffix(r.name, "floor") {
+			floors[r.name] = r
 		}
 	}
-	if save == 0 || floor == 0 {
-		return 0, false
+	var out []ratio
+	for _, r := range results {
+		if r.note != "" {
+			continue
+		}
+		for _, name := range floorsOf(r.name) {
+			f, ok := floors[name]
+			if !ok || f.clients != r.clients || f.throughput() == 0 {
+				continue
+			}
+			out = append(out, ratio{r.name, name, r.throughput() / f.throughput()})
+		}
 	}
-	return save / floor, true
+	return out
+}
+
+// writeRatios prints each scenario's throughput as a share of its floors, one line each.
+func writeRatios(w io.Writer, results []result) {
+	list := ratios(results)
+	if len(list) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nThroughput as a share of its floor (same clients):")
+	for _, r := range list {
+		fmt.Fprintf(w, "- %s / %s: %.3f\n", r.scenario, r.floor, r.value)
+	}
 }

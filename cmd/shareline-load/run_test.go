@@ -112,7 +112,7 @@ func TestRunDrivesEveryScenarioAndReportsErrors(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{
-		"| write-floor | skipped: the write floor needs --database-url |",
+		"| write-floor | skipped: the floors need --database-url |",
 		"| save-answer | 4 | 30 | 0 |", "| list-page | 4 | 30 | 0 |", "| list-page-deep | 4 | 30 | 0 |",
 		"| list-page-search | 4 | 30 | 0 |", "| evaluation-page | 4 | 30 | 0 |", "| report-page | 4 | 30 | 0 |",
 		"| report-pdf | 4 | 30 | 0 |", "| compare-page | 4 | 30 | 30 |", "| portfolio-csv | 1 | 3 | 0 |",

@@ -22,6 +22,57 @@ type scenario struct {
 	requests int // a fixed number of operations whatever the run's plan (0: the run's plan)
 	clients  int // a fixed concurrency (0: the run's)
 	op       op
+	// open, when set, sets up a floor at a concurrency and returns its operation and what
+	// tears it down.
+	open func(ctx context.Context, clients int) (op, func() error, error)
+}
+
+// floorScenarios are the floors, measured first: the durable one-row write on the server's
+// database, and the HTTP write and read on the server's stack.
+func floorScenarios(cfg config, c *client, cat catalog, saves *answerMaker) []scenario {
+	openHTTP := func(pageSize func(ctx context.Context) int, o func(f *httpFloor) op) func(context.Context, int) (op, func() error, error) {
+		return func(ctx context.Context, _ int) (op, func() error, error) {
+			f, err := openHTTPFloor(ctx, cfg.databaseURL, pageSize(ctx))
+			if err != nil {
+				return nil, nil, err
+			}
+			return o(f), f.close, nil
+		}
+	}
+	return []scenario{
+		{name: "write-floor", needs: needsDatabase, open: func(ctx context.Context, clients int) (op, func() error, error) {
+			f, err := openFloor(ctx, cfg.databaseURL, clients)
+			if err != nil {
+				return nil, nil, err
+			}
+			return f.insert, f.close, nil
+		}},
+		{name: "http-write-floor", needs: needsDatabase, open: openHTTP(
+			func(context.Context) int { return 0 },
+			func(f *httpFloor) op { return f.writeOp(c, saves) })},
+		{name: "http-read-floor", needs: needsDatabase, open: openHTTP(
+			func(ctx context.Context) int { return evaluationPageSize(ctx, c, cat) },
+			func(f *httpFloor) op { return f.readOp(c) })},
+	}
+}
+
+// defaultPageSize is the evaluation page's size when it cannot be fetched (no session).
+const defaultPageSize = 51 << 10
+
+// evaluationPageSize fetches one evaluation page and returns its size, for the read floor.
+func evaluationPageSize(ctx context.Context, c *client, cat catalog) int {
+	if len(c.sessions) == 0 {
+		return defaultPageSize
+	}
+	req, err := c.request(ctx, 0, http.MethodGet, "/evaluations/"+cat.evaluated[0].evaluationID, nil)
+	if err != nil {
+		return defaultPageSize
+	}
+	n, err := c.do(req)
+	if err != nil || n == 0 {
+		return defaultPageSize
+	}
+	return int(n)
 }
 
 // compareSize is how many providers the comparison page compares.
