@@ -7,6 +7,10 @@
 # on any error nothing changes. Stop the server first, or at least expect its connections to
 # block while the restore runs; start it again afterwards (it applies any newer migrations).
 #
+# A password in DATABASE_URL never reaches pg_restore's command line, which every user of the
+# machine can read (ps): it is taken out of the connection string and handed over in a private
+# password file (PGPASSFILE, mode 0600), removed afterwards, as backup.sh does.
+#
 #   scripts/restore.sh backups/shareline-20260101-120000.dump
 #   make restore FILE=backups/shareline-20260101-120000.dump
 set -euo pipefail
@@ -24,8 +28,13 @@ command -v pg_restore >/dev/null 2>&1 || {
 	echo "restore.sh: pg_restore not found: install the PostgreSQL client tools (apt-get install postgresql-client)" >&2
 	exit 1
 }
-db="${DATABASE_URL:-dbname=shareline}"
+conn="${DATABASE_URL:-dbname=shareline}"
+
+# shellcheck source=scripts/pgpass.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/pgpass.sh"
+trap 'rm -f -- ${pgpass_file:+"$pgpass_file"}' EXIT
+pgpass_from_conn
 
 pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --no-password \
-	--dbname="$db" -- "$file"
+	--dbname="$conn" -- "$file"
 echo "restored $file"
