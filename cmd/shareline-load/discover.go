@@ -12,7 +12,8 @@ import (
 // maxDiscovered bounds how many providers the tool reads before it starts.
 const maxDiscovered = 2000
 
-// evaluated is a provider with a latest evaluation, as the API lists it.
+// evaluated is a provider with an evaluation, as the API lists it: its current (completed) one
+// when it has one, else its draft.
 type evaluated struct {
 	providerID   string
 	evaluationID string
@@ -24,7 +25,12 @@ type evaluated struct {
 type catalog struct {
 	total     int         // providers in all
 	evaluated []evaluated // providers with an evaluation, up to maxDiscovered
+	drafts    []evaluated // providers with a draft, which saves go to (evaluationID is the draft)
 	fragments []string    // parts of names to search for
+}
+
+type evaluationRef struct {
+	ID string `json:"id"`
 }
 
 type providerPage struct {
@@ -32,14 +38,14 @@ type providerPage struct {
 		ID               string `json:"id"`
 		Name             string `json:"name"`
 		ServiceModel     string `json:"service_model"`
-		LatestEvaluation *struct {
-			ID string `json:"id"`
-		} `json:"latest_evaluation"`
+		CurrentEvaluation *evaluationRef `json:"current_evaluation"`
+		DraftEvaluation   *evaluationRef `json:"draft_evaluation"`
 	} `json:"providers"`
 	Total int `json:"total"`
 }
 
-// discover lists providers through the API and keeps those with an evaluation.
+// discover lists providers through the API and keeps those with an evaluation, and those with
+// a draft (only a draft takes saves).
 func discover(ctx context.Context, c *client) (catalog, error) {
 	var cat catalog
 	for offset := 0; offset < maxDiscovered; offset += assess.MaxPageSize {
@@ -49,8 +55,15 @@ func discover(ctx context.Context, c *client) (catalog, error) {
 		}
 		cat.total = page.Total
 		for _, p := range page.Providers {
-			if p.LatestEvaluation != nil {
-				cat.evaluated = append(cat.evaluated, evaluated{p.ID, p.LatestEvaluation.ID, p.Name, assess.ServiceModel(p.ServiceModel)})
+			model := assess.ServiceModel(p.ServiceModel)
+			switch {
+			case p.CurrentEvaluation != nil:
+				cat.evaluated = append(cat.evaluated, evaluated{p.ID, p.CurrentEvaluation.ID, p.Name, model})
+			case p.DraftEvaluation != nil:
+				cat.evaluated = append(cat.evaluated, evaluated{p.ID, p.DraftEvaluation.ID, p.Name, model})
+			}
+			if p.DraftEvaluation != nil {
+				cat.drafts = append(cat.drafts, evaluated{p.ID, p.DraftEvaluation.ID, p.Name, model})
 			}
 		}
 		if len(page.Providers) < assess.MaxPageSize {
@@ -59,6 +72,9 @@ func discover(ctx context.Context, c *client) (catalog, error) {
 	}
 	if len(cat.evaluated) < 20 {
 		return cat, fmt.Errorf("discover providers: found %d with an evaluation among %d, want at least 20 (load some with `shareline demo`)", len(cat.evaluated), cat.total)
+	}
+	if len(cat.drafts) < 20 {
+		return cat, fmt.Errorf("discover providers: found %d with a draft among %d, want at least 20 to save answers to (load some with `shareline demo`)", len(cat.drafts), cat.total)
 	}
 	cat.fragments = nameFragments(cat.evaluated)
 	return cat, nil

@@ -43,8 +43,12 @@ func fakeServer(t *testing.T) (*httptest.Server, *sessionsSeen) {
 		page.Total = 30
 		for i := range 30 {
 			p := map[string]any{"id": fmt.Sprint(i + 1), "name": fmt.Sprintf("Acme Cloud %d", i), "service_model": "paas"}
-			if i%3 != 0 {
-				p["latest_evaluation"] = map[string]any{"id": fmt.Sprint(100 + i)}
+			switch i % 3 {
+			case 1: // completed, and reassessed: a new draft
+				p["current_evaluation"] = map[string]any{"id": fmt.Sprint(100 + i)}
+				p["draft_evaluation"] = map[string]any{"id": fmt.Sprint(200 + i)}
+			case 2:
+				p["draft_evaluation"] = map[string]any{"id": fmt.Sprint(200 + i)}
 			}
 			page.Providers = append(page.Providers, p)
 		}
@@ -53,6 +57,10 @@ func fakeServer(t *testing.T) (*httptest.Server, *sessionsSeen) {
 	mux.HandleFunc("PUT /api/v1/evaluations/{id}/answers/{ref}", func(w http.ResponseWriter, r *http.Request) {
 		var in assess.AnswerInput
 		question, element, _ := strings.Cut(r.PathValue("ref"), ".")
+		if !strings.HasPrefix(r.PathValue("id"), "2") {
+			http.Error(w, "a completed evaluation is locked", http.StatusConflict)
+			return
+		}
 		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return

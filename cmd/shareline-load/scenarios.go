@@ -110,12 +110,12 @@ func httpScenarios(c *client, cat catalog, saves *answerMaker, csvRequests int) 
 	}
 }
 
-// saveAnswer puts answers through the API, spread over the evaluations found, cycling through
+// saveAnswer puts answers through the API, spread over the drafts found, cycling through
 // elements and values.
 func saveAnswer(c *client, cat catalog, saves *answerMaker) op {
 	return func(ctx context.Context, i int) (int64, error) {
-		target := cat.evaluated[i%len(cat.evaluated)]
-		ref, body, err := saves.answer(i/len(cat.evaluated)+i, target.model)
+		target := cat.drafts[i%len(cat.drafts)]
+		ref, body, err := saves.answer(i/len(cat.drafts)+i, target.model)
 		if err != nil {
 			return 0, err
 		}
