@@ -3,12 +3,17 @@
 package templates
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"shareline/internal/assess"
 	"shareline/internal/report"
@@ -220,12 +225,86 @@ func weightNote(w float64) string {
 	return fmt.Sprintf(" · weight %s", Credit(w))
 }
 
-// errorSummary puts a refused save's problems in one line.
-func errorSummary(errs map[string]string) string {
-	if msg, ok := errs["value"]; ok && len(errs) == 1 {
-		return msg
+// ErrorSummary puts a refused save's problems in one line: the first problem in the form's order,
+// in the server's own words, and how many more are marked on their fields.
+func ErrorSummary(st ElementState) string {
+	fields := slices.SortedFunc(maps.Keys(st.Errors), func(a, b string) int {
+		return cmp.Or(cmp.Compare(fieldRank(a), fieldRank(b)), strings.Compare(a, b))
+	})
+	if len(fields) == 0 {
+		return ""
 	}
-	return fmt.Sprintf("%d field(s) need attention", len(errs))
+	first := fields[0]
+	msg := st.Errors[first]
+	if label := fieldLabel(st, first); label != "" {
+		msg = label + ": " + msg
+	}
+	if more := len(fields) - 1; more > 0 {
+		msg += fmt.Sprintf(" (and %s, marked below)", Count(more, "more problem", "more problems"))
+	}
+	return msg
+}
+
+// fieldRank orders an element's fields as the form shows them.
+func fieldRank(field string) int {
+	switch {
+	case field == "value", strings.HasPrefix(field, "value."):
+		return 0
+	case field == "explanation":
+		return 1
+	}
+	return 2
+}
+
+// fieldLabel names a field in a message; the answer itself needs no name.
+func fieldLabel(st ElementState, field string) string {
+	if layer, ok := strings.CutPrefix(field, "value."); ok {
+		return "Owner of " + st.Element.Split().Label(assess.Layer(layer))
+	}
+	if i, part, ok := assess.ParseEvidenceField(field); ok {
+		if part == "url" {
+			return fmt.Sprintf("Evidence link %d", i+1)
+		}
+		return fmt.Sprintf("Evidence link %d's date", i+1)
+	}
+	switch field {
+	case "explanation":
+		return "Explanation"
+	case "evidence":
+		return "Evidence"
+	}
+	return ""
+}
+
+// ErrorID is the id of the place where an element's field shows its problem.
+func ErrorID(ref, field string) string {
+	return "err-" + strings.NewReplacer(".", "-", "[", "-", "]", "", " ", "-").Replace(ref+"-"+field)
+}
+
+// fieldAttrs ties a control to the place its problem shows, and marks it invalid while it has one.
+func fieldAttrs(st ElementState, field string) templ.Attributes {
+	attrs := templ.Attributes{"aria-describedby": ErrorID(st.Ref(), field)}
+	if _, bad := st.Errors[field]; bad {
+		attrs["aria-invalid"] = "true"
+	}
+	return attrs
+}
+
+// dateValue is what a date input may hold: a calendar day, or nothing (a value that is not one
+// would make the page invalid HTML and is shown in the field's error instead).
+func dateValue(s string) string {
+	if _, err := assess.ParseDate(s); err != nil {
+		return ""
+	}
+	return s
+}
+
+// numberValue is what a number input may hold: a number as typed, or nothing.
+func numberValue(s string) string {
+	if _, err := strconv.ParseFloat(s, 64); err != nil || strings.Trim(s, "0123456789.-eE") != "" {
+		return ""
+	}
+	return s
 }
 
 func plural(n int) string {

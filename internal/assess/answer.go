@@ -2,8 +2,10 @@ package assess
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -93,12 +95,11 @@ func checkEvidence(in []EvidenceInput, today Date) ([]Evidence, error) {
 	errs := fieldErrors{}
 	out := make([]Evidence, 0, len(in))
 	for i, e := range in {
-		field := fmt.Sprintf("evidence[%d].", i)
 		link := strings.TrimSpace(e.URL)
 		if err := CheckURL(link); err != nil {
-			errs.add(field+"url", "%s", err.Error())
+			errs.add(EvidenceField(i, "url"), "%s", err.Error())
 		}
-		d, err := checkDate(field+"effective_date", strings.TrimSpace(e.EffectiveDate), today)
+		d, err := checkDate(EvidenceField(i, "effective_date"), strings.TrimSpace(e.EffectiveDate), today)
 		errs.merge("", err)
 		out = append(out, Evidence{URL: link, EffectiveDate: d})
 	}
@@ -151,3 +152,36 @@ func (e *VersionConflict) Error() string {
 
 // Unwrap makes a version conflict a conflict.
 func (e *VersionConflict) Unwrap() error { return ErrConflict }
+
+// RefusedEvidence reports which evidence rows a refusal names, when evidence rows are all it
+// names: a bad link then need not hold back the rest of the element, which can be saved without
+// those rows while they stay in front of the person with their problems.
+func RefusedEvidence(err error) (rows []int, only bool) {
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) == 0 {
+		return nil, false
+	}
+	seen := map[int]bool{}
+	for field := range ve.Fields {
+		i, _, ok := ParseEvidenceField(field)
+		if !ok {
+			return nil, false
+		}
+		if !seen[i] {
+			seen[i] = true
+			rows = append(rows, i)
+		}
+	}
+	slices.Sort(rows)
+	return rows, true
+}
+
+// EvidenceField names one evidence row's part ("url" or "effective_date") in a refusal:
+// "evidence[0].url".
+func EvidenceField(row int, part string) string { return fmt.Sprintf("evidence[%d].%s", row, part) }
+
+// ParseEvidenceField reads a field name made by EvidenceField.
+func ParseEvidenceField(field string) (row int, part string, ok bool) {
+	n, _ := fmt.Sscanf(field, "evidence[%d].%s", &row, &part)
+	return row, part, n == 2 && row >= 0 && EvidenceField(row, part) == field
+}

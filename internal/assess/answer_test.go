@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -303,5 +304,36 @@ func TestCheckURL(t *testing.T) {
 				t.Errorf("CheckURL(%q): got error %v, want accepted: %v", name, err, tt.wantOK)
 			}
 		})
+	}
+}
+
+func TestRefusedEvidence(t *testing.T) {
+	cases := []struct {
+		name     string
+		err      error
+		wantRows []int
+		wantOnly bool
+	}{
+		{"no error", nil, nil, false},
+		{"links only", &assess.ValidationError{Fields: map[string]string{"evidence[2].url": "x", "evidence[0].effective_date": "y", "evidence[0].url": "z"}}, []int{0, 2}, true},
+		{"a link and the value", &assess.ValidationError{Fields: map[string]string{"evidence[0].url": "x", "value": "y"}}, nil, false},
+		{"too many links", assess.Invalid("evidence", "at most 20 links"), nil, false},
+		{"not a validation error", assess.ErrNotFound, nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rows, only := assess.RefusedEvidence(c.err)
+			if only != c.wantOnly || !slices.Equal(rows, c.wantRows) {
+				t.Errorf("got %v %v, want %v %v", rows, only, c.wantRows, c.wantOnly)
+			}
+		})
+	}
+	if row, part, ok := assess.ParseEvidenceField(assess.EvidenceField(3, "effective_date")); !ok || row != 3 || part != "effective_date" {
+		t.Errorf("round trip: got %d %q %v", row, part, ok)
+	}
+	for _, bad := range []string{"evidence[x].url", "evidence[-1].url", "evidence[01].url", "evidence[1]", "value"} {
+		if _, _, ok := assess.ParseEvidenceField(bad); ok {
+			t.Errorf("assess.ParseEvidenceField(%q) accepted a name EvidenceField never makes", bad)
+		}
 	}
 }

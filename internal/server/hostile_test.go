@@ -60,7 +60,9 @@ func hostileProviderForm(replace map[string]string) string {
 	return hostileFormBody(f)
 }
 
-// hostileAnswerForm is a valid status answer form with some fields replaced.
+// hostileAnswerForm is a form save of hostileRef with some fields replaced. A refused evidence
+// row does not hold back the rest of a form save, so the evidence cases keep the baseline's
+// value and explanation: all that may change is the refused row, which must not.
 func hostileAnswerForm(replace map[string]string) string {
 	f := map[string]string{"type": "status", "value": "yes", "explanation": "Checked.", "evidence_url": "https://acme.example/report", "evidence_date": today}
 	for k, v := range replace {
@@ -251,13 +253,13 @@ func hostileCases() []hostileCase {
 		{name: "form answer explanation of 10,001 characters is refused", method: post, target: formAnswer,
 			body: hostileAnswerForm(map[string]string{"explanation": strings.Repeat("e", 10001)}), contentType: hostileForm, status: 422},
 		{name: "form answer evidence URL with a javascript: scheme is refused", method: post, target: formAnswer,
-			body: hostileAnswerForm(map[string]string{"evidence_url": "javascript:alert(1)"}), contentType: hostileForm, status: 422},
+			body: hostileAnswerForm(map[string]string{"evidence_url": "javascript:alert(1)", "value": "partial", "explanation": "Baseline."}), contentType: hostileForm, status: 422},
 		{name: "form answer evidence URL with a data: scheme is refused", method: post, target: formAnswer,
-			body: hostileAnswerForm(map[string]string{"evidence_url": "data:text/html,<script>alert(1)</script>"}), contentType: hostileForm, status: 422},
+			body: hostileAnswerForm(map[string]string{"evidence_url": "data:text/html,<script>alert(1)</script>", "value": "partial", "explanation": "Baseline."}), contentType: hostileForm, status: 422},
 		{name: "form answer evidence URL that is a script tag is refused", method: post, target: formAnswer,
-			body: hostileAnswerForm(map[string]string{"evidence_url": "<script>alert(1)</script>"}), contentType: hostileForm, status: 422},
+			body: hostileAnswerForm(map[string]string{"evidence_url": "<script>alert(1)</script>", "value": "partial", "explanation": "Baseline."}), contentType: hostileForm, status: 422},
 		{name: "form answer evidence date in the future is refused", method: post, target: formAnswer,
-			body: hostileAnswerForm(map[string]string{"evidence_date": tomorrow}), contentType: hostileForm, status: 422},
+			body: hostileAnswerForm(map[string]string{"evidence_date": tomorrow, "value": "partial", "explanation": "Baseline."}), contentType: hostileForm, status: 422},
 		{name: "form answer number value NaN is refused", method: post, target: "/evaluations/{E}/answers/" + hostileNumberRef,
 			body: hostileAnswerForm(map[string]string{"type": "number", "value": "NaN"}), contentType: hostileForm, status: 422},
 		{name: "form answer number value 1e400 is refused", method: post, target: "/evaluations/{E}/answers/" + hostileNumberRef,

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,8 +107,19 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, assess.Invalid("type", "the form is incomplete: reload the page and answer again"))
 		return
 	}
-	in := answerFromForm(r.PostForm)
+	in, rows := answerFromForm(r.PostForm)
 	_, _, err = s.app.SaveAnswer(r.Context(), principal(r), id, ref, in)
+	// A bad evidence link does not hold back the rest of the element: the rest is saved, each
+	// refused row keeping what was stored in its place, and the refused rows stay on the form
+	// with their problems until fixed.
+	var refused *assess.ValidationError
+	if bad, only := assess.RefusedEvidence(err); only {
+		errors.As(err, &refused)
+		var salvaged assess.AnswerInput
+		if salvaged, err = s.salvage(r, id, ref, in, rows, bad); err == nil {
+			_, _, err = s.app.SaveAnswer(r.Context(), principal(r), id, ref, salvaged)
+		}
+	}
 	var ve *assess.ValidationError
 	var vc *assess.VersionConflict
 	status := http.StatusUnprocessableEntity
@@ -130,12 +142,19 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	}
 	tv := s.page(r, v)
 	st := tv.Elements[ref]
-	if ve != nil {
-		st = stateFromForm(st, r.PostForm, ve.Fields)
+	switch {
+	case ve != nil:
+		st = stateFromForm(st, r.PostForm, formErrors(ve.Fields, rows))
 		st.Conflict = vc != nil
-		tv.Elements[ref] = st
-	} else {
+	case refused != nil:
+		st = stateFromForm(st, r.PostForm, formErrors(refused.Fields, rows))
 		st.Saved = true
+	default:
+		st.Saved = true
+	}
+	tv.Elements[ref] = st
+	if ve == nil && refused != nil {
+		ve = refused
 	}
 	switch {
 	case isHTMX(r) && ve != nil:
@@ -150,20 +169,64 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // answerFromForm turns an element's form fields into the same input the API takes, so that both
-// are checked by one validator. A field left empty means "not answered".
-func answerFromForm(f url.Values) assess.AnswerInput {
-	in := assess.AnswerInput{Explanation: f.Get("explanation"), Value: formValue(f)}
+// are checked by one validator. A field left empty means "not answered". rows gives, for each
+// evidence item, the form row it came from (blank rows are left out).
+func answerFromForm(f url.Values) (in assess.AnswerInput, rows []int) {
+	in = assess.AnswerInput{Explanation: f.Get("explanation"), Value: formValue(f)}
 	if base, err := strconv.Atoi(f.Get("base_version")); err == nil {
 		in.BaseVersion = &base
 	}
-	urls, dates := f["evidence_url"], f["evidence_date"]
-	for i := 0; i < max(len(urls), len(dates)); i++ {
-		e := assess.EvidenceInput{URL: at(urls, i), EffectiveDate: at(dates, i)}
+	for i, e := range formEvidence(f) {
 		if strings.TrimSpace(e.URL) != "" || strings.TrimSpace(e.EffectiveDate) != "" {
 			in.Evidence = append(in.Evidence, e)
+			rows = append(rows, i)
 		}
 	}
-	return in
+	return in, rows
+}
+
+// salvage is the input with each refused evidence item replaced by the one stored in its form
+// row, if any: a refused edit of a link changes nothing, the rest of the element is saved.
+func (s *Server) salvage(r *http.Request, id int64, ref string, in assess.AnswerInput, rows, refused []int) (assess.AnswerInput, error) {
+	v, err := s.app.Evaluation(r.Context(), principal(r), id)
+	if err != nil {
+		return in, err
+	}
+	stored := v.Evaluation.Answers[ref].Evidence
+	out := in
+	out.Evidence = nil
+	for i, e := range in.Evidence {
+		if slices.Contains(refused, i) {
+			if rows[i] >= len(stored) {
+				continue
+			}
+			e = assess.EvidenceInput{URL: stored[rows[i]].URL, EffectiveDate: stored[rows[i]].EffectiveDate.String()}
+		}
+		out.Evidence = append(out.Evidence, e)
+	}
+	return out, nil
+}
+
+// formEvidence is every evidence row of the form as sent, blank ones included.
+func formEvidence(f url.Values) []assess.EvidenceInput {
+	urls, dates := f["evidence_url"], f["evidence_date"]
+	out := make([]assess.EvidenceInput, 0, max(len(urls), len(dates)))
+	for i := 0; i < max(len(urls), len(dates)); i++ {
+		out = append(out, assess.EvidenceInput{URL: at(urls, i), EffectiveDate: at(dates, i)})
+	}
+	return out
+}
+
+// formErrors names evidence problems by the form row they are shown on.
+func formErrors(fields map[string]string, rows []int) map[string]string {
+	out := make(map[string]string, len(fields))
+	for field, msg := range fields {
+		if i, part, ok := assess.ParseEvidenceField(field); ok && i < len(rows) {
+			field = assess.EvidenceField(rows[i], part)
+		}
+		out[field] = msg
+	}
+	return out
 }
 
 // formValue encodes the value fields as JSON for the element type the form says it renders
@@ -224,7 +287,7 @@ func stateFromForm(st templates.ElementState, f url.Values, errs map[string]stri
 		st.Matrix[l] = f.Get("value." + string(l))
 	}
 	st.Explanation = f.Get("explanation")
-	st.Evidence = answerFromForm(f).Evidence
+	st.Evidence = formEvidence(f)
 	st.Errors = errs
 	return st
 }

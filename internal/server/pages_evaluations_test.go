@@ -220,7 +220,6 @@ func TestAnswerSaveFormHTMX(t *testing.T) {
 		{"unknown owner", "shared_model.matrix", matrixForm(map[string]string{"physical": "nobody"}), http.StatusUnprocessableEntity},
 		{"unknown option", "assessments.certifications", elementForm("multi", url.Values{"value": {"soc3"}}), http.StatusUnprocessableEntity},
 		{"forged type", ref, elementForm("matrix", url.Values{"value.physical": {"provider"}}), http.StatusUnprocessableEntity},
-		{"javascript evidence", ref, elementForm("status", url.Values{"value": {"yes"}, "evidence_url": {"javascript:alert(1)"}, "evidence_date": {"2026-01-01"}}), http.StatusUnprocessableEntity},
 		{"explanation of 10,001 characters", ref, elementForm("status", url.Values{"value": {"no"}, "explanation": {strings.Repeat("e", 10001)}}), http.StatusUnprocessableEntity},
 	}
 	for _, c := range refusals {
@@ -377,4 +376,60 @@ func TestAnswerSaveFormRefusesNaNAndInfinity(t *testing.T) {
 			wantUnchanged(t, a, ev.ID, before)
 		})
 	}
+}
+
+// A refused evidence link does not hold back the rest of the element: the value and explanation
+// are saved, the link stored in the refused row stays as it was, and the refusal is shown on the
+// link's field in the server's words until fixed.
+func TestAnswerSaveFormKeepsTheRestWhenALinkIsRefused(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	_, ev := a.evaluated(t, "Acme "+tag(t), "saas")
+	const ref = "abuse_cases.malware"
+	a.answer(t, ev.ID, ref, map[string]any{"value": "partial",
+		"evidence": []map[string]string{{"url": "https://acme.example/kept", "effective_date": "2026-01-01"}}})
+	form := func(link string) url.Values {
+		return url.Values{"type": {"status"}, "value": {"yes"}, "explanation": {"Checked with the vendor."},
+			"base_version": {"1"}, "evidence_url": {link, "https://acme.example/new"}, "evidence_date": {"2026-01-01", "2026-02-01"}}
+	}
+	const want = "want an http or https link, such as https://example.com/security"
+
+	t.Run("htmx", func(t *testing.T) {
+		p := parsePage(t, a.postForm(t, answerPath(ev.ID, ref), form("javascript:alert(1)"), true), http.StatusUnprocessableEntity)
+		if got := p.textOf(t, "status-"+ref); got != "Saved, except Evidence link 1: "+want {
+			t.Errorf("save status: got %q, want it saved except the first link, in the server's words", got)
+		}
+		if !p.has("score-panel") {
+			t.Error("a partly saved element did not update the score panel")
+		}
+		stored := a.evaluation(t, ev.ID).Answers[ref]
+		if v := compactJSON(t, stored.Value); v != `"yes"` || stored.Explanation != "Checked with the vendor." {
+			t.Errorf("stored: got %s %q, want the value and explanation saved", v, stored.Explanation)
+		}
+		if len(stored.Evidence) != 2 || stored.Evidence[0].URL != "https://acme.example/kept" || stored.Evidence[1].URL != "https://acme.example/new" {
+			t.Errorf("stored links: got %+v, want the stored one kept in the refused row and the new one added", stored.Evidence)
+		}
+	})
+	t.Run("without JavaScript", func(t *testing.T) {
+		f := form("ftp://acme.example/x")
+		f.Set("base_version", "2")
+		p := parsePage(t, a.postForm(t, answerPath(ev.ID, ref), f, false), http.StatusUnprocessableEntity)
+		slots := p.all(func(n *htmlNode) bool { return attr(n, "id") == "err-abuse_cases-malware-evidence-0-url" })
+		if len(slots) != 1 {
+			t.Fatalf("error slots of the first link: got %d, want 1", len(slots))
+		}
+		slot := slots[0]
+		if got := text(slot); got != want {
+			t.Errorf("the link's error: got %q, want %q", got, want)
+		}
+		link := p.all(func(n *htmlNode) bool {
+			return attr(n, "name") == "evidence_url" && attr(n, "aria-describedby") == attr(slot, "id")
+		})
+		if len(link) != 1 || attr(link[0], "aria-invalid") != "true" || attr(link[0], "value") != "ftp://acme.example/x" {
+			t.Errorf("the refused link's field: got %d fields tied to the error (want 1, aria-invalid, keeping what was typed)", len(link))
+		}
+		if got := a.evaluation(t, ev.ID).Answers[ref].Version; got != 2 {
+			t.Errorf("version: got %d, want 2 (nothing else changed, so nothing new was saved)", got)
+		}
+	})
 }

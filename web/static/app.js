@@ -1,61 +1,163 @@
-// Shareline's small behaviours on top of htmx: say "saving" while a save is in flight, say
-// "not saved" when the network fails, and warn before leaving with a save still pending.
+// Shareline's small behaviours on top of htmx, for the evaluation form. Every edit ends saved, or
+// refused with the server's message on its field until fixed; the page asks before it is left
+// with an edit not saved. One live region says what happened to each save.
 (function () {
   "use strict";
-  var pending = 0;
 
-  function statusOf(form) {
-    return form && form.querySelector ? form.querySelector(".save-status") : null;
+  // Per form: gen counts edits, sent is the edit count a request in flight carries, busy the
+  // requests (and retries) not finished, refused whether the last answer left a problem shown.
+  var forms = new WeakMap();
+  function state(form) {
+    var st = forms.get(form);
+    if (!st) {
+      st = { gen: 0, sent: 0, busy: 0, refused: false };
+      forms.set(form, st);
+    }
+    return st;
+  }
+  function isElementForm(el) {
+    return el && el.tagName === "FORM" && el.classList.contains("element");
+  }
+  function unsettled(form) {
+    var st = forms.get(form);
+    return !!st && (st.busy > 0 || st.refused || st.gen !== st.sent);
   }
 
+  function announce(form, text) {
+    var region = document.getElementById("save-announcer");
+    if (!region) return;
+    var head = form.querySelector(".element-head h3");
+    region.textContent = (head ? head.textContent.trim() + ": " : "") + text;
+  }
   function say(form, cls, text) {
-    var st = statusOf(form);
-    if (!st) return;
-    st.textContent = "";
+    var status = form.querySelector(".save-status");
+    if (!status) return;
+    status.textContent = "";
     var span = document.createElement("span");
     span.className = cls;
     span.textContent = text;
-    st.appendChild(span);
+    status.appendChild(span);
+    announce(form, text);
   }
 
-  document.addEventListener("htmx:beforeRequest", function (e) {
-    if (!e.target.classList || !e.target.classList.contains("element")) return;
-    pending++;
-    say(e.target, "saving", "Saving…");
+  // showErrors puts each message in its field's slot, clears the others, and marks the controls.
+  function showErrors(form, errors) {
+    var slots = form.querySelectorAll(".field-error[data-field]");
+    for (var i = 0; i < slots.length; i++) {
+      var slot = slots[i];
+      var msg = (errors && errors[slot.getAttribute("data-field")]) || "";
+      slot.textContent = msg;
+      var controls = form.querySelectorAll('[aria-describedby~="' + slot.id + '"]');
+      for (var j = 0; j < controls.length; j++) {
+        if (msg) controls[j].setAttribute("aria-invalid", "true");
+        else controls[j].removeAttribute("aria-invalid");
+      }
+    }
+  }
+
+  // incomplete finds what the browser holds but cannot send: a half-typed date or a number it
+  // cannot read reach the server as an empty field, which would clear the stored answer.
+  function incomplete(form) {
+    var found = null;
+    var inputs = form.querySelectorAll("input[type=date], input[type=number]");
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      if (!input.validity || !input.validity.badInput) continue;
+      var slot = document.getElementById(input.getAttribute("aria-describedby") || "");
+      if (!slot) continue;
+      found = found || {};
+      found[slot.getAttribute("data-field")] = input.type === "date"
+        ? "This date is not complete: finish it, or clear it to remove it."
+        : "This is not a number: type digits, such as 12 or 99.5.";
+    }
+    return found;
+  }
+
+  function edited(e) {
+    var form = e.target && e.target.form;
+    if (isElementForm(form)) state(form).gen++;
+  }
+  document.addEventListener("input", edited, true);
+  document.addEventListener("change", edited, true);
+
+  document.addEventListener("htmx:configRequest", function (e) {
+    var form = e.detail.elt;
+    if (!isElementForm(form)) return;
+    var st = state(form);
+    var bad = incomplete(form);
+    if (bad) {
+      e.preventDefault();
+      st.refused = true;
+      st.sent = st.gen;
+      showErrors(form, bad);
+      var first = bad[Object.keys(bad)[0]];
+      say(form, "not-saved", "Not saved: " + first);
+      return;
+    }
+    st.sent = st.gen;
+    st.busy++;
+    say(form, "saving", "Saving…");
   });
+
   // A save that fails because the network or the database is down is retried with a growing
   // delay (1 s, 2 s, 4 s ... at most 30 s) until it succeeds or the person leaves the page; the
-  // element says so meanwhile. Refusals (409, 422) are shown and not retried.
-  var retries = new WeakMap();
+  // element says so meanwhile. Refusals (409, 422) are shown on their fields and not retried.
+  var delays = new WeakMap();
   function retry(form) {
-    var delay = Math.min(30000, (retries.get(form) || 500) * 2);
-    retries.set(form, delay);
-    pending++;
+    var delay = Math.min(30000, (delays.get(form) || 500) * 2);
+    delays.set(form, delay);
+    var st = state(form);
+    st.busy++;
     say(form, "not-saved", "Not saved, retrying in " + Math.round(delay / 1000) + " s…");
     setTimeout(function () {
-      pending = Math.max(0, pending - 1);
+      st.busy = Math.max(0, st.busy - 1);
       if (document.body.contains(form)) htmx.trigger(form, "submit");
     }, delay);
   }
 
   document.addEventListener("htmx:afterRequest", function (e) {
-    if (!e.target.classList || !e.target.classList.contains("element")) return;
-    pending = Math.max(0, pending - 1);
-    var status = e.detail.xhr ? e.detail.xhr.status : 0;
-    // A network error comes with detail.error set and status 0, not with detail.failed.
-    var failed = e.detail.failed || e.detail.error || !status;
-    if (!failed) {
-      retries.delete(e.target);
-    } else if (!status || status === 503 || status === 502 || status === 504) {
-      retry(e.target);
-    } else if (status !== 422 && status !== 409) {
-      say(e.target, "not-saved", "Not saved: the server answered " + status + ".");
+    var form = e.detail.elt;
+    if (!isElementForm(form)) return;
+    var st = state(form);
+    st.busy = Math.max(0, st.busy - 1);
+    var code = e.detail.xhr ? e.detail.xhr.status : 0;
+    if (!code || code === 502 || code === 503 || code === 504) {
+      st.sent = -1; // the edit is not saved until a retry succeeds
+      retry(form);
+      return;
     }
+    delays.delete(form);
+    var status = form.querySelector(".save-status");
+    var errors = null;
+    if (code === 200 || code === 409 || code === 422) {
+      try {
+        errors = JSON.parse(status.getAttribute("data-errors") || "null");
+      } catch (err) {
+        errors = null;
+      }
+      showErrors(form, errors);
+      st.refused = code !== 200 || (errors !== null && Object.keys(errors).length > 0);
+      announce(form, status.textContent.replace(/\s+/g, " ").trim());
+      return;
+    }
+    st.refused = true;
+    say(form, "not-saved", "Not saved: the server answered " + code + ". Your edit is still here: press Save to try again.");
   });
+
+  // "Take the current answer" gives up the person's refused edit on purpose: no question then.
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a[data-discards-edit]");
+    if (link && isElementForm(link.closest("form"))) forms.delete(link.closest("form"));
+  });
+
   window.addEventListener("beforeunload", function (e) {
-    if (pending > 0) {
-      e.preventDefault();
-      e.returnValue = "";
+    var all = document.querySelectorAll("form.element");
+    for (var i = 0; i < all.length; i++) {
+      if (unsettled(all[i])) {
+        e.preventDefault();
+        e.returnValue = "";
+        return;
+      }
     }
   });
 })();
