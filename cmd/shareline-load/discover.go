@@ -35,9 +35,9 @@ type evaluationRef struct {
 
 type providerPage struct {
 	Providers []struct {
-		ID               string `json:"id"`
-		Name             string `json:"name"`
-		ServiceModel     string `json:"service_model"`
+		ID                string         `json:"id"`
+		Name              string         `json:"name"`
+		ServiceModel      string         `json:"service_model"`
 		CurrentEvaluation *evaluationRef `json:"current_evaluation"`
 		DraftEvaluation   *evaluationRef `json:"draft_evaluation"`
 	} `json:"providers"`

@@ -79,7 +79,7 @@ func (a *App) createDraft(ctx context.Context, tx Tx, p Principal, prov assess.P
 		ev.Answers[saved.Ref()] = saved
 	}
 	ev.Score = assess.ScoreEvaluation(q, ev.Answers, a.Today())
-	if err := tx.Evaluations().StoreScore(ctx, id, ev.Score, true); err != nil {
+	if err := tx.Evaluations().StoreScored(ctx, id, ev.Score, ev.Answers); err != nil {
 		return assess.Evaluation{}, err
 	}
 	others[len(others)-1] = ev
@@ -156,6 +156,10 @@ func (a *App) lockForLifecycle(ctx context.Context, tx Tx, id int64) (Evaluation
 // questionnaire version, stores it as a new version with its revision, and rescores the
 // evaluation, in one transaction. A save based on an older version is a VersionConflict; a save
 // equal to the stored answer changes nothing and returns the stored answer.
+//
+// The transaction is two round trips: one locks the evaluation and reads the element's answer
+// and the scored answers kept beside the evaluation (Answers.Editing, with BEGIN); the other
+// writes the answer, its revision, the score and the audit entry with COMMIT (Tx.Later).
 func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, ref string, in assess.AnswerInput) (assess.Answer, assess.Score, error) {
 	if err := allow(p, EditAnswers, Resource{EvaluationID: evaluationID}); err != nil {
 		return assess.Answer{}, assess.Score{}, err
@@ -164,69 +168,74 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 	var saved assess.Answer
 	var score assess.Score
 	err := a.store.Update(ctx, func(tx Tx) error {
-		ev, q, err := a.editable(ctx, tx, evaluationID)
+		ed, err := a.editing(ctx, tx, evaluationID, question, element)
 		if err != nil {
 			return err
 		}
-		answer, err := q.NewAnswer(question, element, in, a.Today())
+		answer, err := ed.Questionnaire.NewAnswer(question, element, in, a.Today())
 		if err != nil {
 			return err
 		}
-		saved, score, err = a.write(ctx, tx, p, ev, q, answer, auth.ActionAnswerSaved)
+		saved, score, err = a.write(ctx, tx, p, ed, answer, auth.ActionAnswerSaved)
 		return err
 	})
 	return saved, score, err
 }
 
-// editable locks an evaluation whose answers are about to change, refuses it when its state
-// does not allow changes, and returns it with its pinned questionnaire.
-func (a *App) editable(ctx context.Context, tx Tx, id int64) (assess.Evaluation, *assess.Questionnaire, error) {
-	ev, err := tx.Evaluations().Find(ctx, id, true)
+// editing locks an evaluation whose answers are about to change and reads what a change to one
+// element starts from; it refuses the evaluation when its state does not allow changes.
+func (a *App) editing(ctx context.Context, tx Tx, id int64, question, element string) (Editing, error) {
+	ed, err := tx.Answers().Editing(ctx, id, question, element, a.finder(ctx, tx))
 	if err != nil {
-		return assess.Evaluation{}, nil, err
+		return Editing{}, err
 	}
-	if err := assess.CheckEditable(ev); err != nil {
-		return assess.Evaluation{}, nil, err
-	}
-	q, err := a.questionnaire(ctx, tx, ev.QuestionnaireKey, ev.QuestionnaireVersion)
-	return ev, q, err
+	return ed, assess.CheckEditable(ed.Evaluation)
 }
 
 // write stores answer over the current one (refusing a stale base, skipping a save that
-// changes nothing), rescores the evaluation and records the change.
-func (a *App) write(ctx context.Context, tx Tx, p Principal, ev assess.Evaluation, q *assess.Questionnaire, answer assess.Answer, action string) (assess.Answer, assess.Score, error) {
-	current, err := tx.Answers().Current(ctx, q, ev.ID, answer.Question, answer.Element)
-	if err != nil {
-		return assess.Answer{}, assess.Score{}, err
-	}
+// changes nothing), rescores the evaluation from its scored answers with the new one, and
+// records the change. The writes wait for the commit.
+func (a *App) write(ctx context.Context, tx Tx, p Principal, ed Editing, answer assess.Answer, action string) (assess.Answer, assess.Score, error) {
+	ev, q, current := ed.Evaluation, ed.Questionnaire, ed.Current
 	if answer.Base != nil && *answer.Base != current.Version {
 		return assess.Answer{}, assess.Score{}, &assess.VersionConflict{Base: *answer.Base, Current: current}
 	}
-	unchanged := assess.SameAnswer(current, answer)
-	saved := current
-	if !unchanged {
-		if saved, err = tx.Answers().Save(ctx, ev.ID, answer, current, p.Actor()); err != nil {
+	scored := ed.Scored
+	if scored == nil {
+		// Not kept beside this evaluation yet: read the answers once; the save keeps them.
+		var err error
+		if scored, err = tx.Answers().All(ctx, q, ev.ID); err != nil {
 			return assess.Answer{}, assess.Score{}, err
 		}
 	}
-	answers, err := tx.Answers().All(ctx, q, ev.ID)
-	if err != nil {
-		return assess.Answer{}, assess.Score{}, err
+	if assess.SameAnswer(current, answer) {
+		return current, assess.ScoreEvaluation(q, scored, a.Today()), nil
 	}
-	score := assess.ScoreEvaluation(q, answers, a.Today())
-	if unchanged {
-		return saved, score, nil
+	saved := answer
+	saved.Base, saved.Version, saved.UpdatedAt, saved.CreatedAt = nil, current.Version+1, ed.Now, current.CreatedAt
+	if current.Version == 0 {
+		saved.CreatedAt = ed.Now
 	}
-	if err := tx.Evaluations().StoreScore(ctx, ev.ID, score, true); err != nil {
-		return assess.Answer{}, assess.Score{}, err
+	if saved.Evidence == nil {
+		saved.Evidence = []assess.Evidence{}
 	}
+	scored[saved.Ref()] = saved
+	score := assess.ScoreEvaluation(q, scored, a.Today())
 	_, el, _ := q.Element(saved.Question, saved.Element)
 	how := ""
 	if saved.Note != "" {
 		how = " (" + saved.Note + ")"
 	}
-	err = record(ctx, tx, p, action, ev.ProviderID, ev.ID, "saved %s of evaluation %d, version %d%s: %s",
-		saved.Ref(), ev.ID, saved.Version, how, clip(assess.AnswerText(el, saved.Value), 200))
+	err := tx.Later(func(tx Tx) error {
+		if err := tx.Answers().Put(ctx, ev.ID, saved, current, p.Actor()); err != nil {
+			return err
+		}
+		if err := tx.Evaluations().StoreScored(ctx, ev.ID, score, scored); err != nil {
+			return err
+		}
+		return record(ctx, tx, p, action, ev.ProviderID, ev.ID, "saved %s of evaluation %d, version %d%s: %s",
+			saved.Ref(), ev.ID, saved.Version, how, clip(assess.AnswerText(el, saved.Value), 200))
+	})
 	return saved, score, err
 }
 
@@ -272,18 +281,14 @@ func (a *App) RestoreRevision(ctx context.Context, p Principal, evaluationID int
 	question, element, _ := strings.Cut(ref, ".")
 	var saved assess.Answer
 	err := a.store.Update(ctx, func(tx Tx) error {
-		ev, q, err := a.editable(ctx, tx, evaluationID)
+		ed, err := a.editing(ctx, tx, evaluationID, question, element)
 		if err != nil {
 			return err
 		}
-		if _, _, ok := q.Element(question, element); !ok {
+		if _, _, ok := ed.Questionnaire.Element(question, element); !ok {
 			return assess.ErrNotFound
 		}
-		revs, err := tx.Answers().History(ctx, q, evaluationID, question, element)
-		if err != nil {
-			return err
-		}
-		current, err := tx.Answers().Current(ctx, q, evaluationID, question, element)
+		revs, err := tx.Answers().History(ctx, ed.Questionnaire, evaluationID, question, element)
 		if err != nil {
 			return err
 		}
@@ -291,11 +296,11 @@ func (a *App) RestoreRevision(ctx context.Context, p Principal, evaluationID int
 			if rev.Version != version {
 				continue
 			}
-			answer, err := assess.Restore(rev, current, base)
+			answer, err := assess.Restore(rev, ed.Current, base)
 			if err != nil {
 				return err
 			}
-			saved, _, err = a.write(ctx, tx, p, ev, q, answer, auth.ActionAnswerRestored)
+			saved, _, err = a.write(ctx, tx, p, ed, answer, auth.ActionAnswerRestored)
 			return err
 		}
 		return assess.Invalid("version", "there is no version %d of this answer", version)

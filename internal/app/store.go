@@ -33,6 +33,10 @@ type Tx interface {
 	Tokens() Tokens
 	Audit() AuditLog
 	SignIns() SignIns
+	// Later runs f with the statements it makes held back and sent with the commit, in the same
+	// round trip: for writes whose results nobody reads. Their errors fail the transaction
+	// (Update returns them); inside f only repository methods that say they may wait can run.
+	Later(f func(Tx) error) error
 }
 
 // Providers stores provider records and which evaluations represent each.
@@ -62,6 +66,10 @@ type Evaluations interface {
 	// StoreScore writes a score beside its evaluation; changed says the answers changed, which
 	// moves the evaluation's last-updated time.
 	StoreScore(ctx context.Context, id int64, s assess.Score, changed bool) error
+	// StoreScored writes a score beside its evaluation after its answers changed, with the
+	// scored part of every answer (Editing.Scored), so that the next change rescores from it
+	// without reading the answers. It may wait for the commit (Tx.Later).
+	StoreScored(ctx context.Context, id int64, s assess.Score, scored map[string]assess.Answer) error
 	SetStatus(ctx context.Context, id int64, status assess.EvaluationStatus, by auth.Actor, at time.Time) error
 	// Stale lists up to limit drafts whose stored score is from before today or other rules.
 	Stale(ctx context.Context, today assess.Date, limit int) ([]int64, error)
@@ -77,7 +85,30 @@ type Answers interface {
 	Current(ctx context.Context, q *assess.Questionnaire, evaluationID int64, question, element string) (assess.Answer, error)
 	// Save stores an answer as its next version and appends the revision (with a.Note).
 	Save(ctx context.Context, evaluationID int64, a assess.Answer, before assess.Answer, by auth.Actor) (assess.Answer, error)
+	// Editing locks an evaluation and reads, in one round trip, what a change to one of its
+	// elements starts from (see Editing). find gives the questionnaire version it pins.
+	Editing(ctx context.Context, evaluationID int64, question, element string, find func(key string, version int) (*assess.Questionnaire, error)) (Editing, error)
+	// Put stores a, as Editing's caller made it from before (its version, times and evidence
+	// set as they are to be stored), and appends the revision (with a.Note). It may wait for
+	// the commit (Tx.Later).
+	Put(ctx context.Context, evaluationID int64, a assess.Answer, before assess.Answer, by auth.Actor) error
 	History(ctx context.Context, q *assess.Questionnaire, evaluationID int64, question, element string) ([]assess.Revision, error)
+}
+
+// Editing is what a change to one element of an evaluation starts from, read with the
+// evaluation's row locked.
+type Editing struct {
+	Evaluation    assess.Evaluation // the head and stored score, without answers
+	Questionnaire *assess.Questionnaire
+	// Current is the element's stored answer, or a zero Answer naming it (version 0).
+	Current assess.Answer
+	// Scored is the scored part of every stored answer, as kept beside the evaluation: the
+	// value, and evidence only as some or none (one empty link when there is some). It is all
+	// assess.ScoreEvaluation reads. nil when none is kept (an evaluation loaded in bulk, or
+	// written before it was kept): the caller reads the answers instead.
+	Scored map[string]assess.Answer
+	// Now is the transaction's clock, which stamps what it writes.
+	Now time.Time
 }
 
 // Questionnaires stores questionnaire versions. A version never changes once stored.

@@ -15,7 +15,7 @@ var (
 	evaluationColumns = []string{
 		"id", "provider_id", "provider_name", "offering", "service_model", "questionnaire_key", "questionnaire_version",
 		"score_overall", "score_tier", "score_progress", "score_evidenced", "score_questions", "score_as_of", "scoring_version",
-		"status", "completed_at", "reassessed_from", "created_at", "updated_at",
+		"status", "completed_at", "reassessed_from", "created_at", "updated_at", "scored",
 	}
 	answerColumns = []string{"evaluation_id", "question", "element", "value", "explanation", "evidence", "version", "created_at", "updated_at"}
 )
@@ -149,6 +149,10 @@ func (g *generator) evaluation(c *chunk, p drawnProvider, started time.Time, fro
 	if err != nil {
 		return 0, time.Time{}, err
 	}
+	scored, err := postgres.EncodeScored(answers)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
 	var reassessed any // NULL when not a reassessment
 	if from != 0 {
 		reassessed = from
@@ -156,7 +160,7 @@ func (g *generator) evaluation(c *chunk, p drawnProvider, started time.Time, fro
 	c.evaluations = append(c.evaluations, []any{
 		id, p.id, p.name, p.offering.name, string(p.offering.model), g.q.Key, g.q.Version,
 		s.Overall, string(s.Tier), s.Progress, s.Evidenced, questions, s.AsOf.Time(), s.ScoringVersion,
-		string(status), completedAt, reassessed, started, updated,
+		string(status), completedAt, reassessed, started, updated, scored,
 	})
 	return id, updated, nil
 }

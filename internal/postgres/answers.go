@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
 )
@@ -157,20 +158,114 @@ func (r answers) Save(ctx context.Context, evaluationID int64, a assess.Answer, 
 	if err != nil {
 		return assess.Answer{}, translate(err, doing)
 	}
-	name := by.Name
-	if name == "" {
-		name = "anonymous"
-	}
+	// The scored answers kept beside the evaluation no longer match: the next change reads the
+	// answers instead (Editing.Scored nil) unless the caller stores them again (StoreScored).
 	_, err = r.q.Exec(ctx, `
-		INSERT INTO answer_revisions (evaluation_id, question, element, version, old_value, new_value,
-			explanation, evidence, user_id, actor, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		WITH revision AS (
+			INSERT INTO answer_revisions (evaluation_id, question, element, version, old_value, new_value,
+				explanation, evidence, user_id, actor, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11))
+		UPDATE evaluations SET scored = NULL WHERE id = $1 AND scored IS NOT NULL`,
 		evaluationID, a.Question, a.Element, saved.Version, old, value, a.Explanation, evidence,
-		nullID(by.UserID), name, a.Note)
+		nullID(by.UserID), actorName(by), a.Note)
 	if err != nil {
 		return assess.Answer{}, translate(err, doing)
 	}
 	return saved, nil
+}
+
+func actorName(by auth.Actor) string {
+	if by.Name == "" {
+		return "anonymous"
+	}
+	return by.Name
+}
+
+// editingRow is the locked evaluation head with its scored answers and the transaction's clock.
+type editingRow struct {
+	evaluationRow
+	Scored []byte    `db:"scored"`
+	Now    time.Time `db:"now"`
+}
+
+// Editing locks an evaluation's row and reads its head, its scored answers, the transaction's
+// clock and the stored answer to one element, in one round trip (two statements in one
+// pipeline; the answer is read by the second, after the lock is held, so it is the latest).
+func (r answers) Editing(ctx context.Context, evaluationID int64, question, element string, find func(string, int) (*assess.Questionnaire, error)) (app.Editing, error) {
+	doing := fmt.Sprintf("read evaluation %d for a change to %s", evaluationID, assess.Ref(question, element))
+	var head []editingRow
+	var current []answerRow
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+evaluationColumns+`, e.scored, now() AS now FROM evaluations AS e WHERE e.id = $1 FOR UPDATE OF e`,
+		evaluationID).Query(func(rows pgx.Rows) (err error) {
+		head, err = pgx.CollectRows(rows, pgx.RowToStructByName[editingRow])
+		return err
+	})
+	b.Queue(`SELECT `+answerColumns+` FROM answers AS a
+		WHERE a.evaluation_id = $1 AND a.question = $2 AND a.element = $3`,
+		evaluationID, question, element).Query(func(rows pgx.Rows) (err error) {
+		current, err = pgx.CollectRows(rows, pgx.RowToStructByName[answerRow])
+		return err
+	})
+	if err := r.q.SendBatch(ctx, b).Close(); err != nil {
+		return app.Editing{}, translate(err, doing)
+	}
+	if len(head) == 0 {
+		return app.Editing{}, translate(pgx.ErrNoRows, doing)
+	}
+	ev, err := head[0].evaluation()
+	if err != nil {
+		return app.Editing{}, err
+	}
+	q, err := find(ev.QuestionnaireKey, ev.QuestionnaireVersion)
+	if err != nil {
+		return app.Editing{}, err
+	}
+	out := app.Editing{Evaluation: ev, Questionnaire: q, Now: head[0].Now,
+		Current: assess.Answer{Question: question, Element: element}}
+	if len(current) > 0 {
+		if out.Current, err = current[0].answer(q); err != nil {
+			return app.Editing{}, err
+		}
+	}
+	if out.Scored, err = decodeScored(q, head[0].Scored); err != nil {
+		return app.Editing{}, fmt.Errorf("postgres: evaluation %d: %w", evaluationID, err)
+	}
+	return out, nil
+}
+
+// Put stores a as the caller made it (a.Version the next after before's, stamped as the
+// transaction's clock stamps it) and appends its revision, with statements that return
+// nothing, so that they can wait for the commit.
+func (r answers) Put(ctx context.Context, evaluationID int64, a assess.Answer, before assess.Answer, by auth.Actor) error {
+	doing := fmt.Sprintf("save answer %s of evaluation %d", a.Ref(), evaluationID)
+	value, err := json.Marshal(a.Value)
+	if err != nil {
+		return err
+	}
+	evidence, err := json.Marshal(nonNil(a.Evidence))
+	if err != nil {
+		return err
+	}
+	var old []byte
+	if before.Version > 0 {
+		if old, err = json.Marshal(before.Value); err != nil {
+			return err
+		}
+	}
+	_, err = r.q.Exec(ctx, `
+		WITH answer AS (
+			INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence, updated_by, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (evaluation_id, question, element) DO UPDATE
+			SET value = excluded.value, explanation = excluded.explanation, evidence = excluded.evidence,
+				updated_by = excluded.updated_by, version = excluded.version, updated_at = now())
+		INSERT INTO answer_revisions (evaluation_id, question, element, version, old_value, new_value,
+			explanation, evidence, user_id, actor, note)
+		VALUES ($1, $2, $3, $8, $9, $4, $5, $6, $7, $10, $11)`,
+		evaluationID, a.Question, a.Element, value, a.Explanation, evidence, nullID(by.UserID), a.Version,
+		old, actorName(by), a.Note)
+	return translate(err, doing)
 }
 
 func nonNil(e []assess.Evidence) []assess.Evidence {

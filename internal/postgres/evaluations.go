@@ -308,6 +308,33 @@ func (r evaluations) StoreScore(ctx context.Context, id int64, s assess.Score, c
 	return translate(err, fmt.Sprintf("store the score of evaluation %d", id))
 }
 
+// StoreScored writes a score beside its evaluation after its answers changed (which moves its
+// updated_at), with the scored part of every answer (EncodeScored), and, when the evaluation is
+// its provider's current one, the provider's current score. One statement that returns
+// nothing, so that it can wait for the commit.
+func (r evaluations) StoreScored(ctx context.Context, id int64, s assess.Score, scored map[string]assess.Answer) error {
+	questions, err := EncodeQuestionScores(s)
+	if err != nil {
+		return err
+	}
+	kept, err := EncodeScored(scored)
+	if err != nil {
+		return err
+	}
+	_, err = r.q.Exec(ctx, `
+		WITH e AS (
+			UPDATE evaluations SET score_overall = $2, score_tier = $3, score_progress = $4,
+				score_evidenced = $5, score_questions = $6, score_as_of = $7, scoring_version = $8,
+				scored = $9, updated_at = now()
+			WHERE id = $1
+			RETURNING id, provider_id, score_overall, score_tier)
+		UPDATE providers AS p
+		SET current_score = CASE WHEN e.score_tier = 'not_assessed' THEN NULL ELSE e.score_overall END
+		FROM e WHERE p.id = e.provider_id AND p.current_evaluation_id = e.id`,
+		id, s.Overall, s.Tier, s.Progress, s.Evidenced, questions, s.AsOf.Time(), s.ScoringVersion, kept)
+	return translate(err, fmt.Sprintf("store the score of evaluation %d", id))
+}
+
 // SetStatus writes an evaluation's status: completed by by at at, or a draft again (which
 // clears who completed it and when).
 func (r evaluations) SetStatus(ctx context.Context, id int64, status assess.EvaluationStatus, by auth.Actor, at time.Time) error {

@@ -34,31 +34,21 @@ type Store struct {
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 // Update runs f in one read-write transaction (read committed), committed when f returns nil.
-// f's own error is returned as it is; an error beginning or committing is translated.
+// f's own error is returned as it is; an error beginning or committing is translated. BEGIN
+// travels with the first statement and COMMIT with the writes f queued (Tx.Later), so that the
+// transaction adds no round trip of its own (tx.go).
 func (s *Store) Update(ctx context.Context, f func(app.Tx) error) error {
-	return s.run(ctx, pgx.TxOptions{}, f)
+	return s.runLazy(ctx, beginUpdate, f)
 }
 
 // Read runs f in one read-only repeatable-read transaction: every query f makes sees the same
 // snapshot, and any write is refused.
 func (s *Store) Read(ctx context.Context, f func(app.Tx) error) error {
-	return s.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, f)
+	return s.runLazy(ctx, beginRead, f)
 }
 
 // Lookup runs f on the pool, outside any transaction: each statement commits on its own.
 func (s *Store) Lookup(ctx context.Context, f func(app.Tx) error) error { return f(tx{s.pool}) }
-
-func (s *Store) run(ctx context.Context, opts pgx.TxOptions, f func(app.Tx) error) error {
-	var fErr error
-	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(t pgx.Tx) error {
-		fErr = f(tx{t})
-		return fErr
-	})
-	if err != nil && fErr == nil {
-		return translate(err, "transaction")
-	}
-	return err
-}
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
