@@ -4,82 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
-	"time"
 
 	"shareline/internal/assess"
 	"shareline/internal/auth"
 )
 
-// Sign-in limits: after signinLimit failures within signinWindow, for one account or from one
-// client address, further attempts are refused until the oldest failure leaves the window.
-const (
-	signinLimit  = 10
-	signinWindow = 15 * time.Minute
-)
-
-// TooManySignIns refuses a sign-in attempt after too many failures; RetryAfter says when the
-// next attempt may be made.
-type TooManySignIns struct{ RetryAfter time.Duration }
-
-func (e *TooManySignIns) Error() string { return "too many failed sign-ins: wait and try again" }
-
 // ErrSelf refuses an admin locking themselves out.
 var ErrSelf = assess.Invalid("user", "you cannot deactivate yourself or change your own role: ask another admin")
-
-// SignIn checks an email and password. Whatever is wrong (no such account, a deactivated one, a
-// wrong password) the answer is auth.ErrBadCredentials, after about the same time; the failure
-// is counted for the account and the address, and both are limited.
-func (a *App) SignIn(ctx context.Context, email, password, remoteAddr string) (auth.User, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	var byAccount, byAddr int
-	var oldest time.Time
-	err := a.store.Read(ctx, func(tx Tx) error {
-		var err error
-		byAccount, byAddr, oldest, err = tx.SignIns().Failures(ctx, email, remoteAddr, signinWindow)
-		return err
-	})
-	if err != nil {
-		return auth.User{}, err
-	}
-	if byAccount >= signinLimit || byAddr >= signinLimit {
-		// The failures are stamped by the database's clock, so the wait is measured on real time.
-		wait := time.Duration(math.Ceil(time.Until(oldest.Add(signinWindow)).Seconds())) * time.Second
-		return auth.User{}, &TooManySignIns{RetryAfter: max(time.Second, wait)}
-	}
-	var u auth.User
-	var hash string
-	err = a.store.Read(ctx, func(tx Tx) error {
-		var err error
-		u, hash, err = tx.Users().FindByEmail(ctx, email)
-		return err
-	})
-	switch {
-	case assess.IsNotFound(err):
-		auth.CheckNoUser(password)
-	case err != nil:
-		return auth.User{}, err
-	}
-	anon := Anonymous(remoteAddr)
-	if err != nil || !auth.CheckPassword(hash, password) || !u.Active {
-		err := a.store.Update(ctx, func(tx Tx) error {
-			if err := tx.SignIns().RecordFailure(ctx, email, remoteAddr, signinWindow); err != nil {
-				return err
-			}
-			return record(ctx, tx, anon, auth.ActionSignInFailed, 0, 0, "failed sign-in as %s", clip(email, 100))
-		})
-		return auth.User{}, errors.Join(auth.ErrBadCredentials, err)
-	}
-	err = a.store.Update(ctx, func(tx Tx) error {
-		if err := tx.SignIns().Clear(ctx, email); err != nil {
-			return err
-		}
-		p := Principal{User: u, RemoteAddr: remoteAddr, Via: "session"}
-		return record(ctx, tx, p, auth.ActionSignIn, 0, 0, "%s signed in", u.Email)
-	})
-	return u, err
-}
 
 // SignOut records that p signed out.
 func (a *App) SignOut(ctx context.Context, p Principal) error {
@@ -88,23 +20,10 @@ func (a *App) SignOut(ctx context.Context, p Principal) error {
 	})
 }
 
-// SessionUser is the user of a browser session; a deactivated or missing user is ErrNotFound.
-func (a *App) SessionUser(ctx context.Context, id int64) (auth.User, error) {
-	var u auth.User
-	err := a.store.Lookup(ctx, func(tx Tx) error {
-		var err error
-		u, err = tx.Users().Find(ctx, id)
-		return err
-	})
-	if err == nil && !u.Active {
-		return auth.User{}, fmt.Errorf("user %d is deactivated: %w", id, assess.ErrNotFound)
-	}
-	return u, err
-}
-
 // TokenUser is the active user an API token acts as; an unknown or revoked token, or one whose
-// user is deactivated, is auth.ErrUnauthenticated.
-func (a *App) TokenUser(ctx context.Context, token string) (auth.User, error) {
+// user is deactivated, is auth.ErrUnauthenticated, and is recorded in the audit log (without
+// the token) as a failed token authentication from remoteAddr.
+func (a *App) TokenUser(ctx context.Context, token, remoteAddr string) (auth.User, error) {
 	var u auth.User
 	err := a.store.Lookup(ctx, func(tx Tx) error {
 		var err error
@@ -112,7 +31,10 @@ func (a *App) TokenUser(ctx context.Context, token string) (auth.User, error) {
 		return err
 	})
 	if assess.IsNotFound(err) {
-		return auth.User{}, auth.ErrUnauthenticated
+		err := a.store.Update(ctx, func(tx Tx) error {
+			return record(ctx, tx, Anonymous(remoteAddr), auth.ActionTokenFailed, 0, 0, "an API request with an unknown, revoked or deactivated token was refused")
+		})
+		return auth.User{}, errors.Join(auth.ErrUnauthenticated, err)
 	}
 	return u, err
 }
@@ -178,32 +100,43 @@ func (a *App) Users(ctx context.Context, p Principal) ([]auth.User, error) {
 	return out, err
 }
 
-// SetRole changes another user's role.
-func (a *App) SetRole(ctx context.Context, p Principal, id int64, role string) (auth.User, error) {
+// SetRole changes another user's role and ends every session of theirs; revokeTokens also
+// ends their API tokens.
+func (a *App) SetRole(ctx context.Context, p Principal, id int64, role string, revokeTokens bool) (auth.User, error) {
 	r, err := auth.CheckRole(role)
 	if err != nil {
 		return auth.User{}, err
 	}
 	return a.changeUser(ctx, p, id, true, func(tx Tx) (auth.User, string, string, error) {
 		u, err := tx.Users().SetRole(ctx, id, r)
+		if err == nil {
+			err = endCredentials(ctx, tx, p, u, revokeTokens)
+		}
 		return u, auth.ActionUserRoleChanged, fmt.Sprintf("changed the role of %s to %s", u.Email, r), err
 	})
 }
 
-// SetActive deactivates or reactivates another user. A deactivated user's sessions and tokens
-// stop working at once.
+// SetActive deactivates or reactivates another user. Deactivating ends every session and
+// revokes every token of theirs at once, so that reactivating revives neither.
 func (a *App) SetActive(ctx context.Context, p Principal, id int64, active bool) (auth.User, error) {
 	return a.changeUser(ctx, p, id, !active, func(tx Tx) (auth.User, string, string, error) {
 		u, err := tx.Users().SetActive(ctx, id, active)
 		if active {
 			return u, auth.ActionUserReactivated, "reactivated " + u.Email, err
 		}
+		if err == nil {
+			err = endCredentials(ctx, tx, p, u, true)
+		}
 		return u, auth.ActionUserDeactivated, "deactivated " + u.Email, err
 	})
 }
 
-// ResetPassword sets a user's password.
-func (a *App) ResetPassword(ctx context.Context, p Principal, id int64, password string) (auth.User, error) {
+// ResetPassword sets a user's password and ends every session of theirs; revokeTokens also ends
+// their API tokens.
+func (a *App) ResetPassword(ctx context.Context, p Principal, id int64, password string, revokeTokens bool) (auth.User, error) {
+	if err := allow(p, ManageAccounts, Resource{}); err != nil {
+		return auth.User{}, err
+	}
 	if err := auth.CheckPasswordPolicy(password); err != nil {
 		return auth.User{}, err
 	}
@@ -213,12 +146,34 @@ func (a *App) ResetPassword(ctx context.Context, p Principal, id int64, password
 	}
 	return a.changeUser(ctx, p, id, false, func(tx Tx) (auth.User, string, string, error) {
 		u, err := tx.Users().SetPassword(ctx, id, hash)
+		if err == nil {
+			err = endCredentials(ctx, tx, p, u, revokeTokens)
+		}
 		return u, auth.ActionUserPasswordReset, "reset the password of " + u.Email, err
 	})
 }
 
-// changeUser runs one admin change to an account and records it; notSelf refuses it on the
-// admin's own account.
+// endCredentials ends every session of u, and every token too when tokens is set, recording
+// what ended.
+func endCredentials(ctx context.Context, tx Tx, p Principal, u auth.User, tokens bool) error {
+	n, err := tx.Sessions().EndAll(ctx, u.ID, "")
+	if err != nil {
+		return err
+	}
+	if err := recordAbout(ctx, tx, p, u.ID, auth.ActionSessionsEnded, "ended %s of %s", count(n, "session"), u.Email); err != nil {
+		return err
+	}
+	if !tokens {
+		return nil
+	}
+	if n, err = tx.Tokens().RevokeAll(ctx, u.ID); err != nil {
+		return err
+	}
+	return recordAbout(ctx, tx, p, u.ID, auth.ActionTokensRevoked, "revoked %s of %s", count(n, "API token"), u.Email)
+}
+
+// changeUser runs one admin change to an account and records it, about that account; notSelf
+// refuses it on the admin's own account.
 func (a *App) changeUser(ctx context.Context, p Principal, id int64, notSelf bool, change func(Tx) (auth.User, string, string, error)) (auth.User, error) {
 	if err := allow(p, ManageAccounts, Resource{}); err != nil {
 		return auth.User{}, err
@@ -233,9 +188,16 @@ func (a *App) changeUser(ctx context.Context, p Principal, id int64, notSelf boo
 		if u, action, summary, err = change(tx); err != nil {
 			return err
 		}
-		return record(ctx, tx, p, action, 0, 0, "%s", summary)
+		return recordAbout(ctx, tx, p, u.ID, action, "%s", summary)
 	})
 	return u, err
+}
+
+// recordAbout writes an audit entry made by p about user subject.
+func recordAbout(ctx context.Context, tx Tx, p Principal, subject int64, action string, format string, args ...any) error {
+	e := p.Actor().Entry(action, fmt.Sprintf(format, args...))
+	e.SubjectUserID = subject
+	return tx.Audit().Record(ctx, e)
 }
 
 // CreateToken makes an API token for user (0: p's own) and returns it, shown this once; only
@@ -270,7 +232,7 @@ func (a *App) CreateToken(ctx context.Context, p Principal, user int64, label st
 		if t, err = tx.Tokens().Create(ctx, user, label, hash); err != nil {
 			return err
 		}
-		return record(ctx, tx, p, auth.ActionTokenCreated, 0, 0, "created token %q for %s", t.Label, t.UserEmail)
+		return recordAbout(ctx, tx, p, t.UserID, auth.ActionTokenCreated, "created token %q for %s", t.Label, t.UserEmail)
 	})
 	return plain, t, err
 }
@@ -312,7 +274,7 @@ func (a *App) RevokeToken(ctx context.Context, p Principal, id int64, any bool, 
 		if err != nil {
 			return err
 		}
-		return record(ctx, tx, p, auth.ActionTokenRevoked, 0, 0, "revoked token %q of %s", t.Label, t.UserEmail)
+		return recordAbout(ctx, tx, p, t.UserID, auth.ActionTokenRevoked, "revoked token %q of %s", t.Label, t.UserEmail)
 	})
 }
 

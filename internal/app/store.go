@@ -33,6 +33,7 @@ type Tx interface {
 	Tokens() Tokens
 	Audit() AuditLog
 	SignIns() SignIns
+	Sessions() Sessions
 	// Later runs f with the statements it makes held back and sent with the commit, in the same
 	// round trip: for writes whose results nobody reads. Their errors fail the transaction
 	// (Update returns them); inside f only repository methods that say they may wait can run.
@@ -141,6 +142,8 @@ type Users interface {
 	SetRole(ctx context.Context, id int64, role auth.Role) (auth.User, error)
 	SetActive(ctx context.Context, id int64, active bool) (auth.User, error)
 	SetPassword(ctx context.Context, id int64, passwordHash string) (auth.User, error)
+	// PasswordHash returns an account's password hash.
+	PasswordHash(ctx context.Context, id int64) (string, error)
 }
 
 // Tokens stores API tokens (their hashes).
@@ -152,17 +155,12 @@ type Tokens interface {
 	// Revoke ends a token; ownerID limits it to one user's tokens (0: any); byHash, when
 	// non-nil, names the token by its hash instead of its id.
 	Revoke(ctx context.Context, id, ownerID int64, byHash []byte) (auth.Token, error)
+	// RevokeAll ends every live token of a user and says how many there were.
+	RevokeAll(ctx context.Context, userID int64) (int, error)
 }
 
 // AuditLog is the append-only record of who did what.
 type AuditLog interface {
 	Record(ctx context.Context, e auth.AuditEntry) error
 	List(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEntry, int, error)
-}
-
-// SignIns counts failed sign-ins, per account and per client address.
-type SignIns interface {
-	RecordFailure(ctx context.Context, account, remoteAddr string, window time.Duration) error
-	Failures(ctx context.Context, account, remoteAddr string, window time.Duration) (byAccount, byAddr int, oldest time.Time, err error)
-	Clear(ctx context.Context, account string) error
 }

@@ -60,6 +60,20 @@ type User struct {
 	Active    bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// SessionEpoch moves on whenever the account's sessions must all end (a password reset, a
+	// role change, a deactivation); a session is good only while it carries the current one.
+	SessionEpoch int64
+}
+
+// Session is one browser session of a user, as the user sees it in their account.
+type Session struct {
+	ID         int64
+	SignedInAt time.Time
+	LastSeenAt time.Time
+	RemoteAddr string
+	UserAgent  string
+	Current    bool // the session the list is shown in
+	ExpiresAt  time.Time
 }
 
 // Token is an API token's record; the token itself is shown once and only its hash is stored.
@@ -102,12 +116,17 @@ type AuditEntry struct {
 	ProviderID   int64
 	EvaluationID int64
 	Summary      string
+	// SubjectUserID is the user the entry is about, when that is a user: whose password was
+	// changed, whose sessions ended. 0: none.
+	SubjectUserID int64
 }
 
 // AuditQuery filters the audit log. Zero fields do not filter.
 type AuditQuery struct {
 	UserID     int64
 	ProviderID int64
+	SubjectID  int64     // entries about this user (AuditEntry.SubjectUserID)
+	Actions    []string  // only these actions (none: all)
 	From, To   time.Time // To is exclusive
 	Limit      int
 	Offset     int
@@ -134,7 +153,24 @@ const (
 	ActionSignIn                 = "signin"
 	ActionSignInFailed           = "signin.failed"
 	ActionSignOut                = "signout"
+	ActionSignInFailuresCleared  = "user.signin_failures_cleared"
+	ActionPasswordChanged        = "user.password_changed"
+	ActionSessionEnded           = "session.ended"
+	ActionSessionsEnded          = "sessions.ended"
+	ActionTokensRevoked          = "tokens.revoked"
+	ActionForbidden              = "access.forbidden"
+	ActionTokenFailed            = "token.failed"
+	ActionReportDownloaded       = "report.downloaded"
+	ActionExportDownloaded       = "export.downloaded"
 )
+
+// CredentialActions are the audit actions that change a user's credentials or sessions: what a
+// user is shown about their own account.
+var CredentialActions = []string{
+	ActionUserPasswordReset, ActionPasswordChanged, ActionUserRoleChanged, ActionUserDeactivated,
+	ActionUserReactivated, ActionTokenCreated, ActionTokenRevoked, ActionTokensRevoked,
+	ActionSessionEnded, ActionSessionsEnded, ActionSignInFailuresCleared,
+}
 
 // Entry starts an audit entry made by this actor.
 func (a Actor) Entry(action, summary string) AuditEntry {

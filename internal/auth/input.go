@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth/breached"
 )
 
 // Field limits.
@@ -42,14 +43,37 @@ func CheckName(field, name string, max int) (string, error) {
 	return name, nil
 }
 
-// CheckPasswordPolicy enforces the length rules; length beats composition rules.
+// minDistinct is the fewest different characters a password may be made of, so that
+// "aaaaaaaaaaaa" and "abababababab" are refused.
+const minDistinct = 5
+
+// CheckPasswordPolicy enforces the rules on a new password: its length (length beats
+// composition rules, so there are none of those), not only spaces, not a few characters
+// repeated, and not one of the common or breached passwords of the bundled list.
 func CheckPasswordPolicy(password string) error {
+	return CheckPasswordPolicyField("password", password)
+}
+
+// CheckPasswordPolicyField is CheckPasswordPolicy with the error on field.
+func CheckPasswordPolicyField(field, password string) error {
 	n := utf8.RuneCountInString(password)
+	distinct := map[rune]bool{}
+	for _, c := range password {
+		distinct[c] = true
+	}
 	switch {
+	case !utf8.ValidString(password):
+		return assess.Invalid(field, "is not valid text")
+	case strings.TrimSpace(password) == "" && password != "":
+		return assess.Invalid(field, "must not be only spaces")
 	case n < MinPasswordLength:
-		return assess.Invalid("password", "must be at least %d characters", MinPasswordLength)
+		return assess.Invalid(field, "must be at least %d characters", MinPasswordLength)
 	case len(password) > MaxPasswordLength:
-		return assess.Invalid("password", "must be at most %d bytes", MaxPasswordLength)
+		return assess.Invalid(field, "must be at most %d bytes", MaxPasswordLength)
+	case len(distinct) < minDistinct:
+		return assess.Invalid(field, "repeats too few characters: use at least %d different ones", minDistinct)
+	case breached.Contains(password):
+		return assess.Invalid(field, "is on a list of common and breached passwords: choose another")
 	}
 	return nil
 }

@@ -234,32 +234,67 @@ func TestSignIns(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	const window = 15 * time.Minute
+	ada, bob := auth.SignInKey("Ada@example.com"), auth.SignInKey("bob@example.com")
+	var first int64
 	f.update(t, func(tx app.Tx) error {
-		for _, attempt := range []struct{ account, addr string }{
-			{"Ada@example.com", "10.0.0.1"}, {"ada@example.com", "10.0.0.2"}, {"bob@example.com", "10.0.0.1"},
-		} {
-			if err := tx.SignIns().RecordFailure(t.Context(), attempt.account, attempt.addr, window); err != nil {
+		for i, attempt := range []struct {
+			key  []byte
+			addr string
+		}{{ada, "10.0.0.1"}, {auth.SignInKey(" ADA@example.com"), "10.0.0.1"}, {ada, "10.0.0.2"}, {bob, "10.0.0.1"}} {
+			if err := tx.SignIns().Lock(t.Context(), attempt.addr); err != nil {
 				return err
+			}
+			id, err := tx.SignIns().Record(t.Context(), attempt.key, attempt.addr, window)
+			if err != nil {
+				return err
+			}
+			if i == 0 {
+				first = id
 			}
 		}
 		return nil
 	})
-	failures := func(t *testing.T) (int, int, time.Time) {
+	count := func(t *testing.T) app.SignInCount {
 		t.Helper()
-		var a, b int
-		var oldest time.Time
+		var c app.SignInCount
 		f.read(t, func(tx app.Tx) error {
 			var err error
-			a, b, oldest, err = tx.SignIns().Failures(t.Context(), "ADA@example.com", "10.0.0.1", window)
+			c, err = tx.SignIns().Count(t.Context(), ada, "10.0.0.1", window)
 			return err
 		})
-		return a, b, oldest
+		return c
 	}
-	if a, b, oldest := failures(t); a != 2 || b != 2 || oldest.IsZero() {
-		t.Errorf("Failures: got %d by account, %d by address, oldest %v; want 2, 2, a time", a, b, oldest)
+	if c := count(t); c.Pair != 2 || c.Address != 3 || c.PairLast.IsZero() || c.AddressLast.Before(c.PairLast) || c.Now.Before(c.AddressLast) {
+		t.Errorf("Count: got %+v, want 2 for Ada from 10.0.0.1, 3 from the address, times in order", c)
 	}
-	f.update(t, func(tx app.Tx) error { return tx.SignIns().Clear(t.Context(), "ada@EXAMPLE.com") })
-	if a, b, _ := failures(t); a != 0 || b != 1 {
-		t.Errorf("Failures after Clear: got %d by account, %d by address; want 0, 1", a, b)
+	f.update(t, func(tx app.Tx) error { return tx.SignIns().Forget(t.Context(), first) })
+	if c := count(t); c.Pair != 1 || c.Address != 2 {
+		t.Errorf("Count after Forget: got %+v, want 1 and 2", c)
+	}
+	f.update(t, func(tx app.Tx) error {
+		n, err := tx.SignIns().Clear(t.Context(), ada, "10.0.0.1")
+		if n != 1 {
+			t.Errorf("Clear from one address: cleared %d, want 1", n)
+		}
+		return err
+	})
+	if c := count(t); c.Pair != 0 || c.Address != 1 {
+		t.Errorf("Count after Clear from 10.0.0.1: got %+v, want 0 and 1 (bob)", c)
+	}
+	f.update(t, func(tx app.Tx) error {
+		n, err := tx.SignIns().Clear(t.Context(), ada, "")
+		if n != 1 {
+			t.Errorf("Clear from every address: cleared %d, want 1 (from 10.0.0.2)", n)
+		}
+		return err
+	})
+	var raw int
+	f.read(t, func(tx app.Tx) error {
+		var err error
+		_, raw, _, err = tx.SignIns().Failures(t.Context(), "bob@example.com", "10.0.0.1", window)
+		return err
+	})
+	if raw != 1 {
+		t.Errorf("Failures from 10.0.0.1: got %d, want bob's 1", raw)
 	}
 }

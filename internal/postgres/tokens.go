@@ -39,17 +39,24 @@ func (r tokens) Create(ctx context.Context, userID int64, label string, hash []b
 }
 
 // User returns the active user a live token belongs to, and marks the token used (at most once
-// a minute, so that API traffic does not turn every read into a write).
+// a minute, so that API traffic does not turn every read into a write), in one statement.
 func (r tokens) User(ctx context.Context, hash []byte) (auth.User, error) {
 	row, err := collectUser(r.q.Query(ctx, `
-		SELECT `+userColumns+` FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id
-		WHERE t.hash = $1 AND t.revoked_at IS NULL AND u.active`, hash))
-	if err != nil {
-		return auth.User{}, translate(err, "find token")
-	}
-	_, err = r.q.Exec(ctx, `UPDATE api_tokens SET last_used_at = now()
-		WHERE hash = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, hash)
-	return row.user(), translate(err, "mark token used")
+		WITH u AS (
+			SELECT t.id AS token_id, t.last_used_at, `+userColumns+`
+			FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id
+			WHERE t.hash = $1 AND t.revoked_at IS NULL AND u.active),
+		used AS (
+			UPDATE api_tokens SET last_used_at = now()
+			WHERE id = (SELECT token_id FROM u WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+		SELECT `+userColumns+` FROM u`, hash))
+	return row.user(), translate(err, "find token")
+}
+
+// RevokeAll ends every live token of a user and says how many there were.
+func (r tokens) RevokeAll(ctx context.Context, userID int64) (int, error) {
+	tag, err := r.q.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, userID)
+	return int(tag.RowsAffected()), translate(err, "revoke the tokens of a user")
 }
 
 // List returns tokens, newest first: one user's, or everyone's when userID is 0.

@@ -22,14 +22,15 @@ type userRow struct {
 	Active       bool      `db:"active"`
 	CreatedAt    time.Time `db:"created_at"`
 	UpdatedAt    time.Time `db:"updated_at"`
+	SessionEpoch int64     `db:"session_epoch"`
 }
 
 func (r userRow) user() auth.User {
 	return auth.User{ID: r.ID, Email: r.Email, Name: r.Name, Role: auth.Role(r.Role), Active: r.Active,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SessionEpoch: r.SessionEpoch}
 }
 
-const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.active, u.created_at, u.updated_at`
+const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.active, u.created_at, u.updated_at, u.session_epoch`
 
 func collectUser(rows pgx.Rows, err error) (userRow, error) {
 	if err != nil {
@@ -93,6 +94,13 @@ func (r users) SetActive(ctx context.Context, id int64, active bool) (auth.User,
 // SetPassword replaces an account's password hash.
 func (r users) SetPassword(ctx context.Context, id int64, passwordHash string) (auth.User, error) {
 	return r.set(ctx, id, `password_hash = $2`, passwordHash)
+}
+
+// PasswordHash returns an account's password hash, to check a password it is given again.
+func (r users) PasswordHash(ctx context.Context, id int64) (string, error) {
+	var hash string
+	err := r.q.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, id).Scan(&hash)
+	return hash, translate(err, fmt.Sprintf("password of user %d", id))
 }
 
 // set sets one column of an account.

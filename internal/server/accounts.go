@@ -71,7 +71,7 @@ func (s *Server) userChange(w http.ResponseWriter, r *http.Request, change func(
 
 func (s *Server) handleUserRoleForm(w http.ResponseWriter, r *http.Request) {
 	s.userChange(w, r, func(id int64) (auth.User, error) {
-		return s.app.SetRole(r.Context(), principal(r), id, r.PostForm.Get("role"))
+		return s.app.SetRole(r.Context(), principal(r), id, r.PostForm.Get("role"), r.PostForm.Get("revoke_tokens") != "")
 	})
 }
 
@@ -83,7 +83,15 @@ func (s *Server) handleUserActiveForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleUserPasswordForm(w http.ResponseWriter, r *http.Request) {
 	s.userChange(w, r, func(id int64) (auth.User, error) {
-		return s.app.ResetPassword(r.Context(), principal(r), id, r.PostForm.Get("password"))
+		return s.app.ResetPassword(r.Context(), principal(r), id, r.PostForm.Get("password"), r.PostForm.Get("revoke_tokens") != "")
+	})
+}
+
+// handleUserSignInFailuresClear forgets the failed sign-ins of an account, so that whoever they
+// slowed down may sign in again at once.
+func (s *Server) handleUserSignInFailuresClear(w http.ResponseWriter, r *http.Request) {
+	s.userChange(w, r, func(id int64) (auth.User, error) {
+		return s.app.ClearSignInFailures(r.Context(), principal(r), id)
 	})
 }
 

@@ -25,6 +25,12 @@ var expectedRoles = map[string]auth.Role{
 	"GET /login": "", "POST /login": "", "GET /api/v1/openapi.json": "",
 	"POST /logout": auth.Viewer,
 
+	"GET /account":                                 auth.Viewer,
+	"POST /account/password":                       auth.Viewer,
+	"POST /account/sessions/{id}/end":              auth.Viewer,
+	"POST /account/sessions/end-others":            auth.Viewer,
+	"POST /admin/users/{id}/signin-failures/clear": auth.Admin,
+
 	"GET /":                                 auth.Viewer,
 	"GET /providers":                        auth.Viewer,
 	"GET /providers/export.{format}":        auth.Viewer,

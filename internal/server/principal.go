@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"shareline/internal/app"
-	"shareline/internal/assess"
 	"shareline/internal/auth"
 	"shareline/templates"
 )
@@ -34,7 +33,9 @@ func withPrincipal(r *http.Request, u auth.User, via string) context.Context {
 }
 
 // authenticate finds who makes the request: a bearer token on the API, else the session's
-// user. Only active users count; a deactivated user's session is ended on its next request.
+// user, read with the session itself in one query (appSessions). Only active users count; a
+// session whose user was deactivated, or whose sessions were ended, is not found, and the
+// request goes on as anonymous.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -44,7 +45,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.error(w, r, auth.ErrUnauthenticated)
 				return
 			}
-			u, err := s.app.TokenUser(ctx, token)
+			u, err := s.app.TokenUser(ctx, token, clientAddr(r))
 			if err != nil {
 				s.error(w, r, err)
 				return
@@ -52,8 +53,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(withPrincipal(r, u, "token")))
 			return
 		}
+		u, found, err := sessionUser(ctx)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
 		if id := s.sessions.GetInt64(ctx, sessionUserKey); id != 0 {
-			if !s.stillActive(ctx) {
+			if !s.stillActive(ctx) || !found || u.ID != id || !u.Active {
 				if err := s.sessions.Destroy(ctx); err != nil {
 					s.error(w, r, err)
 					return
@@ -61,20 +67,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			u, err := s.app.SessionUser(ctx, id)
-			switch {
-			case err == nil:
-				ctx = withPrincipal(r, u, "session")
-			case assess.IsNotFound(err):
-				// Deactivated or gone: the session ends now.
-				if err := s.sessions.Destroy(ctx); err != nil {
-					s.error(w, r, err)
-					return
-				}
-			default:
-				s.error(w, r, err)
-				return
-			}
+			ctx = withPrincipal(r, u, "session")
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -93,6 +86,10 @@ func (s *Server) require(action app.Action) func(http.Handler) http.Handler {
 			case !p.Signed():
 				s.error(w, r, auth.ErrUnauthenticated)
 			case !app.Can(p, action, app.Resource{}):
+				// Refusals are recorded: a user probing for what their role does not allow shows.
+				if err := s.app.RecordForbidden(r.Context(), p, r.Method+" "+r.URL.Path); err != nil {
+					s.log.ErrorContext(r.Context(), "recording a refusal", "err", err)
+				}
 				s.error(w, r, auth.ErrForbidden)
 			default:
 				next.ServeHTTP(w, r)
@@ -105,4 +102,13 @@ func (s *Server) require(action app.Action) func(http.Handler) http.Handler {
 // controls; the use cases enforce the same answer.
 func can(r *http.Request, action app.Action, res app.Resource) bool {
 	return app.Can(principal(r), action, res)
+}
+
+// noteDownload records in the audit log that the request's principal downloaded file: a
+// report of an evaluation, or an export (providerID and evaluationID 0). A failure to record is
+// logged and the download goes on, as a refusal would only hide the file from its reader.
+func (s *Server) noteDownload(r *http.Request, providerID, evaluationID int64, file string) {
+	if err := s.app.RecordDownload(r.Context(), principal(r), providerID, evaluationID, file); err != nil {
+		s.log.ErrorContext(r.Context(), "recording a download", "file", file, "err", err)
+	}
 }

@@ -72,6 +72,7 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	s.noteDownload(r, rep.Evaluation.ProviderID, rep.Evaluation.ID, fmt.Sprintf("the %s report of evaluation %d", chi.URLParam(r, "format"), rep.Evaluation.ID))
 	var buf bytes.Buffer
 	if err := format.write(&buf, rep); err != nil {
 		s.error(w, r, fmt.Errorf("render %s report: %w", chi.URLParam(r, "format"), err))
@@ -103,6 +104,7 @@ func (s *Server) handlePortfolioExport(w http.ResponseWriter, r *http.Request) {
 	contentType := map[string]string{"csv": "text/csv; charset=utf-8", "xlsx": xlsxType}[ext]
 	started := false
 	err = s.app.Portfolio(r.Context(), principal(r), func(rows iter.Seq2[assess.ProviderListing, error]) error {
+		s.noteDownload(r, 0, 0, "the portfolio export ("+ext+")")
 		attachment(w, contentType, report.PortfolioFileName(s.now(), ext))
 		started = true
 		return f(w, q, rows)

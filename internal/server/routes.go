@@ -29,6 +29,10 @@ func (s *Server) table() []route {
 		{get, "/login", public, s.handleSignInPage},
 		{post, "/login", public, s.handleSignIn},
 		{post, "/logout", app.Read, s.handleSignOut},
+		{get, "/account", app.ManageOwnAccount, s.handleAccountPage},
+		{post, "/account/password", app.ManageOwnAccount, s.handleAccountPasswordForm},
+		{post, "/account/sessions/{id}/end", app.ManageOwnAccount, s.handleAccountSessionEnd},
+		{post, "/account/sessions/end-others", app.ManageOwnAccount, s.handleAccountSessionsEnd},
 
 		// Browser pages.
 		{get, "/", app.Read, s.handleHome},
@@ -60,6 +64,7 @@ func (s *Server) table() []route {
 		{post, "/admin/users/{id}/role", app.ManageAccounts, s.handleUserRoleForm},
 		{post, "/admin/users/{id}/active", app.ManageAccounts, s.handleUserActiveForm},
 		{post, "/admin/users/{id}/password", app.ManageAccounts, s.handleUserPasswordForm},
+		{post, "/admin/users/{id}/signin-failures/clear", app.ManageAccounts, s.handleUserSignInFailuresClear},
 		{get, "/admin/tokens", app.ManageAccounts, s.handleAllTokensPage},
 		{post, "/admin/tokens/{id}/revoke", app.ManageAccounts, s.handleAnyTokenRevokeForm},
 		{get, "/admin/audit", app.ReadAudit, s.handleAuditPage},
@@ -98,7 +103,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/readyz", s.handleReady)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.crossOrigin, s.sessions.LoadAndSave, s.authenticate)
+		r.Use(s.crossOrigin, s.loadSession, s.authenticate)
 		for _, rt := range s.table() {
 			h := http.Handler(rt.handler)
 			if rt.action != public {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"shareline/internal/app"
 	"shareline/internal/assess"
@@ -17,10 +18,11 @@ func (s *Server) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.SignInPage(templates.SignInView{Next: r.URL.Query().Get("next")}))
+	s.render(w, r, http.StatusOK, templates.SignInPage(templates.SignInForm{Next: r.URL.Query().Get("next")}))
 }
 
-// handleSignIn checks a password. Whatever is wrong (no such account, a deactivated one, a
+// handleSignIn checks a password. A malformed email is refused beside its field (422) before
+// anything is checked; otherwise, whatever is wrong (no such account, a deactivated one, a
 // wrong password) the answer is the same message, and takes about the same time.
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(w, r); err != nil {
@@ -28,16 +30,27 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
-	view := templates.SignInView{Email: email, Next: r.PostForm.Get("next")}
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	view := templates.SignInForm{Email: clipInput(email, auth.MaxEmailLength), Next: r.PostForm.Get("next")}
 	u, err := s.app.SignIn(ctx, email, r.PostForm.Get("password"), clientAddr(r))
 	var tooMany *app.TooManySignIns
+	var busy *app.SignInBusy
+	var ve *assess.ValidationError
 	switch {
 	case errors.As(err, &tooMany):
 		wait := int(tooMany.RetryAfter.Seconds())
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
-		view.Error = "Too many failed sign-ins. Try again in " + minutes(wait) + "."
+		view.Error = "Too many failed sign-ins from here. Try again in " + waitText(wait) + "."
 		s.render(w, r, http.StatusTooManyRequests, templates.SignInPage(view))
+		return
+	case errors.As(err, &busy):
+		w.Header().Set("Retry-After", strconv.Itoa(int(busy.RetryAfter.Seconds())))
+		view.Error = "Many people are signing in just now. Try again in a moment."
+		s.render(w, r, http.StatusServiceUnavailable, templates.SignInPage(view))
+		return
+	case errors.As(err, &ve):
+		view.Errors = ve.Fields
+		s.render(w, r, http.StatusUnprocessableEntity, templates.SignInPage(view))
 		return
 	case errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, assess.ErrUnavailable):
 		view.Error = auth.ErrBadCredentials.Error()
@@ -52,9 +65,27 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	now := s.now().Unix()
 	s.sessions.Put(ctx, sessionUserKey, u.ID)
-	s.sessions.Put(ctx, sessionSeenKey, s.now().Unix())
+	s.sessions.Put(ctx, sessionEpochKey, u.SessionEpoch)
+	s.sessions.Put(ctx, sessionSeenKey, now)
+	s.sessions.Put(ctx, sessionSignedInKey, now)
+	s.sessions.Put(ctx, sessionAddrKey, clientAddr(r))
+	s.sessions.Put(ctx, sessionAgentKey, clipInput(r.UserAgent(), maxAgentLength))
 	http.Redirect(w, r, localPath(view.Next), http.StatusSeeOther)
+}
+
+// clipInput shortens what was typed to at most n bytes, on a character boundary, for showing
+// back or keeping beside a session.
+func clipInput(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
@@ -70,12 +101,15 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-func minutes(seconds int) string {
-	m := (seconds + 59) / 60
-	if m == 1 {
-		return "a minute"
+// waitText says a wait in words: seconds under two minutes, else minutes.
+func waitText(seconds int) string {
+	switch {
+	case seconds <= 1:
+		return "a second"
+	case seconds < 120:
+		return strconv.Itoa(seconds) + " seconds"
 	}
-	return strconv.Itoa(m) + " minutes"
+	return strconv.Itoa((seconds+59)/60) + " minutes"
 }
 
 // parseForm reads a form body of at most 1 MiB.

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"shareline/internal/auth"
+)
+
+// The storage the account use cases need beside store.go's: sign-in failures and sessions.
+
+// SignIns counts failed sign-ins per (account key, client address), the account named by
+// auth.SignInKey, never by what was typed.
+type SignIns interface {
+	// Lock holds the sign-in lock of an address until the transaction ends.
+	Lock(ctx context.Context, remoteAddr string) error
+	Count(ctx context.Context, key []byte, remoteAddr string, window time.Duration) (SignInCount, error)
+	// Record notes a failure and returns its id.
+	Record(ctx context.Context, key []byte, remoteAddr string, window time.Duration) (int64, error)
+	// Forget removes one failure (an attempt recorded in advance that was not made).
+	Forget(ctx context.Context, id int64) error
+	// Clear forgets an account's failures from one address, or from all when remoteAddr is "".
+	Clear(ctx context.Context, key []byte, remoteAddr string) (int, error)
+	// Failures counts failures within window for the account (by email) and for the address.
+	Failures(ctx context.Context, email, remoteAddr string, window time.Duration) (byAccount, byAddr int, oldest time.Time, err error)
+}
+
+// SignInCount is what the sign-in limits are decided on: failures within the window for the
+// (account, address) pair and for the address, the latest of each, and the clock that stamped
+// them.
+type SignInCount struct {
+	Pair, Address         int
+	PairLast, AddressLast time.Time
+	Now                   time.Time
+}
+
+// Sessions stores browser sessions by a hash of their token (Key), each with its user.
+type Sessions interface {
+	// Find returns a live session with its user (zero when the session signs nobody in), in one
+	// query; a session of a deactivated user, or of an epoch since ended, is assess.ErrNotFound.
+	Find(ctx context.Context, key string) (StoredSession, error)
+	Commit(ctx context.Context, key string, data []byte, expiry time.Time, m SessionMeta) error
+	Delete(ctx context.Context, key string) error
+	// OfUser lists a user's live sessions; the one keyed current is marked.
+	OfUser(ctx context.Context, userID int64, current string) ([]auth.Session, error)
+	// End ends one session of a user.
+	End(ctx context.Context, userID, id int64) error
+	// EndAll ends every session of a user but the one keyed keep ("": all, and the user's
+	// session epoch moves on), and says how many there were.
+	EndAll(ctx context.Context, userID int64, keep string) (int, error)
+}
+
+// StoredSession is a session's data and its user (zero when it signs nobody in).
+type StoredSession struct {
+	Data []byte
+	User auth.User
+}
+
+// SessionMeta is what is kept beside a session's data, to show and end it.
+type SessionMeta struct {
+	UserID     int64
+	Epoch      int64
+	SignedInAt time.Time
+	LastSeenAt time.Time
+	RemoteAddr string
+	UserAgent  string
+}

@@ -1,0 +1,46 @@
+package templates
+
+import "time"
+
+// SignInForm is the sign-in page: what was typed (never the password), the one message of a
+// failed attempt, and a field's problem (a malformed email) shown beside it.
+type SignInForm struct {
+	Email  string
+	Next   string
+	Error  string
+	Errors map[string]string
+}
+
+// SessionRow is one of a user's own browser sessions.
+type SessionRow struct {
+	ID                     int64
+	SignedInAt, LastSeenAt time.Time
+	RemoteAddr, UserAgent  string
+	Current                bool
+}
+
+// AccountView is a user's own account page: the password form, their sessions, and the latest
+// changes to their credentials.
+type AccountView struct {
+	Name, Email, Role string
+	Sessions          []SessionRow
+	Events            []AuditRow
+	Errors            map[string]string
+	Notice            string
+}
+
+// describedBy is the id of a field's error message, for aria-describedby, when it has one.
+func describedBy(errors map[string]string, field string) string {
+	if _, ok := errors[field]; ok {
+		return "error-" + field
+	}
+	return ""
+}
+
+// invalid is the aria-invalid value of a field.
+func invalid(errors map[string]string, field string) string {
+	if _, ok := errors[field]; ok {
+		return "true"
+	}
+	return "false"
+}
