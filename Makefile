@@ -4,7 +4,7 @@ export GOTOOLCHAIN ?= go1.27.3
 GO ?= go
 BIN := bin/shareline
 
-.PHONY: run build test test-private generate check vulncheck clean
+.PHONY: run build test test-private generate check vulncheck lint-openapi clean
 
 ## run: build and serve on http://127.0.0.1:8080 (DATABASE_URL, else the local PostgreSQL, else a private cluster in .shareline/pg)
 run: build
@@ -55,6 +55,17 @@ check:
 	$(GO) tool staticcheck ./...
 	$(GO) tool templ generate >/dev/null 2>&1 && git diff --exit-code -- '*_templ.go'
 	$(GO) mod tidy -diff
+
+## lint-openapi: Redocly CLI and Spectral on the OpenAPI document, failing on any error or warning. The npm packages (versions pinned in internal/server/openapilint) are installed once into OPENAPI_LINT_DIR and reused
+OPENAPI_LINT_DIR ?= $(HOME)/.cache/shareline/openapi-lint
+LINT := internal/server/openapilint
+lint-openapi:
+	@mkdir -p "$(OPENAPI_LINT_DIR)"
+	@cmp -s $(LINT)/package-lock.json "$(OPENAPI_LINT_DIR)/package-lock.json" && test -x "$(OPENAPI_LINT_DIR)/node_modules/.bin/spectral" || { \
+		cp $(LINT)/package.json $(LINT)/package-lock.json "$(OPENAPI_LINT_DIR)/" && \
+		npm ci --prefix "$(OPENAPI_LINT_DIR)" --no-audit --no-fund --loglevel=error; }
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$(OPENAPI_LINT_DIR)/node_modules/.bin/redocly" lint --config $(LINT)/redocly.yaml internal/server/openapi.json
+	"$(OPENAPI_LINT_DIR)/node_modules/.bin/spectral" lint --fail-severity=warn --ruleset $(LINT)/.spectral.yaml internal/server/openapi.json
 
 ## vulncheck: govulncheck against a local vulnerability database (VULNCHECK names the script)
 VULNCHECK ?= ../shared/tools/vulncheck

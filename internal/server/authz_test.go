@@ -64,6 +64,7 @@ var expectedRoles = map[string]auth.Role{
 	"GET /api/v1/questionnaires/{key}":                   auth.Viewer,
 	"GET /api/v1/providers":                              auth.Viewer,
 	"GET /api/v1/providers/export.{format}":              auth.Viewer,
+	"GET /api/v1/exports/portfolio.{format}":             auth.Viewer,
 	"GET /api/v1/providers/{id}":                         auth.Viewer,
 	"GET /api/v1/evaluations/{id}/answers/{ref}/history": auth.Viewer,
 	"POST /api/v1/evaluations/{id}/complete":             auth.Evaluator,
@@ -160,6 +161,11 @@ func checkAccess(t *testing.T, rt string, pr principal, need auth.Role, api bool
 	toSignIn := r.status == http.StatusSeeOther && strings.HasPrefix(r.header.Get("Location"), "/login")
 	valid := pr.role != "" && (api || !pr.token)
 	switch {
+	case rt == "GET /api/v1/openapi.json":
+		// The API's description is public, whatever credentials come with the request.
+		if r.status != http.StatusOK {
+			t.Errorf("%s as %s: got %d, want 200", rt, pr.name, r.status)
+		}
 	case pr.token && !(valid && api):
 		// A token that is not valid here (unknown, revoked, deactivated, or outside the API) is
 		// refused wherever it is sent.

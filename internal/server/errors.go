@@ -23,6 +23,8 @@ var (
 	errRouteMissing = errors.New("no such page")
 	errTooManyTries = errors.New("too many failed sign-ins: wait and try again")
 	errCrossOrigin  = errors.New("this request came from another site and was refused")
+	// errNotAcceptable: the Accept header rules out what the resource is.
+	errNotAcceptable = errors.New("the Accept header rules out the only type this resource comes as")
 )
 
 // httpError is the one table from errors to statuses and codes.
@@ -43,6 +45,8 @@ func httpError(err error) (status int, code string) {
 		return http.StatusUnsupportedMediaType, "unsupported_media_type"
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed, "method_not_allowed"
+	case errors.Is(err, errNotAcceptable):
+		return http.StatusNotAcceptable, "not_acceptable"
 	case errors.Is(err, auth.ErrUnauthenticated):
 		return http.StatusUnauthorized, "unauthenticated"
 	case errors.Is(err, auth.ErrForbidden), errors.Is(err, errCrossOrigin):
@@ -84,6 +88,10 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 
 func conflictMessage(err error) string {
 	var vc *assess.VersionConflict
+	if errors.As(err, &vc) && vc.Current.Version == 0 {
+		return fmt.Sprintf("Not saved: this element has no saved answer yet (version 0), but the change was made from version %d. "+
+			"Send base_version 0 to save it as the first answer.", vc.Base)
+	}
 	if errors.As(err, &vc) {
 		return fmt.Sprintf("Not saved: someone saved this answer (now version %d) since you opened version %d. "+
 			"Compare with the current answer, then save again to keep yours.", vc.Current.Version, vc.Base)

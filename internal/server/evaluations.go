@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"net/http"
 	"time"
 
@@ -47,6 +48,9 @@ func (s *Server) handleEvaluationGet(w http.ResponseWriter, r *http.Request) {
 	s.answerEvaluation(w, r, http.StatusOK, id)
 }
 
+// maxVersion bounds the versions a client may name (the document's base_version maximum).
+const maxVersion = math.MaxInt32
+
 // answerSaved is the API's answer to a save: the stored answer and the evaluation's new score.
 type answerSaved struct {
 	answerJSON
@@ -66,6 +70,10 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if in == nil {
 		s.error(w, r, assess.Invalid("body", `want an object such as {"value": "yes"}; {"value": null} clears an answer`))
+		return
+	}
+	if in.BaseVersion != nil && *in.BaseVersion > maxVersion {
+		s.error(w, r, assess.Invalid("base_version", "want 0 (not answered yet) or a version number up to %d", maxVersion))
 		return
 	}
 	saved, score, err := s.app.SaveAnswer(r.Context(), principal(r), id, chi.URLParam(r, "ref"), *in)

@@ -105,7 +105,7 @@ func newAppAt(t *testing.T, store app.Store, clock time.Time, signIn bool) *test
 		Now: func() time.Time { return clock },
 		Log: slog.New(slog.NewTextHandler(logs, nil)),
 	})
-	a := &testApp{h: srv.Handler(), logs: logs, uc: uc}
+	a := &testApp{h: validateAPI(t, srv.Handler()), logs: logs, uc: uc}
 	if signIn && store != nil {
 		a.header = a.signIn(t, a.addUser(t, auth.Admin))
 	}

@@ -2,8 +2,13 @@ package server
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // recoverer turns a panic into the same 500 answer as any internal error, logged with a reference.
@@ -61,4 +66,83 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 		s.error(w, r, errCrossOrigin)
 	}))
 	return cop.Handler(next)
+}
+
+// negotiate refuses, with 406, an API request whose Accept header rules out what the route
+// produces: JSON, or the file its extension names. Errors are JSON whatever Accept says.
+func (s *Server) negotiate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		accept := r.Header.Values("Accept")
+		if len(accept) == 0 || !(isAPI(r) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		produced := producedType(r.URL.Path)
+		if !accepts(strings.Join(accept, ","), produced) {
+			if !isAPI(r) { // the health checks answer JSON, not an error page
+				writeJSON(w, http.StatusNotAcceptable, map[string]apiError{"error": {Code: "not_acceptable", Message: capitalize(errNotAcceptable.Error())}})
+				return
+			}
+			s.error(w, r, fmt.Errorf("%w: this resource is %s", errNotAcceptable, produced))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// producedType is the media type a path answers with when it succeeds.
+func producedType(path string) string {
+	switch {
+	case strings.HasSuffix(path, ".pdf"):
+		return "application/pdf"
+	case strings.HasSuffix(path, ".xlsx"):
+		return xlsxType
+	case strings.HasSuffix(path, ".csv"):
+		return "text/csv"
+	}
+	return "application/json"
+}
+
+// accepts reports whether an Accept header admits the media type: a range of it, its type/*
+// or */*, with a weight above 0.
+func accepts(header, mediaType string) bool {
+	major, _, _ := strings.Cut(mediaType, "/")
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		mt, params, err := mime.ParseMediaType(part)
+		if err != nil {
+			continue
+		}
+		if q, ok := params["q"]; ok {
+			if w, err := strconv.ParseFloat(q, 64); err != nil || w <= 0 {
+				continue
+			}
+		}
+		if mt == "*/*" || mt == mediaType || mt == major+"/*" {
+			return true
+		}
+	}
+	return false
+}
+
+// methodNotAllowed answers 405 with the Allow header listing the methods the path takes.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.Routes != nil {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			if rctx.Routes.Match(chi.NewRouteContext(), m, r.URL.Path) {
+				allow = append(allow, m)
+			}
+		}
+		if slices.Contains(allow, http.MethodGet) && !slices.Contains(allow, http.MethodHead) {
+			allow = slices.Insert(allow, 1, http.MethodHead) // GetHead answers HEAD for every GET
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+		}
+	}
+	s.error(w, r, errMethod)
 }

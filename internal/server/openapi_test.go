@@ -40,8 +40,18 @@ func loadOpenAPI(t *testing.T) map[string]any {
 	return doc
 }
 
+// deprecatedRoutes still answer, with a Deprecation header, and are left out of the document so
+// that a strict router can tell every documented path apart.
+var deprecatedRoutes = map[string]string{
+	"GET /api/v1/providers/export.{format}": "/api/v1/exports/portfolio.{format}",
+}
+
 // documented reports whether a route is one the OpenAPI document must describe.
-func documented(pattern string) bool {
+func documented(route string) bool {
+	if _, ok := deprecatedRoutes[route]; ok {
+		return false
+	}
+	pattern := strings.SplitN(route, " ", 2)[1]
 	return strings.HasPrefix(pattern, "/api/v1/") || pattern == "/healthz" || pattern == "/readyz"
 }
 
@@ -99,7 +109,7 @@ func TestOpenAPIDescribesEveryAPIRoute(t *testing.T) {
 	}
 	var routes []string
 	for _, r := range routerRoutes(t) {
-		if documented(strings.SplitN(r, " ", 2)[1]) {
+		if documented(r) {
 			routes = append(routes, r)
 		}
 	}

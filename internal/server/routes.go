@@ -70,11 +70,11 @@ func (s *Server) table() []route {
 		{get, "/admin/audit", app.ReadAudit, s.handleAuditPage},
 
 		// JSON API.
-		{get, "/api/v1/openapi.json", public, s.handleOpenAPI},
 		{get, "/api/v1/questionnaires/{key}", app.Read, s.handleQuestionnaireGet},
 		{get, "/api/v1/providers", app.Read, s.handleProviderList},
 		{post, "/api/v1/providers", app.EditProviders, s.handleProviderCreate},
-		{get, "/api/v1/providers/export.{format}", app.Read, s.handlePortfolioExport},
+		{get, "/api/v1/exports/portfolio.{format}", app.Read, s.handlePortfolioExport},
+		{get, "/api/v1/providers/export.{format}", app.Read, s.deprecated("/api/v1/exports/portfolio.{format}", s.handlePortfolioExport)},
 		{get, "/api/v1/providers/{id}", app.Read, s.handleProviderGet},
 		{post, "/api/v1/providers/{id}/evaluations", app.StartEvaluations, s.handleEvaluationCreate},
 		{get, "/api/v1/evaluations/{id}", app.Read, s.handleEvaluationGet},
@@ -93,14 +93,16 @@ func (s *Server) table() []route {
 // authentication; each route then checks its own role.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverer, s.securityHeaders, middleware.GetHead)
+	r.Use(s.logRequests, s.recoverer, s.securityHeaders, middleware.GetHead, s.negotiate)
 	// No RealIP: logRequests resolves the client address from trusted proxies only (clientaddr.go).
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.error(w, r, errRouteMissing) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.error(w, r, errMethod) })
+	r.MethodNotAllowed(s.methodNotAllowed)
 	// Static files and health checks need no session, and must answer whatever the database does.
 	r.Handle("/static/*", http.StripPrefix("/static/", web.Static()))
 	r.Get("/healthz", s.handleHealth)
 	r.Get("/readyz", s.handleReady)
+	// The API's description is public, and is served whatever credentials come with the request.
+	r.Get("/api/v1/openapi.json", s.handleOpenAPI)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.crossOrigin, s.loadSession, s.authenticate)
