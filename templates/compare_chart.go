@@ -11,237 +11,206 @@ import (
 	"shareline/internal/report"
 )
 
-// Chart geometry, in SVG user units (pixels at 100%).
+// Chart geometry, in SVG user units (pixels at 100%). Both charts have one row per provider,
+// named in full on its row, so that they read at 50 providers as at 2: no legend to match
+// colours against.
 const (
 	chartWidth      = 960.0
-	chartPadX       = 24.0
-	chartLegendTop  = 78.0
-	chartLegendCols = 3
-	chartLegendRowH = 22.0
-	chartBarX       = 262.0 // the 0 of the axis
-	chartBarMaxW    = 630.0 // from 0 to 100
-	chartGroupPad   = 12.0
-	chartTitleChars = 26 // characters per line of a question title
-	chartLegendName = 34 // characters of a provider name in the legend
+	chartPadX       = 16.0
+	chartLabelEnd   = 318.0 // where provider names end and the plot begins
+	chartBarMaxW    = 560.0 // coverage bar from 0 to 100
+	chartTop        = 64.0  // first row
+	chartNameChars  = 44    // characters of a provider name on its row
 	chartIDPrefix   = "cmpchart-"
-	chartFontFamily = "DejaVu Sans, Verdana, Arial, sans-serif"
+	heatIDPrefix    = "cmpheat-"
+	chartFontFamily = "Noto Sans, WenQuanYi Zen Hei, Symbola, DejaVu Sans, Verdana, Arial, sans-serif"
 )
 
-// The chart's text and grid colours, those of the PDF's ink, secondary text and rules.
+// The chart's text and grid colours, those of the print layout.
 const (
 	chartInk   = "#111827"
 	chartMuted = "#4b5563"
 	chartGrid  = "#d1d5db"
 )
 
-// chartLayout is the geometry that depends on how many providers are compared.
-type chartLayout struct {
-	n           int     // providers
-	barH, gap   float64 // bar height and the space between bars of a group
-	legendRows  int
-	plotTop     float64
-	groupHeight []float64 // per question
-	height      float64
-}
-
-func layoutChart(c assess.Comparison) chartLayout {
-	l := chartLayout{n: len(c.Providers)}
+// chartRowHeight is the height of one provider's row: roomy for a few providers, compact for
+// many, never below what an 11-unit label needs.
+func chartRowHeight(n int) float64 {
 	switch {
-	case l.n <= 4:
-		l.barH, l.gap = 16, 6
-	case l.n <= 8:
-		l.barH, l.gap = 13, 4
-	case l.n <= 16:
-		l.barH, l.gap = 10, 3
-	default:
-		l.barH, l.gap = 9, 2
+	case n <= 5:
+		return 28
+	case n <= 12:
+		return 22
 	}
-	l.legendRows = (l.n + chartLegendCols - 1) / chartLegendCols
-	l.plotTop = chartLegendTop + float64(l.legendRows)*chartLegendRowH + 26
-	y := l.plotTop
-	for _, qu := range c.Questionnaire.Questions {
-		bars := float64(l.n)*l.barH + float64(max(l.n-1, 0))*l.gap
-		title := float64(len(wrapWords(qu.Title, chartTitleChars))) * 16
-		h := 2*chartGroupPad + max(bars, title)
-		l.groupHeight = append(l.groupHeight, h)
-		y += h
-	}
-	l.height = y + 48
-	return l
+	return 17
 }
 
-// CompareChartSVG draws a comparison as a self-contained SVG: for each question of the
-// questionnaire a group of horizontal bars, one per provider, on a 0 to 100 axis, with a
-// title and a legend. Each provider has a colour from a palette of ten, repeated with stripes
-// after ten providers (report.ProviderColour, as in the PDF), and a number that labels its
-// bars and its legend entry, so that twenty or fifty providers stay distinguishable without
-// colour. A question without a score for a provider (it does not apply, or the evaluation is
-// not assessed) gets no bar but "n/a". The SVG uses presentation attributes only (no style
-// attribute or element), so that it passes a Content-Security-Policy without 'unsafe-inline';
-// it has role="img", a <title> and a <desc>. Every bar is a rect of class "bar" with
-// data-provider (1-based), data-question and data-score attributes.
+// providerLabel is "3. Name (SaaS)" cut to fit its row.
+func providerLabel(i int, p assess.Compared) string {
+	return fmt.Sprintf("%d. %s (%s)", i+1, shorten(p.Evaluation.ProviderName, chartNameChars), p.Evaluation.ServiceModel.Label())
+}
+
+// tierFill is the colour of a tier, as the tier badges have it.
+func tierFill(t assess.Tier) string {
+	switch t {
+	case assess.Strong:
+		return "#15803d"
+	case assess.Adequate:
+		return "#4d7c0f"
+	case assess.Weak:
+		return "#b45309"
+	case assess.Poor:
+		return "#b91c1c"
+	}
+	return "#9ca3af"
+}
+
+// CompareChartSVG draws a comparison's coverage as a self-contained SVG: one horizontal bar
+// per provider, in the comparison's order, on a 0 to 100 axis, coloured by tier, with the
+// provider's number, name and service model on its row and the score at the bar's end; a
+// provider not assessed gets no bar but "Not assessed". The SVG uses presentation attributes
+// only (no style attribute or element), so that it passes a Content-Security-Policy without
+// 'unsafe-inline'; it has role="img", a <title> and a <desc>. Every bar is a rect of class
+// "bar" with data-provider (1-based) and data-score attributes.
 func CompareChartSVG(c assess.Comparison) string {
 	if c.Questionnaire == nil {
 		return ""
 	}
-	l := layoutChart(c)
+	n := len(c.Providers)
+	rowH := chartRowHeight(n)
+	plotBottom := chartTop + float64(n)*rowH
+	height := plotBottom + 40
 	var b strings.Builder
-	b.Grow(4096 + 900*l.n*len(c.Questionnaire.Questions))
+	b.Grow(2048 + 600*n)
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w(`<svg xmlns="http://www.w3.org/2000/svg" class="compare-chart" width="%s" height="%s" viewBox="0 0 %s %s" `+
-		`role="img" aria-labelledby="%stitle %sdesc" font-family="%s">`,
-		svgNum(chartWidth), svgNum(l.height), svgNum(chartWidth), svgNum(l.height), chartIDPrefix, chartIDPrefix, chartFontFamily)
-	w(`<title id="%stitle">Question scores by provider</title>`, chartIDPrefix)
-	w(`<desc id="%sdesc">%s</desc>`, chartIDPrefix, xmlEscape(chartDescription(c)))
-	writeChartPatterns(&b, l.n)
-	w(`<rect width="%s" height="%s" fill="#ffffff"/>`, svgNum(chartWidth), svgNum(l.height))
-	w(`<text x="%s" y="36" font-size="21" font-weight="bold" fill="%s">Question scores by provider</text>`, svgNum(chartPadX), chartInk)
-	sub := fmt.Sprintf("%s, version %d · scores out of 100, best first by %s · n/a: the question does not apply",
-		c.Questionnaire.Title, c.Questionnaire.Version, report.SortText(c))
-	w(`<text x="%s" y="58" font-size="12.5" fill="%s">%s</text>`, svgNum(chartPadX), chartMuted, xmlEscape(sub))
-	writeChartLegend(&b, c)
-	writeChartBands(&b, l)
-	writeChartAxis(&b, l)
-	y := l.plotTop
-	for i, qu := range c.Questionnaire.Questions {
-		writeChartGroup(&b, c, l, i, qu, y)
-		y += l.groupHeight[i]
+	svgOpen(&b, chartIDPrefix, height, "Coverage score by provider", coverageDescription(c))
+	w(`<text x="%s" y="24" font-size="17" font-weight="bold" fill="%s">Coverage score by provider</text>`, svgNum(chartPadX), chartInk)
+	w(`<text x="%s" y="44" font-size="12" fill="%s">%s</text>`, svgNum(chartPadX), chartMuted,
+		xmlEscape(fmt.Sprintf("%s, version %d · out of 100, best first by %s · colour: tier",
+			c.Questionnaire.Title, c.Questionnaire.Version, report.SortText(c))))
+	for tick := 0; tick <= 100; tick += 25 {
+		x := svgNum(chartLabelEnd + chartBarMaxW*float64(tick)/100)
+		colour := chartGrid
+		if tick == 0 {
+			colour = chartMuted
+		}
+		w(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1"/>`, x, svgNum(chartTop-4), x, svgNum(plotBottom+2), colour)
+		w(`<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="%s">%d</text>`, x, svgNum(plotBottom+16), chartMuted, tick)
+	}
+	barH := rowH - 7
+	for i, p := range c.Providers {
+		y := chartTop + float64(i)*rowH
+		mid := svgNum(y + rowH/2 + 4)
+		if i%2 == 1 {
+			w(`<rect x="%s" y="%s" width="%s" height="%s" fill="#f4f6f8"/>`, svgNum(chartPadX-6), svgNum(y), svgNum(chartWidth-2*chartPadX+12), svgNum(rowH))
+		}
+		w(`<text x="%s" y="%s" font-size="12" text-anchor="end" fill="%s"><title>%s</title>%s</text>`,
+			svgNum(chartLabelEnd-8), mid, chartInk, xmlEscape(p.Evaluation.ProviderName), xmlEscape(providerLabel(i, p)))
+		s := p.Summary.Score
+		if !s.Assessed() {
+			w(`<text class="na" x="%s" y="%s" font-size="11.5" fill="%s">Not assessed</text>`, svgNum(chartLabelEnd+6), mid, chartMuted)
+			continue
+		}
+		text := s.Text()
+		width := max(chartBarMaxW*report.BarFraction(s.Overall), 1.5)
+		w(`<rect class="bar" data-provider="%d" data-score="%s" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
+			i+1, text, svgNum(chartLabelEnd), svgNum(y+3.5), svgNum(width), svgNum(barH), tierFill(s.Tier),
+			xmlEscape(fmt.Sprintf("%d. %s: %s, %s", i+1, p.Evaluation.ProviderName, text, s.Tier.Label())))
+		w(`<text x="%s" y="%s" font-size="11.5" font-weight="bold" fill="%s">%s</text>`, svgNum(chartLabelEnd+width+6), mid, chartInk, text)
+		w(`<text x="%s" y="%s" font-size="10.5" fill="%s">%s</text>`, svgNum(chartLabelEnd+width+40), mid, chartMuted, s.Tier.Label())
+	}
+	w(`<text x="%s" y="%s" font-size="11.5" text-anchor="middle" fill="%s">Coverage score (0 to 100)</text>`,
+		svgNum(chartLabelEnd+chartBarMaxW/2), svgNum(plotBottom+33), chartMuted)
+	b.WriteString(`</svg>`)
+	return b.String()
+}
+
+// CompareHeatmapSVG draws each provider's question scores as a heat map: a row per provider
+// (as CompareChartSVG has them), a column per question, each cell shaded by its score (red
+// for low through green for high, the shades of the comparison table) with the score written
+// in it, or "n/a" when the question does not apply or nothing is assessed. Cells are rects of
+// class "cell" with data-provider, data-question and data-score attributes.
+func CompareHeatmapSVG(c assess.Comparison) string {
+	if c.Questionnaire == nil {
+		return ""
+	}
+	n, qs := len(c.Providers), c.Questionnaire.Questions
+	rowH := chartRowHeight(n)
+	colW := (chartWidth - chartLabelEnd - chartPadX) / float64(max(len(qs), 1))
+	head := 3 * 14.0
+	top := chartTop + head
+	height := top + float64(n)*rowH + 24
+	var b strings.Builder
+	b.Grow(2048 + 300*n*len(qs))
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	svgOpen(&b, heatIDPrefix, height, "Question scores by provider", heatDescription(c))
+	w(`<text x="%s" y="24" font-size="17" font-weight="bold" fill="%s">Question scores by provider</text>`, svgNum(chartPadX), chartInk)
+	w(`<text x="%s" y="44" font-size="12" fill="%s">out of 100 · red low, green high · n/a: does not apply or not assessed</text>`, svgNum(chartPadX), chartMuted)
+	for j, qu := range qs {
+		x := chartLabelEnd + float64(j)*colW + colW/2
+		w(`<text x="%s" y="%s" font-size="11" font-weight="bold" text-anchor="middle" fill="%s">`, svgNum(x), svgNum(chartTop+8), chartInk)
+		for k, line := range wrapWords(qu.Title, int(colW/7)) {
+			if k < 3 {
+				w(`<tspan x="%s" dy="%s">%s</tspan>`, svgNum(x), map[bool]string{true: "0", false: "13"}[k == 0], xmlEscape(line))
+			}
+		}
+		b.WriteString(`</text>`)
+	}
+	for i, p := range c.Providers {
+		y := top + float64(i)*rowH
+		w(`<text x="%s" y="%s" font-size="12" text-anchor="end" fill="%s"><title>%s</title>%s</text>`,
+			svgNum(chartLabelEnd-8), svgNum(y+rowH/2+4), chartInk, xmlEscape(p.Evaluation.ProviderName), xmlEscape(providerLabel(i, p)))
+		for j, qu := range qs {
+			x := chartLabelEnd + float64(j)*colW
+			score, text, ok := report.QuestionFigure(p.Summary.Score, qu.Key)
+			if !p.Summary.Score.Assessed() {
+				ok = false
+			}
+			fill, label, data := "#f3f4f6", "n/a", ""
+			if ok {
+				fill, label, data = heatFill(score), text, fmt.Sprintf(` data-score="%s"`, text)
+			}
+			w(`<rect class="cell" data-provider="%d" data-question="%s"%s x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff" stroke-width="1.5">`+
+				`<title>%s</title></rect>`, i+1, xmlEscape(qu.Key), data, svgNum(x), svgNum(y), svgNum(colW), svgNum(rowH), fill,
+				xmlEscape(fmt.Sprintf("%d. %s: %s %s", i+1, p.Evaluation.ProviderName, qu.Title, label)))
+			w(`<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="%s">%s</text>`,
+				svgNum(x+colW/2), svgNum(y+rowH/2+4), map[bool]string{true: chartInk, false: chartMuted}[ok], label)
+		}
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
 }
 
-// chartDescription says in words what the chart shows, for assistive technology.
-func chartDescription(c assess.Comparison) string {
-	names := make([]string, 0, len(c.Providers))
+// heatShades are the eleven shades of score cells, from 0 to 100 by tens, as the comparison
+// table's shade classes.
+var heatShades = [11]string{"#f8d7d3", "#f6c9c3", "#f4bbb2", "#f8dcb4", "#f9e7b5", "#eeeab3",
+	"#dcecb7", "#c8e6b9", "#b3deb7", "#9fd6b1", "#8acfaa"}
+
+func heatFill(score float64) string { return heatShades[int(report.BarFraction(score)*10+0.5)] }
+
+// svgOpen writes the <svg> element with its accessible title and description, and a white
+// background.
+func svgOpen(b *strings.Builder, prefix string, height float64, title, desc string) {
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="compare-chart" width="%s" height="%s" viewBox="0 0 %s %s" `+
+		`role="img" aria-labelledby="%stitle %sdesc" font-family="%s">`,
+		svgNum(chartWidth), svgNum(height), svgNum(chartWidth), svgNum(height), prefix, prefix, chartFontFamily)
+	fmt.Fprintf(b, `<title id="%stitle">%s</title><desc id="%sdesc">%s</desc>`, prefix, xmlEscape(title), prefix, xmlEscape(desc))
+	fmt.Fprintf(b, `<rect width="%s" height="%s" fill="#ffffff"/>`, svgNum(chartWidth), svgNum(height))
+}
+
+// coverageDescription says in words what the coverage chart shows, for assistive technology.
+func coverageDescription(c assess.Comparison) string {
+	parts := make([]string, 0, len(c.Providers))
 	for i, p := range c.Providers {
-		names = append(names, fmt.Sprintf("%d %s", i+1, p.Evaluation.ProviderName))
+		parts = append(parts, fmt.Sprintf("%d %s: %s", i+1, p.Evaluation.ProviderName, p.Summary.Score.Text()))
 	}
-	return fmt.Sprintf("Grouped bar chart of %d questions with one bar per provider, each a score from 0 to 100. "+
-		"Providers: %s. The comparison table gives the same figures.", len(c.Questionnaire.Questions), strings.Join(names, "; "))
+	return "Horizontal bar chart of each provider's coverage score from 0 to 100. " + strings.Join(parts, "; ") +
+		". The comparison table gives the same figures."
 }
 
-// chartFill is the fill attribute of provider i's bars and legend swatch.
-func chartFill(i int) string {
-	colour, pattern := report.ProviderColour(i)
-	if pattern == report.PatternSolid {
-		return colour.Hex()
-	}
-	return fmt.Sprintf("url(#%sp%d)", chartIDPrefix, i)
-}
-
-// writeChartPatterns defines a striped fill for every provider past the tenth.
-func writeChartPatterns(b *strings.Builder, n int) {
-	if n <= report.PaletteSize {
-		return
-	}
-	b.WriteString(`<defs>`)
-	for i := report.PaletteSize; i < n; i++ {
-		colour, pattern := report.ProviderColour(i)
-		rotate := map[report.Pattern]string{report.PatternRising: "45", report.PatternLevel: "0", report.PatternCross: "45",
-			report.PatternFalling: "-45"}[pattern]
-		fmt.Fprintf(b, `<pattern id="%sp%d" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(%s)">`+
-			`<rect width="6" height="6" fill="%s"/>`, chartIDPrefix, i, rotate, colour.Hex())
-		if pattern == report.PatternLevel {
-			b.WriteString(`<line x1="0" y1="1.5" x2="6" y2="1.5" stroke="#ffffff" stroke-width="2"/>`)
-		} else {
-			b.WriteString(`<line x1="1.5" y1="0" x2="1.5" y2="6" stroke="#ffffff" stroke-width="2"/>`)
-		}
-		if pattern == report.PatternCross {
-			b.WriteString(`<line x1="0" y1="1.5" x2="6" y2="1.5" stroke="#ffffff" stroke-width="2"/>`)
-		}
-		b.WriteString(`</pattern>`)
-	}
-	b.WriteString(`</defs>`)
-}
-
-// writeChartLegend lists the providers in columns: swatch, number, name and service model.
-func writeChartLegend(b *strings.Builder, c assess.Comparison) {
-	colW := (chartWidth - 2*chartPadX) / chartLegendCols
-	b.WriteString(`<g class="legend">`)
-	for i, p := range c.Providers {
-		x := chartPadX + float64(i%chartLegendCols)*colW
-		y := chartLegendTop + float64(i/chartLegendCols)*chartLegendRowH
-		colour, _ := report.ProviderColour(i)
-		name, model := p.Evaluation.ProviderName, p.Evaluation.ServiceModel.Label()
-		label := fmt.Sprintf("%d. %s · %s", i+1, shorten(name, chartLegendName), model)
-		fmt.Fprintf(b, `<g><title>%s</title><rect x="%s" y="%s" width="16" height="14" rx="2" fill="%s" stroke="%s"/>`+
-			`<text x="%s" y="%s" font-size="12.5" fill="%s">%s</text></g>`,
-			xmlEscape(fmt.Sprintf("%d. %s (%s)", i+1, name, model)),
-			svgNum(x), svgNum(y), chartFill(i), colour.Hex(), svgNum(x+22), svgNum(y+11.5), chartInk, xmlEscape(label))
-	}
-	b.WriteString(`</g>`)
-}
-
-// writeChartBands shades every other question's group, beneath the gridlines.
-func writeChartBands(b *strings.Builder, l chartLayout) {
-	y := l.plotTop
-	for i, h := range l.groupHeight {
-		if i%2 == 0 {
-			fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="#f4f6f8"/>`,
-				svgNum(chartPadX-8), svgNum(y), svgNum(chartWidth-2*chartPadX+16), svgNum(h))
-		}
-		y += h
-	}
-}
-
-// writeChartAxis draws the gridlines at 0, 25, 50, 75 and 100 and their labels above and
-// below the groups.
-func writeChartAxis(b *strings.Builder, l chartLayout) {
-	bottom := l.height - 48
-	b.WriteString(`<g class="axis">`)
-	for tick := 0; tick <= 100; tick += 25 {
-		x := svgNum(chartBarX + chartBarMaxW*float64(tick)/100)
-		colour, width := chartGrid, "1"
-		if tick == 0 {
-			colour, width = chartMuted, "1.2"
-		}
-		fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"/>`,
-			x, svgNum(l.plotTop-4), x, svgNum(bottom+4), colour, width)
-		for _, y := range []float64{l.plotTop - 9, bottom + 18} {
-			fmt.Fprintf(b, `<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="%s">%d</text>`,
-				x, svgNum(y), chartMuted, tick)
-		}
-	}
-	fmt.Fprintf(b, `<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="%s">Question score (0 to 100)</text>`,
-		svgNum(chartBarX+chartBarMaxW/2), svgNum(bottom+38), chartMuted)
-	b.WriteString(`</g>`)
-}
-
-// writeChartGroup draws one question: a band, its title, and a bar (or "n/a") per provider.
-func writeChartGroup(b *strings.Builder, c assess.Comparison, l chartLayout, qi int, qu assess.Question, top float64) {
-	fmt.Fprintf(b, `<g class="group" data-question="%s">`, xmlEscape(qu.Key))
-	fmt.Fprintf(b, `<text x="%s" y="%s" font-size="13.5" font-weight="bold" fill="%s">`, svgNum(chartPadX), svgNum(top+chartGroupPad+12), chartInk)
-	for i, line := range wrapWords(fmt.Sprintf("%d. %s", qi+1, qu.Title), chartTitleChars) {
-		dy := "0"
-		if i > 0 {
-			dy = "16"
-		}
-		fmt.Fprintf(b, `<tspan x="%s" dy="%s">%s</tspan>`, svgNum(chartPadX), dy, xmlEscape(line))
-	}
-	b.WriteString(`</text>`)
-	fontSize := svgNum(min(11, l.barH+1))
-	for i, p := range c.Providers {
-		y := top + chartGroupPad + float64(i)*(l.barH+l.gap)
-		mid := svgNum(y + l.barH/2 + 3.5)
-		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="%s" text-anchor="end" fill="%s">%d</text>`,
-			svgNum(chartBarX-6), mid, fontSize, chartMuted, i+1)
-		score, text, ok := report.QuestionFigure(p.Summary.Score, qu.Key)
-		if !ok {
-			fmt.Fprintf(b, `<text class="na" x="%s" y="%s" font-size="%s" fill="%s">n/a</text>`,
-				svgNum(chartBarX+5), mid, fontSize, chartMuted)
-			continue
-		}
-		width := max(chartBarMaxW*report.BarFraction(score), 1.5)
-		colour, _ := report.ProviderColour(i)
-		fmt.Fprintf(b, `<rect class="bar" data-provider="%d" data-question="%s" data-score="%s" x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="%s" stroke-width="0.8">`+
-			`<title>%s</title></rect>`,
-			i+1, xmlEscape(qu.Key), text, svgNum(chartBarX), svgNum(y), svgNum(width), svgNum(l.barH),
-			chartFill(i), colour.Hex(), xmlEscape(fmt.Sprintf("%d. %s: %s %s", i+1, p.Evaluation.ProviderName, qu.Title, text)))
-		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="%s" fill="%s">%s</text>`,
-			svgNum(chartBarX+width+5), mid, fontSize, chartInk, text)
-	}
-	b.WriteString(`</g>`)
+func heatDescription(c assess.Comparison) string {
+	return fmt.Sprintf("Heat map of %d questions by %d providers, each cell a score from 0 to 100. The comparison table gives the same figures.",
+		len(c.Questionnaire.Questions), len(c.Providers))
 }
 
 // svgNum writes a coordinate with at most one decimal.

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"shareline/internal/report"
 	"shareline/internal/report/reporttest"
 )
 
@@ -28,91 +27,83 @@ func parseXML(t *testing.T, s string) {
 	}
 }
 
-var barRect = regexp.MustCompile(`<rect class="bar" data-provider="(\d+)" data-question="([a-z_]+)" data-score="([0-9.]+)"`)
+var (
+	barRect  = regexp.MustCompile(`<rect class="bar" data-provider="(\d+)" data-score="([0-9.]+)"`)
+	heatCell = regexp.MustCompile(`<rect class="cell" data-provider="(\d+)" data-question="([a-z_]+)"(?: data-score="([0-9.]+)")?`)
+)
+
+func wantNoInlineStyle(t *testing.T, svg string) {
+	t.Helper()
+	for _, bad := range []string{"<script>", "style=", "<style"} {
+		if strings.Contains(svg, bad) {
+			t.Errorf("SVG contains %q", bad)
+		}
+	}
+}
 
 func TestCompareChartSVG(t *testing.T) {
 	c := reporttest.Three(t)
 	svg := CompareChartSVG(c)
 	reporttest.KeepArtifact(t, "chart3.svg", []byte(svg))
 	parseXML(t, svg)
+	wantNoInlineStyle(t, svg)
 	for _, want := range []string{
 		`<svg xmlns="http://www.w3.org/2000/svg"`, `role="img"`, `aria-labelledby="cmpchart-title cmpchart-desc"`,
-		`<title id="cmpchart-title">Question scores by provider</title>`, `>Question scores by provider</text>`,
-		`viewBox="0 0 960 `, reporttest.ScriptEl, reporttest.Nordic, reporttest.Russian, ">n/a</text>",
+		`>Coverage score by provider</text>`, reporttest.ScriptEl, "1. " + reporttest.Nordic + " (SaaS)", reporttest.Russian,
 	} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("SVG lacks %q", want)
 		}
 	}
-	for _, bad := range []string{"<script>", "style=", "<style"} {
-		if strings.Contains(svg, bad) {
-			t.Errorf("SVG contains %q", bad)
+	got := barRect.FindAllStringSubmatch(svg, -1)
+	if len(got) != len(c.Providers) {
+		t.Fatalf("SVG has %d bars, want one per provider (%d)", len(got), len(c.Providers))
+	}
+	for i, m := range got {
+		if want := c.Providers[i].Summary.Score.Text(); m[1] != fmt.Sprint(i+1) || m[2] != want {
+			t.Errorf("bar %d: provider %s score %s, want provider %d score %s", i, m[1], m[2], i+1, want)
 		}
 	}
-	// One bar per provider and scored question, with the score the rows show.
-	want := map[string]string{}
+}
+
+// TestCompareChartsFiftyProviders checks that 50 providers each get a row of their own, named
+// in full on it, in both charts: nothing to match against a legend.
+func TestCompareChartsFiftyProviders(t *testing.T) {
+	c := reporttest.Many(t, 50)
+	bars, heat := CompareChartSVG(c), CompareHeatmapSVG(c)
+	reporttest.KeepArtifact(t, "chart50.svg", []byte(bars))
+	reporttest.KeepArtifact(t, "heat50.svg", []byte(heat))
+	parseXML(t, bars)
+	parseXML(t, heat)
+	wantNoInlineStyle(t, heat)
 	for i, p := range c.Providers {
-		for _, qs := range p.Summary.Score.Questions {
-			if qs.Scored {
-				want[fmt.Sprintf("%d/%s", i+1, qs.Key)] = report.OneDecimal(qs.Score)
-			}
+		label := xmlEscape(providerLabel(i, p))
+		if strings.Count(bars, ">"+label+"</text>") != 1 || strings.Count(heat, ">"+label+"</text>") != 1 {
+			t.Errorf("provider %d (%s) is not named once on its row in each chart", i+1, p.Evaluation.ProviderName)
 		}
 	}
-	got := map[string]string{}
-	for _, m := range barRect.FindAllStringSubmatch(svg, -1) {
-		key := m[1] + "/" + m[2]
-		if _, dup := got[key]; dup {
-			t.Errorf("two bars for provider/question %s", key)
+	if n := len(barRect.FindAllString(bars, -1)); n != 50 {
+		t.Errorf("coverage chart has %d bars, want 50", n)
+	}
+	cells := heatCell.FindAllStringSubmatch(heat, -1)
+	if want := 50 * len(c.Questionnaire.Questions); len(cells) != want {
+		t.Fatalf("heat map has %d cells, want %d", len(cells), want)
+	}
+	for _, m := range cells {
+		var i int
+		fmt.Sscan(m[1], &i)
+		qs, _ := c.Providers[i-1].Summary.Score.Question(m[2])
+		if qs.Scored && m[3] == "" {
+			t.Errorf("cell %s/%s has no score, want %.1f", m[1], m[2], qs.Score)
 		}
-		got[key] = m[3]
-	}
-	if n := 3*len(c.Questionnaire.Questions) - 1; len(got) != len(want) || len(want) != n {
-		t.Errorf("SVG has %d bars, want %d (3 providers × every question, less abuse cases of the PaaS one)", len(got), n)
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("bar %s has score %q, want %q", k, got[k], v)
-		}
-	}
-}
-
-func TestCompareChartSVGTwentyProviders(t *testing.T) {
-	c := reporttest.Many(t, 20)
-	svg := CompareChartSVG(c)
-	reporttest.KeepArtifact(t, "chart20.svg", []byte(svg))
-	parseXML(t, svg)
-	if got := strings.Count(svg, `<pattern id="cmpchart-p`); got != 10 {
-		t.Errorf("SVG defines %d patterns, want 10 (providers 11 to 20 are striped)", got)
-	}
-	for i := range c.Providers {
-		if !strings.Contains(svg, fmt.Sprintf(">%d. %s · ", i+1, c.Providers[i].Evaluation.ProviderName)) {
-			t.Errorf("legend lacks provider %d, %s", i+1, c.Providers[i].Evaluation.ProviderName)
+		if !qs.Scored && m[3] != "" {
+			t.Errorf("cell %s/%s has score %s, want n/a", m[1], m[2], m[3])
 		}
 	}
-	// Providers 11 to 20 reuse the colours of 1 to 10, striped.
-	if !strings.Contains(svg, `fill="url(#cmpchart-p10)"`) || !strings.Contains(svg, `fill="url(#cmpchart-p19)"`) {
-		t.Error("providers 11 and 20 are not filled with their pattern")
+	// Rows are at least 17 units high at 50 providers, so that 12-unit labels never overlap.
+	if rowH := chartRowHeight(50); rowH < 17 {
+		t.Errorf("row height at 50 providers is %v, want at least 17", rowH)
 	}
-	// Abuse cases do not apply to every fifth provider: 20 × 5 bars less 4.
-	if got := len(barRect.FindAllString(svg, -1)); got != 96 {
-		t.Errorf("SVG has %d bars, want 96", got)
-	}
-	if got := strings.Count(svg, ">n/a</text>"); got != 4 {
-		t.Errorf("SVG has %d n/a marks, want 4", got)
-	}
-	small := CompareChartSVG(reporttest.Three(t))
-	if height(t, svg) <= height(t, small) {
-		t.Errorf("20 providers give a chart %v high, 3 give %v: want it to grow", height(t, svg), height(t, small))
-	}
-}
-
-func height(t *testing.T, svg string) string {
-	t.Helper()
-	m := regexp.MustCompile(`height="([0-9.]+)"`).FindStringSubmatch(svg)
-	if m == nil {
-		t.Fatal("SVG has no height")
-	}
-	return fmt.Sprintf("%08s", m[1])
 }
 
 // TestCompareChartSVGEscapes checks that names XML cannot hold as they are still give a
@@ -121,18 +112,19 @@ func TestCompareChartSVGEscapes(t *testing.T) {
 	c := reporttest.Three(t)
 	c.Providers[0].Evaluation.ProviderName = `Quote "q" & 'apostrophe' <b>bold</b> \x01 ]]> Ünited`
 	c.Providers[1].Evaluation.ProviderName = strings.Repeat("Long name ", 20)
-	svg := CompareChartSVG(c)
-	parseXML(t, svg)
-	for _, bad := range []string{"<b>", `"q"`, "\x01"} {
-		if strings.Contains(svg, bad) {
-			t.Errorf("SVG contains %q unescaped", bad)
+	for _, svg := range []string{CompareChartSVG(c), CompareHeatmapSVG(c)} {
+		parseXML(t, svg)
+		for _, bad := range []string{"<b>", `"q"`, "\x01"} {
+			if strings.Contains(svg, bad) {
+				t.Errorf("SVG contains %q unescaped", bad)
+			}
 		}
-	}
-	if !strings.Contains(svg, "Quote &#34;q&#34; &amp; &#39;apostrophe&#39; &lt;b&gt;bold&lt;/b&gt;") {
-		t.Error("SVG lacks the escaped name")
-	}
-	if !strings.Contains(svg, "2. Long name Long name Long name Lon… · IaaS") {
-		t.Error("legend does not shorten a long name")
+		if !strings.Contains(svg, "Quote &#34;q&#34; &amp; &#39;apostrophe&#39; &lt;b&gt;bold&lt;/b&gt;") {
+			t.Error("SVG lacks the escaped name")
+		}
+		if !strings.Contains(svg, "2. Long name Long name Long name Long name Lon… (IaaS)") {
+			t.Error("SVG does not shorten a long name on its row")
+		}
 	}
 	empty := CompareChartSVG(reporttest.NobodyCompared(t))
 	parseXML(t, empty)
@@ -143,21 +135,21 @@ func TestCompareChartSVGEscapes(t *testing.T) {
 
 func TestCompareChartSVGNotAssessed(t *testing.T) {
 	c := reporttest.NotAssessedComparison(t)
-	svg := CompareChartSVG(c)
+	svg, heat := CompareChartSVG(c), CompareHeatmapSVG(c)
 	parseXML(t, svg)
-	if strings.Contains(svg, `data-provider="2"`) {
-		t.Error("a provider not assessed has bars, want n/a")
+	if strings.Contains(svg, `class="bar" data-provider="2"`) || !strings.Contains(svg, ">Not assessed</text>") {
+		t.Error("a provider not assessed has a bar, want Not assessed")
 	}
-	if n := len(c.Questionnaire.Questions); strings.Count(svg, ">n/a</text>") != n {
-		t.Errorf("SVG has %d n/a marks, want one per question (%d)", strings.Count(svg, ">n/a</text>"), n)
+	if n := len(c.Questionnaire.Questions); strings.Count(heat, ">n/a</text>") < n {
+		t.Errorf("heat map has %d n/a marks, want at least one per question (%d)", strings.Count(heat, ">n/a</text>"), n)
 	}
 }
 
-func BenchmarkCompareChartSVG20(b *testing.B) {
-	c := reporttest.Many(b, 20)
+func BenchmarkCompareChartSVG50(b *testing.B) {
+	c := reporttest.Many(b, 50)
 	b.ReportAllocs()
 	for b.Loop() {
-		if svg := CompareChartSVG(c); svg == "" {
+		if svg := CompareChartSVG(c) + CompareHeatmapSVG(c); svg == "" {
 			b.Fatal("no chart")
 		}
 	}

@@ -11,12 +11,12 @@ import (
 // column per provider, headed by its name, in comparison order); a line each for the
 // providers' offerings and service models (group "provider"), as their evaluations recorded
 // them; one line per CompareRow, with its group, key, label and each provider's cell text as
-// shown on the page; then a blank line and, when some providers were listed apart, one line
-// each (group "excluded", key "provider.<id>", the name, and the reason in the first provider
+// shown on the page; then, when some providers were listed apart, one line each (group "excluded", key "provider.<id>", the name, and the reason in the first provider
 // column). Every line has the same number of fields. As WriteCSV does, the file is UTF-8 with
-// CRLF line ends, and text cells that a spreadsheet would run as a formula are prefixed with a
+// CRLF line ends and no blank line, and text cells that a spreadsheet would run as a formula are prefixed with a
 // single quote.
-func WriteCompareCSV(w io.Writer, c assess.Comparison) error {
+func WriteCompareCSV(w io.Writer, rc Comparison) error {
+	c := rc.Comparison
 	cw := newCSV(w)
 	header := []string{"group", "key", "row"}
 	for _, p := range c.Providers {
@@ -36,9 +36,6 @@ func WriteCompareCSV(w io.Writer, c assess.Comparison) error {
 		}
 		records = append(records, rec)
 	}
-	if len(c.Excluded) > 0 {
-		records = append(records, nil) // a blank line
-	}
 	for _, e := range c.Excluded {
 		rec := make([]string, len(header))
 		rec[0], rec[1], rec[2], rec[3] = "excluded", "provider."+strconv.FormatInt(e.Provider.ID, 10),
@@ -46,7 +43,7 @@ func WriteCompareCSV(w io.Writer, c assess.Comparison) error {
 		records = append(records, rec)
 	}
 	for _, rec := range records {
-		if len(rec) > 0 && len(rec) < len(header) {
+		if len(rec) < len(header) {
 			rec = append(rec, make([]string, len(header)-len(rec))...)
 		}
 		if err := cw.Write(rec); err != nil {

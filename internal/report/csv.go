@@ -3,16 +3,22 @@ package report
 import (
 	"encoding/csv"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 )
 
 // csvHeader names the columns of WriteCSV.
 var csvHeader = []string{
+	"provider", "offering", "evaluation_id", "status", "coverage_score", "as_of",
 	"question", "question_title", "element", "element_label",
 	"answer", "explanation", "credit", "weight", "evidence",
 }
 
-// WriteCSV writes one row per element after a header row: the question and element (key and
+// WriteCSV writes one row per element after a header row. Every row first says which report it
+// belongs to, so that a row copied elsewhere still does: the provider and offering as the
+// evaluation recorded them, the evaluation id, its status ("Completed" or "In progress"), the
+// coverage score ("72.5", or "Not assessed") and the day it is scored as of. Then the question and element (key and
 // title), the answer in words, the explanation, the credit (0 to 1; empty when the element is
 // not applicable), the weight, and the evidence links with their effective dates joined by
 // "; ". The file is UTF-8 without a byte order mark, with CRLF line ends as RFC 4180 has them.
@@ -23,6 +29,9 @@ func WriteCSV(w io.Writer, r Report) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
+	ev, score := r.Evaluation, r.Summary.Score
+	ident := []string{safeCell(ev.ProviderName), safeCell(ev.Offering), strconv.FormatInt(ev.ID, 10),
+		ev.Status.Label(), score.Text(), score.AsOf.String()}
 	for _, row := range r.Rows() {
 		credit := ""
 		if row.Score.Applies {
@@ -32,7 +41,7 @@ func WriteCSV(w io.Writer, r Report) error {
 		for _, e := range row.Answer.Evidence {
 			evidence = append(evidence, EvidenceText(e))
 		}
-		record := []string{
+		record := append(slices.Clone(ident),
 			safeCell(row.Question.Key),
 			safeCell(row.Question.Title),
 			safeCell(row.Element.Key),
@@ -42,7 +51,7 @@ func WriteCSV(w io.Writer, r Report) error {
 			credit,
 			PlainNumber(row.Score.Weight),
 			safeCell(strings.Join(evidence, "; ")),
-		}
+		)
 		if err := cw.Write(record); err != nil {
 			return err
 		}

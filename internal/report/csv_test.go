@@ -41,14 +41,15 @@ func reportCSV(t *testing.T, r report.Report) (header []string, byElement map[st
 	}
 	byElement = map[string][]string{}
 	for _, rec := range records[1:] {
-		byElement[rec[0]+"."+rec[2]] = rec
+		byElement[rec[6]+"."+rec[8]] = rec
 	}
 	return records[0], byElement
 }
 
 func TestWriteCSV(t *testing.T) {
-	header, byElement := reportCSV(t, reporttest.Full(t, "Nordić Cloud Ünited"))
-	want := []string{"question", "question_title", "element", "element_label", "answer", "explanation", "credit", "weight", "evidence"}
+	r := reporttest.Full(t, "Nordić Cloud Ünited")
+	header, byElement := reportCSV(t, r)
+	want := []string{"provider", "offering", "evaluation_id", "status", "coverage_score", "as_of", "question", "question_title", "element", "element_label", "answer", "explanation", "credit", "weight", "evidence"}
 	if !slices.Equal(header, want) {
 		t.Errorf("header = %v, want %v", header, want)
 	}
@@ -88,6 +89,13 @@ func TestWriteCSV(t *testing.T) {
 		}
 		if got := rec[col(c.column)]; got != c.want {
 			t.Errorf("%s %s = %q, want %q", c.ref, c.column, got, c.want)
+		}
+	}
+	// Every row says which provider, evaluation, status, score and day it belongs to.
+	ident := []string{"Nordić Cloud Ünited", "Object storage", "142", "Completed", r.Summary.Score.Text(), "2026-11-29"}
+	for ref, rec := range byElement {
+		if !slices.Equal(rec[:6], ident) {
+			t.Errorf("row %s starts %q, want %q", ref, rec[:6], ident)
 		}
 	}
 	matrix := byElement["shared_model.matrix"][col("answer")]

@@ -25,6 +25,12 @@ type Report struct {
 	Evaluation    assess.Evaluation // with Answers
 	Summary       assess.Summary
 	GeneratedAt   time.Time
+	// GeneratedBy is who asked for the file (the signed-in user's name); it is the author of
+	// the PDF and the creator of the workbook.
+	GeneratedBy string
+	// Marking is the confidentiality marking printed on every page; MarkingOr gives the
+	// default when it is empty.
+	Marking string
 }
 
 // NotRecorded stands in for a fact the evaluation does not hold, such as who started it.

@@ -72,7 +72,7 @@ func TestReportReadsTheEvaluation(t *testing.T) {
 	if got := factsOf(r)["Provider"].Text; got != "Old name" {
 		t.Errorf("Provider fact = %q, want the evaluation's record", got)
 	}
-	if got := report.FileName(r, "pdf"); !strings.HasPrefix(got, "shareline-old-name-object-storage-") {
+	if got := report.FileName(r, "pdf").ASCII; !strings.HasPrefix(got, "shareline-old-name-object-storage-") {
 		t.Errorf("FileName = %q, want the evaluation's provider and offering", got)
 	}
 }

@@ -1,9 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,38 +10,27 @@ import (
 
 	"shareline/internal/assess"
 	"shareline/internal/report"
-	"shareline/internal/report/pdf"
-	"shareline/internal/report/xlsx"
 	"shareline/templates"
 )
 
 // compareIDs reads the providers to compare from ?ids=1,2,3 (or ids repeated, as the provider
-// list's check boxes send them). Each id is read as a path id is: 216, never 0216, +216 or " 216".
+// list's check boxes send them).
 func compareIDs(v url.Values) ([]int64, error) {
 	var ids []int64
 	for _, raw := range v["ids"] {
-		if raw == "" {
-			continue
-		}
 		for _, part := range strings.Split(raw, ",") {
-			id, ok := parseID(part)
-			if !ok {
-				return nil, assess.Invalid("ids", "%q is not a provider id: want a positive whole number without sign, spaces or leading zeros", clipRunes(part, 40))
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			id, err := strconv.ParseInt(part, 10, 64)
+			if err != nil || id <= 0 {
+				return nil, assess.Invalid("ids", "%q is not a provider id", clipRunes(part, 40))
 			}
 			ids = append(ids, id)
 		}
 	}
 	return ids, assess.CheckCompareIDs(ids)
-}
-
-// parseID reads an id as the API writes it and pathID accepts it: a positive decimal number
-// without sign, spaces or leading zeros.
-func parseID(s string) (int64, bool) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
-		return 0, false
-	}
-	return id, true
 }
 
 // compare scores the shortlist in the query against each other.
@@ -71,7 +57,7 @@ func (s *Server) handleComparePage(w http.ResponseWriter, r *http.Request) {
 		view.Comparison, view.Rows = c, report.CompareRows(c)
 		view.IDs = []string{joinIDs(c)}
 	}
-	s.render(w, r, status, templates.ComparePage(view))
+	s.render(w, withFileStatus(r), status, templates.ComparePage(view))
 }
 
 // joinIDs is the ids of a comparison for its URLs, included and excluded alike.
@@ -125,34 +111,13 @@ func (s *Server) handleCompareAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-var compareFormats = map[string]struct {
-	contentType string
-	write       func(io.Writer, assess.Comparison) error
-}{
-	"csv":  {"text/csv; charset=utf-8", report.WriteCompareCSV},
-	"xlsx": {xlsxType, xlsx.WriteComparison},
-	"pdf":  {"application/pdf", pdf.WriteComparison},
-}
-
 func (s *Server) handleCompareFile(w http.ResponseWriter, r *http.Request) {
-	ext := chi.URLParam(r, "format")
-	format, ok := compareFormats[ext]
-	if !ok {
-		s.error(w, r, errRouteMissing)
-		return
-	}
 	c, err := s.compare(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := format.write(&buf, c); err != nil {
-		s.error(w, r, fmt.Errorf("render %s comparison: %w", ext, err))
-		return
-	}
-	attachment(w, format.contentType, report.CompareFileName(s.now(), ext))
-	w.Write(buf.Bytes())
+	s.sendCompareFile(w, r, chi.URLParam(r, "format"), c) // reports.go
 }
 
 // clipRunes shortens what is echoed back of bad input.

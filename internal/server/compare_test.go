@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -166,7 +167,7 @@ func TestCompareFiles(t *testing.T) {
 			t.Errorf("the CSV header lacks %s", n)
 		}
 	}
-	if d := r.header.Get("Content-Disposition"); !strings.Contains(d, "shareline-comparison-"+today+".csv") {
+	if d := r.header.Get("Content-Disposition"); !strings.Contains(d, fmt.Sprintf("shareline-comparison-%d-providers-%s.csv", len(ids), today)) {
 		t.Errorf("Content-Disposition: got %q", d)
 	}
 

@@ -2,10 +2,13 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"iter"
 	"net/http"
+	"os"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -16,18 +19,38 @@ import (
 	"shareline/templates"
 )
 
-// reportFormats are the files a report comes as, with their content types.
+// reportFormats are the files a report comes as, other than PDF, with their content types.
 var reportFormats = map[string]struct {
 	contentType string
 	write       func(io.Writer, report.Report) error
 }{
-	"pdf":  {"application/pdf", pdf.WriteReport},
 	"xlsx": {xlsxType, xlsx.WriteReport},
 	"csv":  {"text/csv; charset=utf-8", report.WriteCSV},
 	"json": {"application/json; charset=utf-8", report.WriteJSON},
 }
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+const (
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	pdfType  = "application/pdf"
+)
+
+// pdfRenderer is the process's one warm Chromium that prints every PDF, started on the first
+// PDF asked for. A browser is a resource of the process, as a listener is, so every Server of
+// the process shares it (tests make many); without a Chromium, PDFs answer 503 and say why
+// while every other format works.
+var pdfRenderer = sync.OnceValue(func() *pdf.Renderer { return pdf.NewRenderer(pdf.Options{}) })
+
+// reportMarking is the confidentiality marking of reports and comparisons:
+// SHARELINE_REPORT_MARKING, else report.DefaultMarking.
+func reportMarking() string { return report.MarkingOr(os.Getenv("SHARELINE_REPORT_MARKING")) }
+
+// withFileStatus tells the pages whether they may offer PDFs.
+func withFileStatus(r *http.Request) *http.Request {
+	if err := pdfRenderer().Available(); err != nil {
+		return r.WithContext(templates.WithPDFUnavailable(r.Context(), err.Error()))
+	}
+	return r
+}
 
 // loadReport builds the report of an evaluation from the same scoring call as every page.
 func (s *Server) loadReport(r *http.Request, id int64) (report.Report, error) {
@@ -35,7 +58,12 @@ func (s *Server) loadReport(r *http.Request, id int64) (report.Report, error) {
 	if err != nil {
 		return report.Report{}, err
 	}
-	return report.Report{Questionnaire: v.Questionnaire, Evaluation: v.Evaluation, Summary: v.Summary, GeneratedAt: s.now()}, nil
+	return report.Report{Questionnaire: v.Questionnaire, Evaluation: v.Evaluation, Summary: v.Summary, GeneratedAt: s.now(),
+		GeneratedBy: principal(r).User.Name, Marking: reportMarking()}, nil
+}
+
+func reportView(rep report.Report) templates.ReportView {
+	return templates.ReportView{Report: rep, Rows: rep.Rows(), Matrix: rep.Matrix(), FollowUps: rep.FollowUps(), RetainedNote: rep.RetainedNote()}
 }
 
 func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
@@ -49,9 +77,7 @@ func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.ReportPage(templates.ReportView{
-		Report: rep, Rows: rep.Rows(), Matrix: rep.Matrix(), FollowUps: rep.FollowUps(), RetainedNote: rep.RetainedNote(),
-	}))
+	s.render(w, withFileStatus(r), http.StatusOK, templates.ReportPage(reportView(rep)))
 }
 
 // handleReportFile sends a report as a download. The file is made in full before anything is
@@ -62,8 +88,9 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	format, ok := reportFormats[chi.URLParam(r, "format")]
-	if !ok {
+	ext := chi.URLParam(r, "format")
+	format, ok := reportFormats[ext]
+	if !ok && ext != "pdf" {
 		s.error(w, r, errRouteMissing)
 		return
 	}
@@ -72,13 +99,87 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.noteDownload(r, rep.Evaluation.ProviderID, rep.Evaluation.ID, fmt.Sprintf("the %s report of evaluation %d", chi.URLParam(r, "format"), rep.Evaluation.ID))
-	var buf bytes.Buffer
-	if err := format.write(&buf, rep); err != nil {
-		s.error(w, r, fmt.Errorf("render %s report: %w", chi.URLParam(r, "format"), err))
+	name := report.FileName(rep, ext)
+	s.noteDownload(r, rep.Evaluation.ProviderID, rep.Evaluation.ID, fmt.Sprintf("the %s report of evaluation %d", ext, rep.Evaluation.ID))
+	if ext == "pdf" {
+		s.sendPDF(w, r, name, templates.ReportDocument(reportView(rep)), pdf.Document{
+			Footer: rep.Marking + " · " + rep.Evaluation.ProviderName,
+			Meta: pdf.Metadata{Title: rep.Title(), Author: rep.GeneratedByText(), Subject: rep.Subject(),
+				Keywords: rep.Keywords(), Language: "en", Created: rep.GeneratedAt},
+		})
 		return
 	}
-	attachment(w, format.contentType, report.FileName(rep, chi.URLParam(r, "format")))
+	var buf bytes.Buffer
+	if err := format.write(&buf, rep); err != nil {
+		s.error(w, r, fmt.Errorf("render %s report: %w", ext, err))
+		return
+	}
+	attachment(w, format.contentType, name)
+	w.Write(buf.Bytes())
+}
+
+// sendPDF prints a print layout with the process's Chromium and sends it as name. Without a
+// Chromium it answers 503 with the reason, in the API's error shape on the API.
+func (s *Server) sendPDF(w http.ResponseWriter, r *http.Request, name report.Name, layout interface {
+	Render(context.Context, io.Writer) error
+}, doc pdf.Document) {
+	renderer := pdfRenderer()
+	if err := renderer.Available(); err != nil {
+		msg := "PDFs cannot be made on this server: " + err.Error() + ". The CSV, XLSX and JSON downloads work."
+		if isAPI(r) {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]apiError{"error": {Code: "pdf_unavailable", Message: msg}})
+			return
+		}
+		http.Error(w, msg, http.StatusServiceUnavailable)
+		return
+	}
+	var html bytes.Buffer
+	if err := layout.Render(r.Context(), &html); err != nil {
+		s.error(w, r, fmt.Errorf("render the print layout: %w", err))
+		return
+	}
+	doc.HTML = html.String()
+	b, err := renderer.Print(r.Context(), doc)
+	if err != nil {
+		s.error(w, r, fmt.Errorf("print %s: %w", name.ASCII, err))
+		return
+	}
+	attachment(w, pdfType, name)
+	w.Write(b)
+}
+
+// compareFormats are the files a comparison comes as, other than PDF.
+var compareFormats = map[string]struct {
+	contentType string
+	write       func(io.Writer, report.Comparison) error
+}{
+	"csv":  {"text/csv; charset=utf-8", report.WriteCompareCSV},
+	"xlsx": {xlsxType, xlsx.WriteComparison},
+}
+
+// sendCompareFile sends a comparison as a download in format ext: CSV, XLSX or PDF.
+func (s *Server) sendCompareFile(w http.ResponseWriter, r *http.Request, ext string, ac assess.Comparison) {
+	c := report.Comparison{Comparison: ac, GeneratedAt: s.now(), GeneratedBy: principal(r).User.Name, Marking: reportMarking()}
+	name := report.CompareFileName(c, ext)
+	if ext == "pdf" {
+		s.sendPDF(w, r, name, templates.ComparePrint(templates.ComparePrintView{Comparison: c, Rows: report.CompareRows(ac)}), pdf.Document{
+			Landscape: true, Footer: c.Marking,
+			Meta: pdf.Metadata{Title: c.Title(), Author: c.GeneratedByText(), Subject: fmt.Sprintf("%d providers compared", len(c.Providers)),
+				Keywords: c.Keywords(), Language: "en", Created: c.GeneratedAt},
+		})
+		return
+	}
+	format, ok := compareFormats[ext]
+	if !ok {
+		s.error(w, r, errRouteMissing)
+		return
+	}
+	var buf bytes.Buffer
+	if err := format.write(&buf, c); err != nil {
+		s.error(w, r, fmt.Errorf("render %s comparison: %w", ext, err))
+		return
+	}
+	attachment(w, format.contentType, name)
 	w.Write(buf.Bytes())
 }
 
@@ -120,8 +221,11 @@ func (s *Server) handlePortfolioExport(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func attachment(w http.ResponseWriter, contentType, filename string) {
+// attachment sets the headers of a download named name: an RFC 6266 Content-Disposition with
+// an ASCII filename for old clients and a UTF-8 filename* (RFC 8187) that keeps the names in
+// every script.
+func attachment(w http.ResponseWriter, contentType string, name report.Name) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
+	w.Header().Set("Content-Disposition", name.Disposition())
 	w.Header().Set("Cache-Control", "no-store")
 }

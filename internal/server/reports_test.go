@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,8 +47,13 @@ func TestReportFiles(t *testing.T) {
 					t.Errorf("Content-Type: got %q, want %q", got, contentType)
 				}
 				disp := r.header.Get("Content-Disposition")
-				if !strings.HasPrefix(disp, `attachment; filename="shareline-nordic-cloud-united-`) || !strings.HasSuffix(disp, "-"+today+"."+format+`"`) {
-					t.Errorf("Content-Disposition: got %q, want an attachment named shareline-nordic-cloud-united-...-%s.%s", disp, today, format)
+				ascii, star, _ := strings.Cut(disp, "; filename*=UTF-8''")
+				if !strings.HasPrefix(ascii, `attachment; filename="shareline-nordic-cloud-united-`) ||
+					!strings.HasSuffix(ascii, "-evaluation-"+ev.ID+"-"+today+"."+format+`"`) {
+					t.Errorf("Content-Disposition: got %q, want an attachment named shareline-nordic-cloud-united-...-evaluation-%s-%s.%s", disp, ev.ID, today, format)
+				}
+				if name, err := url.PathUnescape(star); err != nil || !strings.HasPrefix(name, "shareline-Nordić-Cloud-Ünited-") {
+					t.Errorf("Content-Disposition filename*: got %q (%v), want the UTF-8 name shareline-Nordić-Cloud-Ünited-...", name, err)
 				}
 			})
 		}
@@ -67,7 +73,8 @@ func TestReportFiles(t *testing.T) {
 		}
 		text := string(out)
 		for _, want := range []string{p.Name, "Shared security model", "Abuse cases", "Periodic security assessments",
-			"Monitoring programs", "Incident response and disclosure", "Follow-up questions", "Deviation"} {
+			"Monitoring programs", "Incident response and disclosure", "Follow-up questions", "Deviation",
+			"Executive summary", "Confidential: contains information disclosed under NDA", "Draft, in progress"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the PDF's text lacks %q", want)
 			}
@@ -161,7 +168,7 @@ func TestPortfolioExport(t *testing.T) {
 
 	r := a.get(t, "/api/v1/providers/export.csv")
 	wantStatus(t, r, http.StatusOK)
-	if disp := r.header.Get("Content-Disposition"); disp != `attachment; filename="shareline-portfolio-`+today+`.csv"` {
+	if disp := r.header.Get("Content-Disposition"); disp != `attachment; filename="shareline-portfolio-`+today+`.csv"; filename*=UTF-8''shareline-portfolio-`+today+`.csv` {
 		t.Errorf("Content-Disposition: got %q", disp)
 	}
 	rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
@@ -207,4 +214,27 @@ func equalScore(a, b *float64) bool {
 		return a == b
 	}
 	return *a == *b
+}
+
+// TestReportFileNamesInEveryScript downloads the report of a Cyrillic and a Chinese provider:
+// the ASCII name keeps the evaluation id, the UTF-8 name keeps the provider's own name.
+func TestReportFileNamesInEveryScript(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	for _, name := range []string{"Облачные Системы", "阿里云计算"} {
+		_, ev := a.evaluated(t, name+" "+tag(t), "saas")
+		r := a.get(t, "/evaluations/"+ev.ID+"/report.csv")
+		wantStatus(t, r, http.StatusOK)
+		ascii, star, ok := strings.Cut(r.header.Get("Content-Disposition"), "; filename*=UTF-8''")
+		if !ok || !strings.HasSuffix(ascii, "-evaluation-"+ev.ID+"-"+today+`.csv"`) {
+			t.Errorf("%s: Content-Disposition %q, want an ASCII name with the evaluation id and a filename*", name, r.header.Get("Content-Disposition"))
+		}
+		if got, _ := url.PathUnescape(star); !strings.HasPrefix(got, "shareline-"+strings.ReplaceAll(name, " ", "-")) {
+			t.Errorf("%s: filename* is %q, want the name in its own script", name, got)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+		if err != nil || len(rows) < 2 || !strings.HasPrefix(rows[1][0], name) || rows[1][2] != ev.ID || rows[1][3] != "In progress" {
+			t.Errorf("%s: CSV row 1 = %q (%v), want the provider, evaluation %s and status on it", name, rows[min(1, len(rows)-1)], err, ev.ID)
+		}
+	}
 }

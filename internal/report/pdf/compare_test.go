@@ -1,130 +1,96 @@
-package pdf
+package pdf_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
 	"shareline/internal/assess"
+	"shareline/internal/report"
+	"shareline/internal/report/pdf"
 	"shareline/internal/report/reporttest"
+	"shareline/templates"
 )
 
-// comparisonText renders a comparison and reads it back with pdftotext -layout, white space
-// folded; it also returns the page count.
-func comparisonText(t *testing.T, c assess.Comparison, name string) (string, int) {
+func comparePDF(t testing.TB, c assess.Comparison) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteComparison(&buf, c); err != nil {
-		t.Fatalf("WriteComparison: %v", err)
+	rc := report.Comparison{Comparison: c, GeneratedAt: reporttest.Generated, GeneratedBy: "Eve Example"}
+	var html bytes.Buffer
+	if err := templates.ComparePrint(templates.ComparePrintView{Comparison: rc, Rows: report.CompareRows(c)}).Render(context.Background(), &html); err != nil {
+		t.Fatal(err)
 	}
-	return readBack(t, buf.Bytes(), name, true)
+	return printDoc(t, pdf.Document{HTML: html.String(), Landscape: true, Footer: report.MarkingOr(""),
+		Meta: pdf.Metadata{Title: rc.Title(), Author: "Eve Example", Keywords: rc.Keywords(), Created: rc.GeneratedAt}})
 }
 
-func TestWriteComparison(t *testing.T) {
-	c := reporttest.Three(t)
-	text, pages := comparisonText(t, c, "compare3.pdf")
-	want := []string{
-		"Provider comparison", "Shared responsibility (shared-responsibility), version 1",
-		"best first by coverage score", "scores as of 2026-11-29",
-		reporttest.Nordic, reporttest.Russian, reporttest.Script, reporttest.Never, "not assessed yet", "Listed apart",
-		"Question scores by provider", "Score by question", "Answers: Abuse cases",
-		"Responsibility: who secures each layer", "Layers you keep", "Operating system",
-		"▲ Customer (reference: Provider)", "Page 1 of ",
-	}
-	for _, p := range c.Providers {
-		want = append(want, p.Summary.Score.Text())
-	}
-	wantAll(t, text, want...)
-	if strings.Contains(text, " of 3") {
-		t.Error("PDF splits three providers across pages; want them on one set of pages")
-	}
-	if pages < 2 {
-		t.Errorf("PDF has %d pages, want the chart page and the table", pages)
-	}
+// firstPage is the text of page 1, laid out as on the page (pdftotext -layout), so that each
+// line of a table reads as one line.
+func firstPage(t testing.TB, path string) string {
+	t.Helper()
+	out := run(t, tool(t, "pdftotext", "poppler-utils"), "-layout", "-enc", "UTF-8", "-f", "1", "-l", "1", path, "-")
+	return strings.Join(strings.Fields(bidiControls.Replace(out)), " ")
 }
 
-func TestWriteComparisonManyProviders(t *testing.T) {
-	for _, tc := range []struct {
-		n        int
-		captions []string
-	}{
-		{20, []string{"Providers 1–5 of 20", "Providers 6–10 of 20", "Providers 11–15 of 20", "Providers 16–20 of 20"}},
-		{50, []string{"Providers 1–6 of 50", "Providers 25–30 of 50", "Providers 46–50 of 50"}},
-	} {
-		t.Run(fmt.Sprint(tc.n), func(t *testing.T) {
-			c := reporttest.Many(t, tc.n)
-			text, _ := comparisonText(t, c, fmt.Sprintf("compare%d.pdf", tc.n))
-			for _, p := range c.Providers {
-				if got := strings.Count(text, p.Evaluation.ProviderName); got < 2 {
-					t.Errorf("PDF text has %q %d times, want it in the legend and its table column", p.Evaluation.ProviderName, got)
+// TestComparisonPDF compares 2, 10 and 50 providers: page 1 ranks every one of them, and the
+// file reads back as the report does.
+func TestComparisonPDF(t *testing.T) {
+	for _, n := range []int{2, 10, 50} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			c := reporttest.Many(t, n)
+			path := saved(t, comparePDF(t, c), fmt.Sprintf("compare-%d.pdf", n))
+			if n == 50 {
+				pages(t, path, "compare-50")
+			}
+			page1 := firstPage(t, path)
+			for i, r := range report.Ranking(c) {
+				if want := fmt.Sprintf("%d %s %s %s", i+1, r.Provider, r.Model, r.Coverage); !strings.Contains(page1, want) {
+					t.Errorf("page 1 lacks the ranking line %q", want)
 				}
 			}
-			wantAll(t, text, tc.captions...)
+			for _, want := range []string{"Ranking", "Generated 2026-11-29 14:05 UTC by Eve Example", report.DefaultMarking} {
+				if !strings.Contains(page1, want) {
+					t.Errorf("page 1 lacks %q", want)
+				}
+			}
+			text := pdfText(t, path)
+			for _, want := range []string{"Coverage score by provider", "Question scores by provider", "The comparison in detail"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("pdftotext lacks %q", want)
+				}
+			}
+			checkFonts(t, path)
+			checkQPDF(t, path)
+			if info := pdfInfo(t, path); !strings.HasPrefix(info["Page size"], "841.92 x 595.92") || info["Tagged"] != "yes" {
+				t.Errorf("pdfinfo page size %q tagged %q, want A4 landscape and tagged", info["Page size"], info["Tagged"])
+			}
 		})
 	}
 }
 
-// TestWriteComparisonIsStable renders a comparison twice: the same comparison gives the same
-// bytes, whatever the time of day.
-func TestWriteComparisonIsStable(t *testing.T) {
-	c := reporttest.Three(t)
-	var a, b bytes.Buffer
-	if err := WriteComparison(&a, c); err != nil {
-		t.Fatal(err)
+func TestComparisonPDFInEveryScript(t *testing.T) {
+	q := reporttest.Questionnaire(t)
+	var in []assess.CompareInput
+	for i, n := range reporttest.ScriptNames {
+		in = append(in, reporttest.CompareInput(t, q, int64(i+1), n.Name, assess.SaaS, reporttest.RussianInputs()))
 	}
-	if err := WriteComparison(&b, c); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a.Bytes(), b.Bytes()) {
-		t.Errorf("two renderings differ (%d vs %d bytes)", a.Len(), b.Len())
-	}
-}
-
-func TestWriteComparisonNobodyCompared(t *testing.T) {
-	text, _ := comparisonText(t, reporttest.NobodyCompared(t), "compare0.pdf")
-	wantAll(t, text, "No provider could be compared", "Acme", "Beta", "not assessed yet")
-}
-
-func TestWriteComparisonWithoutSplit(t *testing.T) {
-	text, _ := comparisonText(t, reporttest.NoSplitComparison(t), "compare-nosplit.pdf")
-	wantAll(t, text, "Vendor basics", "Acme", "Beta", "Score by question", "Answers: People")
-	wantNone(t, text, "Responsibility", "Layers you keep", "reference")
-}
-
-func TestProviderSets(t *testing.T) {
-	for _, tc := range []struct {
-		n    int
-		want string
-	}{
-		{0, "[]"}, {3, "[[0 3]]"}, {6, "[[0 6]]"}, {7, "[[0 4] [4 7]]"}, {20, "[[0 5] [5 10] [10 15] [15 20]]"},
-		{50, "[[0 6] [6 12] [12 18] [18 24] [24 30] [30 35] [35 40] [40 45] [45 50]]"},
-	} {
-		if got := fmtSets(providerSets(tc.n, comparePerPage)); got != tc.want {
-			t.Errorf("providerSets(%d) = %s, want %s", tc.n, got, tc.want)
+	path := saved(t, comparePDF(t, reporttest.CompareOf(t, q, in, assess.SortByCoverage)), "compare-scripts.pdf")
+	text := firstPage(t, path)
+	for _, n := range reporttest.ScriptNames {
+		if !n.Found(text) {
+			t.Errorf("%s: page 1 lacks %q", n.Script, n.Want)
 		}
 	}
+	checkFonts(t, path)
 }
 
-func fmtSets(s [][2]int) string {
-	var b strings.Builder
-	b.WriteString("[")
-	for i, p := range s {
-		if i > 0 {
-			b.WriteString(" ")
-		}
-		fmt.Fprintf(&b, "[%d %d]", p[0], p[1])
-	}
-	return b.String() + "]"
-}
-
-func BenchmarkWriteComparison20(b *testing.B) {
-	c := reporttest.Many(b, 20)
-	b.ReportAllocs()
+// BenchmarkPDFComparison50 prints a 50-provider comparison with the warm browser.
+func BenchmarkPDFComparison50(b *testing.B) {
+	c := reporttest.Many(b, 50)
+	comparePDF(b, c)
+	b.ResetTimer()
 	for b.Loop() {
-		if err := WriteComparison(io.Discard, c); err != nil {
-			b.Fatal(err)
-		}
+		comparePDF(b, c)
 	}
 }

@@ -1,197 +1,107 @@
-package pdf
+package pdf_test
 
 import (
 	"bytes"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"context"
 	"strings"
 	"testing"
 
 	"shareline/internal/report"
+	"shareline/internal/report/pdf"
 	"shareline/internal/report/reporttest"
+	"shareline/templates"
 )
 
-// readBack writes a PDF to a file named name and reads it back with pdftotext, as a user's PDF
-// reader would, with runs of white space folded to one space so that wrapped lines read as
-// one; it also returns the page count. layout keeps the page's layout (pdftotext -layout).
-func readBack(t *testing.T, pdf []byte, name string, layout bool) (string, int) {
+// reportPDF renders a report's print layout, as the server does, and prints it.
+func reportPDF(t testing.TB, r report.Report) []byte {
 	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Fatalf("pdftotext is missing (install poppler-utils; .ci/run does): %v", err)
-	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		t.Fatalf("wrote %q..., want a PDF", pdf[:min(20, len(pdf))])
-	}
-	reporttest.KeepArtifact(t, name, pdf)
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+	var html bytes.Buffer
+	v := templates.ReportView{Report: r, Rows: r.Rows(), Matrix: r.Matrix(), FollowUps: r.FollowUps(), RetainedNote: r.RetainedNote()}
+	if err := templates.ReportDocument(v).Render(context.Background(), &html); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-enc", "UTF-8", path, "-"}
-	if layout {
-		args = append([]string{"-layout"}, args...)
-	}
-	out, err := exec.Command(tool, args...).Output()
-	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
-	}
-	return strings.Join(strings.Fields(string(out)), " "), strings.Count(string(out), "\f")
+	return printDoc(t, pdf.Document{HTML: html.String(), Footer: report.MarkingOr(r.Marking),
+		Meta: pdf.Metadata{Title: r.Title(), Author: r.GeneratedByText(), Subject: r.Subject(), Keywords: r.Keywords(), Created: r.GeneratedAt}})
 }
 
-// reportText renders a report and reads it back.
-func reportText(t *testing.T, r report.Report) string {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteReport(&buf, r); err != nil {
-		t.Fatalf("WriteReport: %v", err)
-	}
-	text, _ := readBack(t, buf.Bytes(), report.FileName(r, "pdf"), false)
-	return text
-}
-
-func wantAll(t *testing.T, text string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(text, w) {
-			t.Errorf("PDF text lacks %q", w)
-		}
-	}
-}
-
-func wantNone(t *testing.T, text string, unwanted ...string) {
-	t.Helper()
-	for _, w := range unwanted {
-		if strings.Contains(text, w) {
-			t.Errorf("PDF text has %q", w)
-		}
-	}
-}
-
-func TestWriteReportShowsTheReport(t *testing.T) {
-	for _, name := range []string{"Nordić Cloud Ünited", "Облачные Системы"} {
-		t.Run(name, func(t *testing.T) {
-			r := reporttest.Full(t, name)
-			text := reportText(t, r)
-			abuse, _ := r.Summary.Score.Question("abuse_cases")
-			want := []string{
-				name, "Object storage", r.Summary.Score.Text(), "Abuse cases",
-				"83.3", // the worked example of QUESTIONNAIRE.md
-				report.OneDecimal(abuse.Score), r.Summary.Score.Tier.Label(),
-				"Ana Müller", "Completed by Jean Dupont", "Status Completed",
-				"Follow-up questions for the provider", "What stays with you", "Responsibility matrix",
-				"Operating system", "Deviation", "https://docs.example.com/security (effective 2026-05-01)", "Page 1 of ",
+// TestReportPDFInEveryScript prints a full report for a provider named in each script and reads
+// it as a document system would.
+func TestReportPDFInEveryScript(t *testing.T) {
+	for _, n := range reporttest.ScriptNames {
+		t.Run(n.Script, func(t *testing.T) {
+			r := reporttest.Full(t, n.Name)
+			r.GeneratedBy = "Eve Example"
+			path := saved(t, reportPDF(t, r), "report-"+n.Script+".pdf")
+			text := pdfText(t, path)
+			if !n.Found(text) {
+				t.Errorf("pdftotext lacks %q in logical order", n.Want)
 			}
+			for _, want := range []string{"Executive summary", report.DefaultMarking, "Completed by Jean Dupont on 2026-11-29 09:30 UTC",
+				"The three weakest areas", "Deviations that move work to you", "What stays with you", "Generated 2026-11-29 14:05 UTC by Eve Example",
+				"Answers in detail", "A national scheme", "Page 1 of"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("pdftotext lacks %q", want)
+				}
+			}
+			if strings.Contains(text, "□") {
+				t.Error("pdftotext gives □")
+			}
+			checkFonts(t, path)
+			checkQPDF(t, path)
+			info := pdfInfo(t, path)
+			if !n.Found(info["Title"]) || !strings.HasPrefix(info["Title"], "Security coverage report: ") {
+				t.Errorf("pdfinfo Title = %q, want the report title with %q", info["Title"], n.Want)
+			}
+			if info["Author"] != "Eve Example" || info["Tagged"] != "yes" {
+				t.Errorf("pdfinfo Author %q Tagged %q, want Eve Example and yes", info["Author"], info["Tagged"])
+			}
+			bookmarks := strings.Join(outline(t, path), " | ")
 			for _, q := range r.Questionnaire.Questions {
-				want = append(want, q.Title)
+				if !strings.Contains(bookmarks, q.Title) {
+					t.Errorf("outline %q lacks question %q", bookmarks, q.Title)
+				}
 			}
-			fus := r.FollowUps()
-			if len(fus) == 0 {
-				t.Fatal("FollowUps is empty; the test report should have some")
+			if n.Script == "latin-composed" {
+				pages(t, path, "report-full")
 			}
-			wantAll(t, text, append(want, fus[0].Text, fus[len(fus)-1].Text)...)
 		})
 	}
 }
 
-func TestWriteReportReplacesCharactersTheFontLacks(t *testing.T) {
-	text := reportText(t, reporttest.Full(t, "Nordić Cloud Ünited"))
-	wantNone(t, text, "中", "😀")
-	if want := "A national scheme □ □ only."; !strings.Contains(text, want) {
-		t.Errorf("PDF text lacks %q: a missing glyph must come out as a visible □", want)
-	}
-}
-
-// TestWriteReportNotAssessed renders an evaluation with nothing answered: no score and no
-// tier, but "Not assessed".
-func TestWriteReportNotAssessed(t *testing.T) {
+// TestReportPDFNotAssessed prints an evaluation with nothing answered: "Not assessed", no
+// 0.0 and no Poor, a draft with who started it.
+func TestReportPDFNotAssessed(t *testing.T) {
 	r := reporttest.Empty(t)
-	r.Evaluation.CreatedBy = ""
-	text := reportText(t, r)
-	wantAll(t, text, "Acme", "Not assessed", "Nothing is answered yet.", "not recorded", "Not answered",
-		"reference split for IaaS", "Status In progress")
-	wantNone(t, text, "0.0 / 100", "Poor", "Completed by", "Score 0.0")
-}
-
-// TestWriteReportWithoutSplit renders a report on a questionnaire without a responsibility
-// split: no matrix, and nothing about what stays with the customer.
-func TestWriteReportWithoutSplit(t *testing.T) {
-	r := reporttest.Build(t, reporttest.NoSplit(t), "Acme", "Email", "saas", reporttest.NoSplitInputs())
-	text := reportText(t, r)
-	wantAll(t, text, "Acme", "Vendor basics", "Information security policy", "Frameworks followed",
-		"Follow-up questions for the provider", "Answers in detail", r.Summary.Score.Text())
-	wantNone(t, text, "Responsibility matrix", "What stays with you", "reference split", "Deviation")
-}
-
-func TestGlyphSetReadsTheFontCmap(t *testing.T) {
-	g, err := fontGlyphs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range "AzćÜßЖж€“”□▲↗" {
-		if !g.has(r) {
-			t.Errorf("glyph set lacks %q, which DejaVu Sans has", r)
+	path := saved(t, reportPDF(t, r), "report-empty.pdf")
+	pages(t, path, "report-empty")
+	text := pdfText(t, path)
+	for _, want := range []string{"Not assessed", "Draft, in progress: started by Ana Müller", "not completed"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdftotext lacks %q", want)
 		}
 	}
-	for _, r := range []rune{'中', 0x1F600, 0x0007} {
-		if g.has(r) {
-			t.Errorf("glyph set has %U, which DejaVu Sans lacks (or cannot be drawn)", r)
-		}
-	}
-	if got, want := g.drawable("a\tb\r\nc中\x07"), "a b\nc□□"; got != want {
-		t.Errorf("drawable = %q, want %q", got, want)
-	}
-}
-
-// TestWriteReportLongExplanation checks that a row taller than a page is split between lines
-// rather than cut off: its last words still come out.
-func TestWriteReportLongExplanation(t *testing.T) {
-	long := strings.Repeat("The provider explains its malware controls at length. ", 180) + "THE-LAST-WORDS"
-	r := reporttest.Build(t, reporttest.Questionnaire(t), "Acme", "", "saas", []reporttest.Input{
-		{Question: "abuse_cases", Element: "malware", Value: `"partial"`, Explanation: long},
-	})
-	text := reportText(t, r)
-	wantAll(t, text, "THE-LAST-WORDS")
-	// Count a single word: a sentence may straddle a page break, with footer and header
-	// text between its halves.
-	if got := strings.Count(text, "length."); got != 180 {
-		t.Errorf("PDF text has the repeated sentence's last word %d times, want 180", got)
-	}
-}
-
-// TestWriteReportConcurrently renders the same report from several goroutines, as a server
-// does: the embedded fonts are shared, and every copy must come out the same.
-func TestWriteReportConcurrently(t *testing.T) {
-	r := reporttest.Full(t, "Nordić Cloud Ünited")
-	var first bytes.Buffer
-	if err := WriteReport(&first, r); err != nil {
-		t.Fatal(err)
-	}
-	out := make([]bytes.Buffer, 4)
-	errs := make(chan error, len(out))
-	for i := range out {
-		go func() { errs <- WriteReport(&out[i], r) }()
-	}
-	for range out {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := range out {
-		if !bytes.Equal(out[i].Bytes(), first.Bytes()) {
-			t.Errorf("copy %d differs from the first rendering (%d vs %d bytes)", i, out[i].Len(), first.Len())
+	for _, bad := range []string{"0.0 / 100", "Poor", "Completed by"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("pdftotext has %q", bad)
 		}
 	}
 }
 
-func BenchmarkWriteReport(b *testing.B) {
+func TestReportPDFMarkingIsConfigurable(t *testing.T) {
+	r := reporttest.Full(t, "Acme")
+	r.Marking = "Internal use only"
+	text := pdfText(t, saved(t, reportPDF(t, r), "marking.pdf"))
+	if !strings.Contains(text, "Internal use only") || strings.Contains(text, report.DefaultMarking) {
+		t.Errorf("pdftotext %q..., want the marking Internal use only and not the default", text[:min(200, len(text))])
+	}
+}
+
+// BenchmarkPDFReport prints a full report with the warm browser: what a download costs.
+func BenchmarkPDFReport(b *testing.B) {
 	r := reporttest.Full(b, "Nordić Cloud Ünited")
-	b.ReportAllocs()
+	reportPDF(b, r) // warm the browser
+	b.ResetTimer()
 	for b.Loop() {
-		if err := WriteReport(io.Discard, r); err != nil {
-			b.Fatal(err)
-		}
+		reportPDF(b, r)
 	}
 }

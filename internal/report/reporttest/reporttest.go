@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -351,4 +352,40 @@ func KeepArtifact(t testing.TB, name string, b []byte) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// ScriptName is a provider name in one script, as a reader should find it in a file: Want,
+// or one of Also (the same text in another Unicode form a reader may give back, such as
+// composed accents for decomposed ones, or an emoji without its variation selector).
+type ScriptName struct {
+	Script string
+	Name   string
+	Want   string
+	Also   []string
+}
+
+// ScriptNames are providers named in every script a multinational portfolio holds: Latin
+// composed and decomposed, Cyrillic, Greek, Chinese, Japanese, Arabic and Hebrew (right to
+// left), and emoji.
+var ScriptNames = []ScriptName{
+	{Script: "latin-composed", Name: "Nordić Cloud Ünited", Want: "Nordić Cloud Ünited"},
+	{Script: "latin-decomposed", Name: "Nordic\u0301 Cloud U\u0308nited", Want: "Nordić Cloud Ünited",
+		Also: []string{"Nordic\u0301 Cloud U\u0308nited"}},
+	{Script: "cyrillic", Name: "Облачные Системы", Want: "Облачные Системы"},
+	{Script: "greek", Name: "Ελληνικό Νέφος", Want: "Ελληνικό Νέφος"},
+	{Script: "chinese", Name: "阿里云计算", Want: "阿里云计算"},
+	{Script: "japanese", Name: "クラウド株式会社", Want: "クラウド株式会社"},
+	{Script: "arabic", Name: "سحابة الخليج", Want: "سحابة الخليج"},
+	{Script: "hebrew", Name: "ענן ישראלי", Want: "ענן ישראלי"},
+	{Script: "emoji", Name: "Rocket Cloud ☁️🚀 Ltd", Want: "Rocket Cloud ☁️🚀 Ltd", Also: []string{"Rocket Cloud ☁🚀 Ltd"}},
+}
+
+// Found reports whether text holds the name in one of the forms a reader may give back.
+func (n ScriptName) Found(text string) bool {
+	for _, w := range append([]string{n.Want}, n.Also...) {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }

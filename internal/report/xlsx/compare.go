@@ -26,6 +26,7 @@ const (
 	kindScore           // 0 to 100, one decimal
 	kindCredit          // 0 to 1, shown as a percentage
 	kindCount
+	kindPercent // 0 to 100 in the model, stored as 0 to 1 and shown as a percentage, as credits are
 	numKinds
 )
 
@@ -46,7 +47,7 @@ const (
 func newCompareStyles(f *excelize.File, base xlsxStyles) (compareStyles, error) {
 	st := compareStyles{xlsxStyles: base}
 	var err error
-	formats := [numKinds]*string{kindScore: ptr("0.0"), kindCredit: ptr("0.0%"), kindCount: ptr("0")}
+	formats := [numKinds]*string{kindScore: ptr("0.0"), kindCredit: ptr("0.0%"), kindCount: ptr("0"), kindPercent: ptr("0.0%")}
 	fills := [3]string{markBestCell: "D9F2E0", markDeviationCell: "FDE9C4"}
 	for k := range st.cells {
 		for m := range st.cells[k] {
@@ -81,6 +82,8 @@ func rowKind(r report.CompareRow) cellKind {
 	switch {
 	case r.Key == report.RowRetained:
 		return kindCount
+	case r.Key == report.RowProgress || r.Key == report.RowEvidenced:
+		return kindPercent
 	case r.Group == report.CompareElements:
 		return kindCredit
 	case r.Key == report.RowTier || r.Group == report.CompareResponsibility:
@@ -98,7 +101,8 @@ func rowKind(r report.CompareRow) cellKind {
 // Scores, percentages, credits and counts are stored as numbers. The best value of a row is
 // bold on green, a deviation from the reference split bold on amber. The header row and the
 // label column are frozen.
-func WriteComparison(w io.Writer, c assess.Comparison) error {
+func WriteComparison(w io.Writer, rc report.Comparison) error {
+	c := rc.Comparison
 	sheets := []string{SheetScores, SheetElements}
 	withMatrix := c.Questionnaire != nil && c.Questionnaire.Split != nil
 	if withMatrix {
@@ -130,24 +134,23 @@ func WriteComparison(w io.Writer, c assess.Comparison) error {
 			return fmt.Errorf("xlsx: comparison: %w", err)
 		}
 	}
-	title := "Provider comparison"
-	if c.Questionnaire != nil {
-		title += ": " + c.Questionnaire.Title
-	}
-	return writeWorkbook(f, w, title)
+	return writeWorkbook(f, w, workbookMeta{Title: rc.Title(), Subject: fmt.Sprintf("%d providers compared", len(c.Providers)),
+		Keywords: strings.Join(rc.Keywords(), ", "), By: rc.GeneratedBy, At: rc.GeneratedAt})
 }
 
 // grid writes cells to a sheet by column and row (both from 1).
 type grid struct {
-	f     *excelize.File
-	sheet string
-	err   error
+	f          *excelize.File
+	sheet      string
+	err        error
+	cols, rows int // the used range so far
 }
 
 func (g *grid) set(col, row int, v any, style int) {
 	if g.err != nil {
 		return
 	}
+	g.cols, g.rows = max(g.cols, col), max(g.rows, row)
 	cell, err := excelize.CoordinatesToCellName(col, row)
 	if err == nil {
 		err = g.f.SetCellValue(g.sheet, cell, v)
@@ -160,6 +163,9 @@ func (g *grid) set(col, row int, v any, style int) {
 
 // finish sets the column widths (the first, then every other) and freezes the header row
 // and the label column.
+//
+// It also sets up printing (fit to width, header rows repeated, landscape when wide) and the
+// used range.
 func (g *grid) finish(cols int, first, others float64) error {
 	if g.err != nil {
 		return g.err
@@ -172,6 +178,9 @@ func (g *grid) finish(cols int, first, others float64) error {
 		if err := g.f.SetColWidth(g.sheet, "B", last, others); err != nil {
 			return err
 		}
+	}
+	if err := printSetup(g.f, g.sheet, g.cols, g.rows, 2, cols > 3); err != nil {
+		return err
 	}
 	return g.f.SetPanes(g.sheet, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight"})
 }
@@ -205,8 +214,13 @@ func cellValue(c report.CompareCell) any {
 // valueRow writes a row's label and one cell per provider, its number when it has one.
 func valueRow(g *grid, st compareStyles, r int, label string, row report.CompareRow) {
 	g.set(1, r, label, st.bold)
+	kind := rowKind(row)
 	for i, cell := range row.Cells {
-		g.set(2+i, r, cellValue(cell), st.cellStyle(rowKind(row), cell))
+		v := cellValue(cell)
+		if x, ok := v.(float64); ok && kind == kindPercent {
+			v = x / 100
+		}
+		g.set(2+i, r, v, st.cellStyle(kind, cell))
 	}
 }
 
@@ -311,6 +325,6 @@ func writeCompareExcluded(f *excelize.File, st compareStyles, c assess.Compariso
 		rows = append(rows, []any{e.Provider.Name, e.Provider.Offering, e.Provider.ServiceModel.Label(), e.Reason})
 	}
 	t := sheetTable{name: SheetExcluded, header: []string{"Provider", "Offering", "Service model", "Why it is not compared"},
-		widths: []float64{36, 28, 14, 70}, rows: rows}
+		widths: []float64{36, 28, 14, 70}, rows: rows, wide: true}
 	return t.write(f, st.xlsxStyles)
 }

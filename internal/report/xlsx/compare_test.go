@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"shareline/internal/assess"
+	"shareline/internal/report"
 	"shareline/internal/report/reporttest"
 )
 
@@ -35,7 +36,7 @@ func wantStyleFill(t *testing.T, f *excelize.File, sheet, cell, colour string) {
 func TestWriteComparison(t *testing.T) {
 	c := reporttest.Three(t)
 	var buf bytes.Buffer
-	if err := WriteComparison(&buf, c); err != nil {
+	if err := WriteComparison(&buf, report.Comparison{Comparison: c, GeneratedBy: "Ana Müller", GeneratedAt: reporttest.Generated}); err != nil {
 		t.Fatalf("WriteComparison: %v", err)
 	}
 	reporttest.KeepArtifact(t, "compare3.xlsx", buf.Bytes())
@@ -94,7 +95,7 @@ func TestWriteComparisonWithoutExcluded(t *testing.T) {
 	c := reporttest.Three(t)
 	c.Excluded = nil
 	var buf bytes.Buffer
-	if err := WriteComparison(&buf, c); err != nil {
+	if err := WriteComparison(&buf, report.Comparison{Comparison: c, GeneratedBy: "Ana Müller", GeneratedAt: reporttest.Generated}); err != nil {
 		t.Fatalf("WriteComparison: %v", err)
 	}
 	f := openXLSX(t, buf.Bytes())
@@ -106,7 +107,7 @@ func TestWriteComparisonWithoutExcluded(t *testing.T) {
 func TestWriteComparisonWithoutSplit(t *testing.T) {
 	c := reporttest.NoSplitComparison(t)
 	var buf bytes.Buffer
-	if err := WriteComparison(&buf, c); err != nil {
+	if err := WriteComparison(&buf, report.Comparison{Comparison: c, GeneratedBy: "Ana Müller", GeneratedAt: reporttest.Generated}); err != nil {
 		t.Fatalf("WriteComparison: %v", err)
 	}
 	f := openXLSX(t, buf.Bytes())

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -28,6 +29,14 @@ func WritePortfolio(w io.Writer, q *assess.Questionnaire, rows iter.Seq2[assess.
 		return err
 	}
 	defer f.Close()
+	// The rows are not counted before they are streamed, and a StreamWriter writes the used
+	// range first: declare none rather than a wrong one ("A1"), so that readers count the rows.
+	if err := f.SetSheetDimension(SheetPortfolio, ""); err != nil {
+		return err
+	}
+	if err := portfolioPrintSetup(f); err != nil {
+		return fmt.Errorf("xlsx: portfolio: %w", err)
+	}
 	sw, err := f.NewStreamWriter(SheetPortfolio)
 	if err != nil {
 		return err
@@ -49,7 +58,20 @@ func WritePortfolio(w io.Writer, q *assess.Questionnaire, rows iter.Seq2[assess.
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: portfolio: %w", err)
 	}
-	return writeWorkbook(f, w, "Provider portfolio")
+	return writeWorkbook(f, w, workbookMeta{Title: "Provider portfolio", Subject: "Every provider's latest score", At: time.Now()})
+}
+
+// portfolioPrintSetup prints the portfolio landscape, one page wide, with the header row on
+// every page.
+func portfolioPrintSetup(f *excelize.File) error {
+	landscape := "landscape"
+	if err := f.SetPageLayout(SheetPortfolio, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: &landscape, FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(SheetPortfolio, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: SheetPortfolio, RefersTo: "'" + SheetPortfolio + "'!$1:$1"})
 }
 
 // startPortfolioSheet sets widths and the frozen header, which a StreamWriter takes only
@@ -90,7 +112,11 @@ func portfolioCells(st xlsxStyles, p report.PortfolioRow) []any {
 	if p.EvaluationID != 0 {
 		id = p.EvaluationID
 	}
-	cells = append(cells, id, figure(p.Score), p.Tier, figure(p.Progress))
+	var progress any
+	if p.Progress != nil {
+		progress = excelize.Cell{StyleID: st.percent, Value: *p.Progress / 100}
+	}
+	cells = append(cells, id, figure(p.Score), p.Tier, progress)
 	for _, qs := range p.Questions {
 		cells = append(cells, figure(qs))
 	}

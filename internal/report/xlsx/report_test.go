@@ -31,7 +31,7 @@ func reportWorkbook(t *testing.T, r report.Report) *excelize.File {
 	if err := WriteReport(&buf, r); err != nil {
 		t.Fatalf("WriteReport: %v", err)
 	}
-	reporttest.KeepArtifact(t, report.FileName(r, "xlsx"), buf.Bytes())
+	reporttest.KeepArtifact(t, report.FileName(r, "xlsx").ASCII, buf.Bytes())
 	return openXLSX(t, buf.Bytes())
 }
 
@@ -111,7 +111,7 @@ func TestWriteReport(t *testing.T) {
 		}
 	}
 	wantNumber(t, f, SheetSummary, summaryCell(t, f, "Coverage score"), assess.Round1(r.Summary.Score.Overall))
-	wantNumber(t, f, SheetSummary, summaryCell(t, f, "Progress (%)"), assess.Round1(r.Summary.Score.Progress))
+	wantNumber(t, f, SheetSummary, summaryCell(t, f, "Progress"), assess.Round1(r.Summary.Score.Progress)/100)
 	wantNumber(t, f, SheetSummary, summaryCell(t, f, "Score: Abuse cases"), 83.3)
 	matrix, _ := f.GetRows(SheetMatrix)
 	if n := len(r.Questionnaire.Split.Layers) + 1; len(matrix) != n {
