@@ -14,23 +14,32 @@ import (
 )
 
 // compareIDs reads the providers to compare from ?ids=1,2,3 (or ids repeated, as the provider
-// list's check boxes send them).
+// list's check boxes send them). Each id is read as a path id is: 216, never 0216, +216 or " 216".
 func compareIDs(v url.Values) ([]int64, error) {
 	var ids []int64
 	for _, raw := range v["ids"] {
+		if raw == "" {
+			continue
+		}
 		for _, part := range strings.Split(raw, ",") {
-			part = strings.TrimSpace(part)
-			if part == "" {
-				continue
-			}
-			id, err := strconv.ParseInt(part, 10, 64)
-			if err != nil || id <= 0 {
-				return nil, assess.Invalid("ids", "%q is not a provider id", clipRunes(part, 40))
+			id, ok := parseID(part)
+			if !ok {
+				return nil, assess.Invalid("ids", "%q is not a provider id: want a positive whole number without sign, spaces or leading zeros", clipRunes(part, 40))
 			}
 			ids = append(ids, id)
 		}
 	}
 	return ids, assess.CheckCompareIDs(ids)
+}
+
+// parseID reads an id as the API writes it and pathID accepts it: a positive decimal number
+// without sign, spaces or leading zeros.
+func parseID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
+		return 0, false
+	}
+	return id, true
 }
 
 // compare scores the shortlist in the query against each other.
