@@ -71,7 +71,7 @@ func tierFill(t assess.Tier) string {
 // provider not assessed gets no bar but "Not assessed". The SVG uses presentation attributes
 // only (no style attribute or element), so that it passes a Content-Security-Policy without
 // 'unsafe-inline'; it has role="img", a <title> and a <desc>. Every bar is a rect of class
-// "bar" with data-provider (1-based) and data-score attributes.
+// "chart-bar" with data-provider (1-based) and data-score attributes.
 func CompareChartSVG(c assess.Comparison) string {
 	if c.Questionnaire == nil {
 		return ""
@@ -113,7 +113,7 @@ func CompareChartSVG(c assess.Comparison) string {
 		}
 		text := s.Text()
 		width := max(chartBarMaxW*report.BarFraction(s.Overall), 1.5)
-		w(`<rect class="bar" data-provider="%d" data-score="%s" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
+		w(`<rect class="chart-bar" data-provider="%d" data-score="%s" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
 			i+1, text, svgNum(chartLabelEnd), svgNum(y+3.5), svgNum(width), svgNum(barH), tierFill(s.Tier),
 			xmlEscape(fmt.Sprintf("%d. %s: %s, %s", i+1, p.Evaluation.ProviderName, text, s.Tier.Label())))
 		w(`<text x="%s" y="%s" font-size="11.5" font-weight="bold" fill="%s">%s</text>`, svgNum(chartLabelEnd+width+6), mid, chartInk, text)
@@ -129,7 +129,7 @@ func CompareChartSVG(c assess.Comparison) string {
 // (as CompareChartSVG has them), a column per question, each cell shaded by its score (red
 // for low through green for high, the shades of the comparison table) with the score written
 // in it, or "n/a" when the question does not apply or nothing is assessed. Cells are rects of
-// class "cell" with data-provider, data-question and data-score attributes.
+// class "chart-cell" with data-provider, data-question and data-score attributes.
 func CompareHeatmapSVG(c assess.Comparison) string {
 	if c.Questionnaire == nil {
 		return ""
@@ -170,7 +170,7 @@ func CompareHeatmapSVG(c assess.Comparison) string {
 			if ok {
 				fill, label, data = heatFill(score), text, fmt.Sprintf(` data-score="%s"`, text)
 			}
-			w(`<rect class="cell" data-provider="%d" data-question="%s"%s x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff" stroke-width="1.5">`+
+			w(`<rect class="chart-cell" data-provider="%d" data-question="%s"%s x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff" stroke-width="1.5">`+
 				`<title>%s</title></rect>`, i+1, xmlEscape(qu.Key), data, svgNum(x), svgNum(y), svgNum(colW), svgNum(rowH), fill,
 				xmlEscape(fmt.Sprintf("%d. %s: %s %s", i+1, p.Evaluation.ProviderName, qu.Title, label)))
 			w(`<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="%s">%s</text>`,

@@ -28,8 +28,8 @@ func parseXML(t *testing.T, s string) {
 }
 
 var (
-	barRect  = regexp.MustCompile(`<rect class="bar" data-provider="(\d+)" data-score="([0-9.]+)"`)
-	heatCell = regexp.MustCompile(`<rect class="cell" data-provider="(\d+)" data-question="([a-z_]+)"(?: data-score="([0-9.]+)")?`)
+	barRect  = regexp.MustCompile(`<rect class="chart-bar" data-provider="(\d+)" data-score="([0-9.]+)"`)
+	heatCell = regexp.MustCompile(`<rect class="chart-cell" data-provider="(\d+)" data-question="([a-z_]+)"(?: data-score="([0-9.]+)")?`)
 )
 
 func wantNoInlineStyle(t *testing.T, svg string) {
@@ -128,7 +128,7 @@ func TestCompareChartSVGEscapes(t *testing.T) {
 	}
 	empty := CompareChartSVG(reporttest.NobodyCompared(t))
 	parseXML(t, empty)
-	if strings.Contains(empty, `class="bar"`) {
+	if strings.Contains(empty, `class="chart-bar"`) {
 		t.Error("a comparison of nobody has bars")
 	}
 }
@@ -137,7 +137,7 @@ func TestCompareChartSVGNotAssessed(t *testing.T) {
 	c := reporttest.NotAssessedComparison(t)
 	svg, heat := CompareChartSVG(c), CompareHeatmapSVG(c)
 	parseXML(t, svg)
-	if strings.Contains(svg, `class="bar" data-provider="2"`) || !strings.Contains(svg, ">Not assessed</text>") {
+	if strings.Contains(svg, `class="chart-bar" data-provider="2"`) || !strings.Contains(svg, ">Not assessed</text>") {
 		t.Error("a provider not assessed has a bar, want Not assessed")
 	}
 	if n := len(c.Questionnaire.Questions); strings.Count(heat, ">n/a</text>") < n {
