@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -81,6 +82,18 @@ func TestReportFiles(t *testing.T) {
 		}
 		if score := formatScore(ev.Score.Overall); !strings.Contains(text, score) {
 			t.Errorf("the PDF's text lacks the coverage score %s", score)
+		}
+		info, err := exec.Command("pdfinfo", file).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo: %v", err)
+		}
+		for _, want := range []string{"Title:           Security coverage report: " + p.Name, "Tagged:          yes", "Metadata Stream: yes", "Creator:         Shareline"} {
+			if !strings.Contains(string(info), want) {
+				t.Errorf("pdfinfo lacks %q:\n%s", want, info)
+			}
+		}
+		if m := regexp.MustCompile(`(?m)^Author:\s+(.+)$`).FindSubmatch(info); m == nil || string(m[1]) == "not recorded" {
+			t.Errorf("pdfinfo Author %q, want who generated the report", m)
 		}
 	})
 
