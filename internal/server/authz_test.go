@@ -65,6 +65,7 @@ var expectedRoles = map[string]auth.Role{
 	"GET /api/v1/providers":                              auth.Viewer,
 	"GET /api/v1/providers/export.{format}":              auth.Viewer,
 	"GET /api/v1/exports/portfolio.{format}":             auth.Viewer,
+	"GET /api/v1/evaluations/{id}/answers/{ref}":         auth.Viewer,
 	"GET /api/v1/providers/{id}":                         auth.Viewer,
 	"GET /api/v1/evaluations/{id}/answers/{ref}/history": auth.Viewer,
 	"POST /api/v1/evaluations/{id}/complete":             auth.Evaluator,

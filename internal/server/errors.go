@@ -33,6 +33,8 @@ func httpError(err error) (status int, code string) {
 	switch {
 	case errors.As(err, &ve):
 		return http.StatusUnprocessableEntity, "invalid"
+	case errors.Is(err, errPreconditionFailed):
+		return http.StatusPreconditionFailed, "precondition_failed"
 	case errors.Is(err, assess.ErrNotFound), errors.Is(err, errRouteMissing):
 		return http.StatusNotFound, "not_found"
 	case errors.Is(err, assess.ErrConflict):
@@ -80,6 +82,8 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 		return "Sign-in required: send an API token as Authorization: Bearer <token>."
 	case status == http.StatusForbidden && errors.Is(err, auth.ErrForbidden):
 		return "Your role does not allow this. Ask an admin if you need it."
+	case status == http.StatusPreconditionFailed:
+		return capitalize(strings.TrimSuffix(errPreconditionFailed.Error(), "."))
 	case status == http.StatusConflict && errors.Is(err, assess.ErrConflict):
 		return conflictMessage(err)
 	}

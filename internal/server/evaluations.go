@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"math"
 	"net/http"
 	"time"
@@ -14,6 +15,9 @@ import (
 
 func (s *Server) handleEvaluationCreate(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
+	if err == nil {
+		err = ifMatch(r, func() (string, error) { return s.providerTag(r, id) })
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -36,7 +40,7 @@ func (s *Server) answerEvaluation(w http.ResponseWriter, r *http.Request, status
 	if status == http.StatusCreated {
 		w.Header().Set("Location", "/api/v1/evaluations/"+idString(id))
 	}
-	writeJSON(w, status, newEvaluationJSON(v.Evaluation, v.Summary))
+	writeTagged(w, r, status, newEvaluationJSON(v.Evaluation, v.Summary))
 }
 
 func (s *Server) handleEvaluationGet(w http.ResponseWriter, r *http.Request) {
@@ -76,11 +80,28 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, assess.Invalid("base_version", "want 0 (not answered yet) or a version number up to %d", maxVersion))
 		return
 	}
-	saved, score, err := s.app.SaveAnswer(r.Context(), principal(r), id, chi.URLParam(r, "ref"), *in)
+	// If-Match names the version the change was made from, as base_version does.
+	matched, err := ifMatchVersion(r)
+	if err == nil && matched != nil && in.BaseVersion != nil && *in.BaseVersion != *matched {
+		err = assess.Invalid("base_version", "is %d but If-Match names version %d: send one of them", *in.BaseVersion, *matched)
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	if matched != nil {
+		in.BaseVersion = matched
+	}
+	saved, score, err := s.app.SaveAnswer(r.Context(), principal(r), id, chi.URLParam(r, "ref"), *in)
+	var vc *assess.VersionConflict
+	if matched != nil && errors.As(err, &vc) {
+		err = preconditionFailed{vc}
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", answerTag(saved.Version))
 	writeJSON(w, http.StatusOK, answerSaved{newAnswerJSON(saved), report.NewScoreJSON(score)})
 }
 
@@ -122,6 +143,9 @@ func (s *Server) handleAnswerHistory(w http.ResponseWriter, r *http.Request) {
 // (API) or sends the browser back to it with a notice.
 func (s *Server) lifecycle(w http.ResponseWriter, r *http.Request, created bool, notice string, change func(id int64) (assess.Evaluation, error)) {
 	id, err := pathID(r)
+	if err == nil && isAPI(r) {
+		err = ifMatch(r, func() (string, error) { return s.evaluationTag(r, id) })
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return

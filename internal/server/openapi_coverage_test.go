@@ -87,7 +87,7 @@ func TestOpenAPIValidationCoversEveryOperation(t *testing.T) {
 
 	for _, target := range []string{"/healthz", "/readyz", "/api/v1/openapi.json", "/api/v1/questionnaires/shared-responsibility",
 		"/api/v1/providers", "/api/v1/providers/" + p.ID, "/api/v1/evaluations/" + ev.ID,
-		"/api/v1/evaluations/" + ev.ID + "/answers/abuse_cases.malware/history"} {
+		"/api/v1/evaluations/" + ev.ID + "/answers/abuse_cases.malware/history", "/api/v1/evaluations/" + ev.ID + "/answers/abuse_cases.malware"} {
 		wantStatus(t, a.get(t, target), http.StatusOK)
 	}
 	for _, op := range documentOperations(t) {
@@ -180,14 +180,15 @@ func TestOpenAPIValidatorCatchesMismatches(t *testing.T) {
 		body                          string
 		want                          string // a word of the problem reported
 	}{
-		{"a well-formed exchange", "GET", "/api/v1/providers/1", "", 200, jsonHeader(), provider, ""},
-		{"a required field missing", "GET", "/api/v1/providers/1", "", 200, jsonHeader(), `{"id":"1"}`, "doesn't match"},
+		{"a well-formed exchange", "GET", "/api/v1/providers/1", "", 200, jsonHeader("ETag", `"p1"`), provider, ""},
+		{"a required field missing", "GET", "/api/v1/providers/1", "", 200, jsonHeader("ETag", `"p1"`), `{"id":"1"}`, "doesn't match"},
+		{"a required header missing", "GET", "/api/v1/providers/1", "", 200, jsonHeader(), provider, "ETag"},
 		{"a status the operation does not declare", "GET", "/api/v1/providers/1", "", 418, jsonHeader(), `{"error":{"code":"internal","message":"x"}}`, "status"},
 		{"503 without Retry-After", "GET", "/api/v1/providers/1", "", 503, jsonHeader(), `{"error":{"code":"unavailable","message":"x"}}`, "Retry-After"},
-		{"201 without Location", "POST", "/api/v1/providers", `{"name":"A","service_model":"saas"}`, 201, jsonHeader(), provider, "Location"},
-		{"a header the response does not declare", "GET", "/api/v1/providers/1", "", 200, jsonHeader("Deprecation", "@1"), provider, "Deprecation"},
+		{"201 without Location", "POST", "/api/v1/providers", `{"name":"A","service_model":"saas"}`, 201, jsonHeader("ETag", `"p1"`), provider, "Location"},
+		{"a header the response does not declare", "GET", "/api/v1/providers/1", "", 200, jsonHeader("ETag", `"p1"`, "Deprecation", "@1"), provider, "Deprecation"},
 		{"a request the document forbids, accepted", "POST", "/api/v1/providers", `{"name":"A\nB","service_model":"saas"}`, 201,
-			jsonHeader("Location", "/api/v1/providers/1"), provider, "forbids"},
+			jsonHeader("Location", "/api/v1/providers/1", "ETag", `"p1"`), provider, "forbids"},
 		{"a request the document allows, refused as malformed", "POST", "/api/v1/providers", `{"name":"A","service_model":"saas"}`, 422,
 			jsonHeader(), `{"error":{"code":"invalid","message":"x","fields":{"name":"too long"}}}`, "allows"},
 		{"a route the document lacks, answered", "GET", "/api/v1/nothing", "", 200, jsonHeader(), `{}`, "no such operation"},

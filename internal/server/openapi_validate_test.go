@@ -243,6 +243,8 @@ func semanticField(field, msg string) bool {
 		return !strings.Contains(msg, "at most") && !strings.Contains(msg, "twice")
 	case strings.HasSuffix(msg, "is in the future"):
 		return true // today is the server's
+	case field == "base_version" && strings.Contains(msg, "If-Match"):
+		return true // a header and the body disagree
 	case field == "confirm", field == "sort", field == "questionnaire":
 		return true // how many elements are unanswered; which questions exist
 	case field == "ids" && (strings.HasPrefix(msg, "no provider has") || strings.Contains(msg, "archived")):

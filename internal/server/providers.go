@@ -67,7 +67,7 @@ func (s *Server) handleProviderCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/providers/"+idString(p.ID))
-	writeJSON(w, http.StatusCreated, newProviderJSON(p, nil, nil))
+	writeTagged(w, r, http.StatusCreated, newProviderJSON(p, nil, nil))
 }
 
 func (s *Server) handleProviderGet(w http.ResponseWriter, r *http.Request) {
@@ -81,5 +81,5 @@ func (s *Server) handleProviderGet(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newProviderJSON(v.Provider, v.Current, v.Draft))
+	writeTagged(w, r, http.StatusOK, newProviderJSON(v.Provider, v.Current, v.Draft))
 }

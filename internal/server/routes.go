@@ -79,6 +79,7 @@ func (s *Server) table() []route {
 		{post, "/api/v1/providers/{id}/evaluations", app.StartEvaluations, s.handleEvaluationCreate},
 		{get, "/api/v1/evaluations/{id}", app.Read, s.handleEvaluationGet},
 		{get, "/api/v1/evaluations/{id}/report.{format}", app.Read, s.handleReportFile},
+		{get, "/api/v1/evaluations/{id}/answers/{ref}", app.Read, s.handleAnswerGet},
 		{put, "/api/v1/evaluations/{id}/answers/{ref}", app.EditAnswers, s.handleAnswerSave},
 		{get, "/api/v1/evaluations/{id}/answers/{ref}/history", app.Read, s.handleAnswerHistory},
 		{post, "/api/v1/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
