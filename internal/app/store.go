@@ -49,6 +49,9 @@ type Providers interface {
 	Find(ctx context.Context, id int64, lock bool) (assess.Provider, error)
 	// Many returns the providers with these ids, in one query; ids that name none are left out.
 	Many(ctx context.Context, ids []int64) ([]assess.Provider, error)
+	// List returns one page of providers with the evaluations that represent them; their
+	// scores come without per-question scores (Score.Questions is empty), which a page of
+	// providers does not show.
 	List(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error)
 	// All streams every provider with its representation, by name.
 	All(ctx context.Context) iter.Seq2[assess.ProviderListing, error]

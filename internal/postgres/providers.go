@@ -135,11 +135,15 @@ var (
 	listingColumns = providerColumns + `, ` + headColumns("c", "c_") + `, ` + headColumns("d", "d_")
 	listingJoins   = `LEFT JOIN evaluations AS c ON c.id = p.current_evaluation_id
 		LEFT JOIN evaluations AS d ON d.id = p.draft_evaluation_id`
+	// pageColumns are listingColumns without the heads' per-question scores, which a page of
+	// providers never shows: decoding them was a fifth of the list page's time.
+	pageColumns = strings.NewReplacer(
+		"c.score_questions AS", "'[]'::jsonb AS", "d.score_questions AS", "'[]'::jsonb AS").Replace(listingColumns)
 )
 
 // List returns one page of providers, each with the evaluations that represent them and their
-// stored scores, and how many providers match in all: without a search, the total kept in
-// provider_total; with one, a count of the matches.
+// stored scores (without per-question scores), and how many providers match in all: without a
+// search, the total kept in provider_total; with one, a count of the matches.
 func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error) {
 	if err := q.Check(); err != nil {
 		return assess.ProviderPage{}, err
@@ -156,7 +160,7 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 	}
 	batch := &pgx.Batch{}
 	// The page's ids come first, from an index alone; only those rows are then read and joined.
-	batch.Queue(`SELECT `+listingColumns+`
+	batch.Queue(`SELECT `+pageColumns+`
 		FROM (SELECT p.id FROM providers AS p `+where+` ORDER BY `+order+` LIMIT $1 OFFSET $2) AS page
 		JOIN providers AS p ON p.id = page.id
 		`+listingJoins+`
