@@ -2,12 +2,12 @@ package pdf
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -24,6 +24,16 @@ type Renderer struct {
 
 	mu      sync.Mutex
 	browser *browser // nil until the first Print, or after the browser failed
+	// tabs are open pages of the browser waiting for the next print, so that a print does not
+	// pay for opening and closing a tab.
+	tabs chan *tab
+}
+
+// tab is an open page of a browser, and how to close it.
+type tab struct {
+	ctx   context.Context
+	close func()
+	of    *browser
 }
 
 // browser is one running Chromium: its context (cancelling it stops the process) and the
@@ -38,7 +48,8 @@ type browser struct {
 // every Print return the reason, so that the other formats go on working without one.
 func NewRenderer(opts Options) *Renderer {
 	opts, err := opts.withDefaults()
-	return &Renderer{opts: opts, findErr: err, slots: make(chan struct{}, max(opts.Concurrency, 1))}
+	n := max(opts.Concurrency, 1)
+	return &Renderer{opts: opts, findErr: err, slots: make(chan struct{}, n), tabs: make(chan *tab, n)}
 }
 
 // Available is nil when the Renderer has a Chromium to print with, else why not.
@@ -53,6 +64,15 @@ func (r *Renderer) Close() error {
 }
 
 func (r *Renderer) stopLocked() {
+	for {
+		select {
+		case t := <-r.tabs:
+			t.close()
+			continue
+		default:
+		}
+		break
+	}
 	if r.browser != nil {
 		r.browser.cancel()
 		os.RemoveAll(r.browser.dir)
@@ -157,42 +177,89 @@ func (r *Renderer) Print(ctx context.Context, doc Document) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := printIn(ctx, b, doc)
+	t, err := r.tab(ctx, b)
 	if err != nil {
-		if ctx.Err() == nil || errors.Is(err, context.Canceled) && b.ctx.Err() != nil {
-			r.forget(b)
+		r.forget(b)
+		return nil, fmt.Errorf("pdf: open a page: %w", err)
+	}
+	raw, err := printIn(ctx, t, doc)
+	if err != nil {
+		t.close()
+		if ctx.Err() == nil {
+			r.forget(b) // the browser may be at fault: start a fresh one next time
 		}
 		return nil, fmt.Errorf("pdf: print: %w", err)
+	}
+	select {
+	case r.tabs <- t:
+	default:
+		t.close()
 	}
 	return stampMetadata(raw, doc.Meta)
 }
 
-// printIn prints doc in a new tab of b, closed afterwards.
-func printIn(ctx context.Context, b *browser, doc Document) ([]byte, error) {
-	tab, closeTab := chromedp.NewContext(b.ctx)
-	defer closeTab()
-	// The tab lives as long as ctx: a print that times out closes it.
-	stop := context.AfterFunc(ctx, closeTab)
+// tab takes an open page of b from the pool, or opens one.
+func (r *Renderer) tab(ctx context.Context, b *browser) (*tab, error) {
+	for {
+		select {
+		case t := <-r.tabs:
+			if t.of == b && t.ctx.Err() == nil {
+				return t, nil
+			}
+			t.close()
+			continue
+		default:
+		}
+		break
+	}
+	tctx, closeTab := chromedp.NewContext(b.ctx)
+	t := &tab{ctx: tctx, close: closeTab, of: b}
+	// The first action on a tab opens it; it runs on the tab's own context (a deadline there
+	// would close the tab), and stops waiting when ctx ends.
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(tctx, chromedp.Navigate("about:blank")) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			closeTab()
+			return nil, err
+		}
+		return t, nil
+	case <-ctx.Done():
+		closeTab()
+		return nil, ctx.Err()
+	}
+}
+
+// printIn prints doc in the open page t: it replaces the page's document with doc, waits for
+// its fonts, and prints. The actions run within ctx's deadline.
+func printIn(ctx context.Context, t *tab, doc Document) ([]byte, error) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(time.Minute)
+	}
+	actx, cancel := context.WithDeadline(t.ctx, deadline)
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel)
 	defer stop()
-	load := func(ctx context.Context, t *chromedp.Target) error {
-		tree, err := cdp.Call(ctx, t, page.GetFrameTree, cdp.Empty{})
+	load := func(ctx context.Context, tg *chromedp.Target) error {
+		tree, err := cdp.Call(ctx, tg, page.GetFrameTree, cdp.Empty{})
 		if err != nil {
 			return err
 		}
-		_, err = cdp.Call(ctx, t, page.SetDocumentContent, page.SetDocumentContentParams{
+		_, err = cdp.Call(ctx, tg, page.SetDocumentContent, page.SetDocumentContentParams{
 			FrameID: tree.FrameTree.Frame.ID, HTML: doc.HTML,
 		})
 		return err
 	}
-	if err := chromedp.Do(tab, chromedp.Navigate("about:blank"), chromedp.Func(load)); err != nil {
+	if err := chromedp.Do(actx, chromedp.Func(load)); err != nil {
 		return nil, err
 	}
-	if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
+	if _, err := chromedp.Run(actx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
 		return nil, err
 	}
-	paper := chromedp.PaperA4
 	opts := []chromedp.PDFOption{
-		chromedp.PDFPaper(paper),
+		chromedp.PDFPaper(chromedp.PaperA4),
 		chromedp.PDFMargins(0.55, 0.5, 0.6, 0.5),
 		chromedp.PDFPrintBackground(),
 		chromedp.PDFOutlineAndTagged(),
@@ -203,7 +270,7 @@ func printIn(ctx context.Context, b *browser, doc Document) ([]byte, error) {
 	if doc.Landscape {
 		opts = append(opts, chromedp.PDFLandscape())
 	}
-	return chromedp.Run(tab, chromedp.PrintToPDF(opts...))
+	return chromedp.Run(actx, chromedp.PrintToPDF(opts...))
 }
 
 // footerTemplate is Chromium's footer: the footer text on the left, "Page N of M" on the
