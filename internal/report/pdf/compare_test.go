@@ -87,6 +87,9 @@ func TestComparisonPDFInEveryScript(t *testing.T) {
 
 // BenchmarkPDFComparison50 prints a 50-provider comparison with the warm browser.
 func BenchmarkPDFComparison50(b *testing.B) {
+	if err := renderer().Available(); err != nil {
+		b.Skip(err)
+	}
 	c := reporttest.Many(b, 50)
 	comparePDF(b, c)
 	b.ResetTimer()

@@ -98,6 +98,9 @@ func TestReportPDFMarkingIsConfigurable(t *testing.T) {
 
 // BenchmarkPDFReport prints a full report with the warm browser: what a download costs.
 func BenchmarkPDFReport(b *testing.B) {
+	if err := renderer().Available(); err != nil {
+		b.Skip(err)
+	}
 	r := reporttest.Full(b, "Nordić Cloud Ünited")
 	reportPDF(b, r) // warm the browser
 	b.ResetTimer()
