@@ -44,3 +44,29 @@ func invalid(errors map[string]string, field string) string {
 	}
 	return "false"
 }
+
+// SecondFactorForm is the second step of signing in: a TOTP or recovery code.
+type SecondFactorForm struct {
+	Next    string
+	Expired bool // no password was accepted in this session lately: start again
+	Error   string
+	Errors  map[string]string
+}
+
+// TwoStepView is a user's two-step sign-in page: setting TOTP up (Secret, URL and QRCode, a
+// data: URL), that it is on, or the recovery codes just made (shown once).
+type TwoStepView struct {
+	Enabled       bool
+	Required      bool // the user must set it up before anything else
+	Secret, URL   string
+	QRCode        string
+	RecoveryCodes []string
+	Errors        map[string]string
+}
+
+// SecurityView is the admin's security settings.
+type SecurityView struct {
+	MFARequired string // none, admins or everyone
+	Notice      bool
+	Errors      map[string]string
+}

@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"time"
 
-	"shareline/internal/assess"
 	"shareline/internal/auth"
 )
 
@@ -18,28 +16,11 @@ func (a *App) ChangePassword(ctx context.Context, p Principal, currentPassword, 
 	if err := allow(p, ManageOwnAccount, Resource{}); err != nil {
 		return err
 	}
-	if len(currentPassword) > auth.MaxPasswordLength {
-		return assess.Invalid("current_password", "is not your current password")
-	}
 	if err := auth.CheckPasswordPolicyField("new_password", newPassword); err != nil {
 		return err
 	}
-	var hash string
-	if err := a.store.Read(ctx, func(tx Tx) error {
-		var err error
-		hash, err = tx.Users().PasswordHash(ctx, p.User.ID)
+	if err := a.checkOwnPassword(ctx, p, "current_password", currentPassword); err != nil {
 		return err
-	}); err != nil {
-		return err
-	}
-	release, ok := a.hashSlot(ctx)
-	if !ok {
-		return &SignInBusy{RetryAfter: time.Second}
-	}
-	good := auth.CheckPassword(hash, currentPassword)
-	release()
-	if !good {
-		return assess.Invalid("current_password", "is not your current password")
 	}
 	newHash, err := auth.HashPassword(newPassword)
 	if err != nil {

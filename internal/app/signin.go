@@ -61,7 +61,8 @@ func signinWait(c SignInCount) time.Duration {
 // anything is hashed or counted. Otherwise, whatever is wrong (no such account, a deactivated
 // one, a wrong password) the answer is auth.ErrBadCredentials, after about the same time. The
 // attempt is counted before the password is checked, in one transaction under a lock on the
-// client address, so that concurrent attempts cannot all slip under the limit.
+// client address, so that concurrent attempts cannot all slip under the limit. A user with TOTP
+// is not signed in yet: SecondFactor finishes it.
 func (a *App) SignIn(ctx context.Context, email, password, remoteAddr string) (auth.User, error) {
 	email, err := auth.CheckEmail(email)
 	if err != nil {
@@ -127,6 +128,9 @@ func (a *App) SignIn(ctx context.Context, email, password, remoteAddr string) (a
 			return err
 		}
 		p := Principal{User: u, RemoteAddr: remoteAddr, Via: "session"}
+		if u.TOTPEnabled {
+			return record(ctx, tx, p, auth.ActionSignInPassword, 0, 0, "%s gave the right password; a second factor is asked", u.Email)
+		}
 		return record(ctx, tx, p, auth.ActionSignIn, 0, 0, "%s signed in", u.Email)
 	})
 	return u, err

@@ -65,3 +65,26 @@ type SessionMeta struct {
 	RemoteAddr string
 	UserAgent  string
 }
+
+// MFA stores second factors (TOTP secrets and recovery codes) and the settings that require them.
+type MFA interface {
+	// TOTP returns a user's TOTP state, locking the user's row until the transaction ends.
+	TOTP(ctx context.Context, userID int64) (TOTPState, error)
+	EnableTOTP(ctx context.Context, userID int64, secret string, step int64, at time.Time) error
+	// DisableTOTP turns TOTP off and spends every recovery code.
+	DisableTOTP(ctx context.Context, userID int64) error
+	// AcceptStep records the time step of a code just accepted.
+	AcceptStep(ctx context.Context, userID, step int64) error
+	ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes [][]byte) error
+	// UseRecoveryCode spends a recovery code and says how many are left; none is ErrNotFound.
+	UseRecoveryCode(ctx context.Context, userID int64, hash []byte) (int, error)
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// TOTPState is a user's TOTP secret ("" when none), the last step accepted, and whether it is on.
+type TOTPState struct {
+	Secret   string
+	LastStep int64
+	Enabled  bool
+}

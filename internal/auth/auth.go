@@ -1,5 +1,6 @@
 // Package auth is Shareline's accounts domain: users and their roles, password hashing, API
-// tokens, and the actor that every change is recorded against. Standard library and x/crypto only.
+// tokens, TOTP second factors, and the actor that every change is recorded against. Standard
+// library, x/crypto and pquerna/otp only.
 package auth
 
 import (
@@ -63,6 +64,8 @@ type User struct {
 	// SessionEpoch moves on whenever the account's sessions must all end (a password reset, a
 	// role change, a deactivation); a session is good only while it carries the current one.
 	SessionEpoch int64
+	// TOTPEnabled says the user signs in with a TOTP code after their password.
+	TOTPEnabled bool
 }
 
 // Session is one browser session of a user, as the user sees it in their account.
@@ -162,6 +165,12 @@ const (
 	ActionTokenFailed            = "token.failed"
 	ActionReportDownloaded       = "report.downloaded"
 	ActionExportDownloaded       = "export.downloaded"
+	ActionTOTPEnabled            = "user.totp_enabled"
+	ActionTOTPDisabled           = "user.totp_disabled"
+	ActionSecondFactorFailed     = "signin.second_factor_failed"
+	ActionRecoveryCodeUsed       = "user.recovery_code_used"
+	ActionSettingChanged         = "setting.changed"
+	ActionSignInPassword         = "signin.password_accepted"
 )
 
 // CredentialActions are the audit actions that change a user's credentials or sessions: what a
@@ -169,7 +178,8 @@ const (
 var CredentialActions = []string{
 	ActionUserPasswordReset, ActionPasswordChanged, ActionUserRoleChanged, ActionUserDeactivated,
 	ActionUserReactivated, ActionTokenCreated, ActionTokenRevoked, ActionTokensRevoked,
-	ActionSessionEnded, ActionSessionsEnded, ActionSignInFailuresCleared,
+	ActionSessionEnded, ActionSessionsEnded, ActionSignInFailuresCleared, ActionTOTPEnabled,
+	ActionTOTPDisabled, ActionRecoveryCodeUsed, ActionSecondFactorFailed,
 }
 
 // Entry starts an audit entry made by this actor.

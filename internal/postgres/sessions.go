@@ -32,7 +32,7 @@ func (r sessions) Find(ctx context.Context, key string) (app.StoredSession, erro
 		       coalesce(u.id, 0) AS id, coalesce(u.email, '') AS email, coalesce(u.name, '') AS name,
 		       coalesce(u.role, '') AS role, '' AS password_hash, coalesce(u.active, false) AS active,
 		       coalesce(u.created_at, s.created_at) AS created_at, coalesce(u.updated_at, s.created_at) AS updated_at,
-		       coalesce(u.session_epoch, 0) AS session_epoch
+		       coalesce(u.session_epoch, 0) AS session_epoch, coalesce(u.totp_enabled_at IS NOT NULL, false) AS totp_enabled
 		FROM sessions AS s LEFT JOIN users AS u ON u.id = s.user_id
 		WHERE s.token = $1 AND now() < s.expiry AND NOT s.ended
 			AND (s.user_id IS NULL OR (u.active AND u.session_epoch = s.user_epoch))`, key)

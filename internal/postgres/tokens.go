@@ -49,7 +49,7 @@ func (r tokens) User(ctx context.Context, hash []byte) (auth.User, error) {
 		used AS (
 			UPDATE api_tokens SET last_used_at = now()
 			WHERE id = (SELECT token_id FROM u WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
-		SELECT `+userColumns+` FROM u`, hash))
+		SELECT id, email, name, role, password_hash, active, created_at, updated_at, session_epoch, totp_enabled FROM u`, hash))
 	return row.user(), translate(err, "find token")
 }
 

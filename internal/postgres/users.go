@@ -23,14 +23,16 @@ type userRow struct {
 	CreatedAt    time.Time `db:"created_at"`
 	UpdatedAt    time.Time `db:"updated_at"`
 	SessionEpoch int64     `db:"session_epoch"`
+	TOTPEnabled  bool      `db:"totp_enabled"`
 }
 
 func (r userRow) user() auth.User {
 	return auth.User{ID: r.ID, Email: r.Email, Name: r.Name, Role: auth.Role(r.Role), Active: r.Active,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SessionEpoch: r.SessionEpoch}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SessionEpoch: r.SessionEpoch, TOTPEnabled: r.TOTPEnabled}
 }
 
-const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.active, u.created_at, u.updated_at, u.session_epoch`
+const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.active, u.created_at, u.updated_at, u.session_epoch,
+	u.totp_enabled_at IS NOT NULL AS totp_enabled`
 
 func collectUser(rows pgx.Rows, err error) (userRow, error) {
 	if err != nil {

@@ -30,6 +30,14 @@ var expectedRoles = map[string]auth.Role{
 	"POST /account/sessions/{id}/end":              auth.Viewer,
 	"POST /account/sessions/end-others":            auth.Viewer,
 	"POST /admin/users/{id}/signin-failures/clear": auth.Admin,
+	"GET /login/second-factor":                     "",
+	"POST /login/second-factor":                    "",
+	"GET /account/two-step":                        auth.Viewer,
+	"POST /account/two-step":                       auth.Viewer,
+	"POST /account/two-step/disable":               auth.Viewer,
+	"POST /admin/users/{id}/two-step/reset":        auth.Admin,
+	"GET /admin/security":                          auth.Admin,
+	"POST /admin/security":                         auth.Admin,
 
 	"GET /":                                 auth.Viewer,
 	"GET /providers":                        auth.Viewer,
@@ -175,7 +183,7 @@ func checkAccess(t *testing.T, rt string, pr principal, need auth.Role, api bool
 		}
 	case need == "":
 		// Public: the handler answers (a failed sign-in is its own 401).
-		if (r.status == http.StatusUnauthorized && rt != "POST /login") || r.status == http.StatusForbidden || toSignIn {
+		if (r.status == http.StatusUnauthorized && rt != "POST /login" && rt != "POST /login/second-factor") || r.status == http.StatusForbidden || toSignIn {
 			t.Errorf("%s as %s: got %d, want the public route to answer", rt, pr.name, r.status)
 		}
 	case rt == "POST /logout" && valid:

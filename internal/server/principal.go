@@ -85,6 +85,14 @@ func (s *Server) require(action app.Action) func(http.Handler) http.Handler {
 				s.redirectToSignIn(w, r)
 			case !p.Signed():
 				s.error(w, r, auth.ErrUnauthenticated)
+			case p.Via == "session" && s.mustSetUpTwoStep(r, p):
+				target := "/account/two-step"
+				if isHTMX(r) {
+					w.Header().Set("HX-Redirect", target)
+					w.WriteHeader(http.StatusForbidden)
+					return
+				}
+				http.Redirect(w, r, target, http.StatusSeeOther)
 			case !app.Can(p, action, app.Resource{}):
 				// Refusals are recorded: a user probing for what their role does not allow shows.
 				if err := s.app.RecordForbidden(r.Context(), p, r.Method+" "+r.URL.Path); err != nil {
@@ -111,4 +119,13 @@ func (s *Server) noteDownload(r *http.Request, providerID, evaluationID int64, f
 	if err := s.app.RecordDownload(r.Context(), principal(r), providerID, evaluationID, file); err != nil {
 		s.log.ErrorContext(r.Context(), "recording a download", "file", file, "err", err)
 	}
+}
+
+// mustSetUpTwoStep reports whether the session's user must set up two-step sign-in (required of
+// them when they signed in) before this request: everything but that page and signing out waits.
+func (s *Server) mustSetUpTwoStep(r *http.Request, p app.Principal) bool {
+	if p.User.TOTPEnabled || !s.sessions.GetBool(r.Context(), sessionMFASetupKey) {
+		return false
+	}
+	return !strings.HasPrefix(r.URL.Path, "/account/two-step") && r.URL.Path != "/logout"
 }

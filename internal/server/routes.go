@@ -33,6 +33,11 @@ func (s *Server) table() []route {
 		{post, "/account/password", app.ManageOwnAccount, s.handleAccountPasswordForm},
 		{post, "/account/sessions/{id}/end", app.ManageOwnAccount, s.handleAccountSessionEnd},
 		{post, "/account/sessions/end-others", app.ManageOwnAccount, s.handleAccountSessionsEnd},
+		{get, "/login/second-factor", public, s.handleSecondFactorPage},
+		{post, "/login/second-factor", public, s.handleSecondFactor},
+		{get, "/account/two-step", app.ManageOwnAccount, s.handleTwoStepPage},
+		{post, "/account/two-step", app.ManageOwnAccount, s.handleTwoStepEnable},
+		{post, "/account/two-step/disable", app.ManageOwnAccount, s.handleTwoStepDisable},
 
 		// Browser pages.
 		{get, "/", app.Read, s.handleHome},
@@ -65,6 +70,9 @@ func (s *Server) table() []route {
 		{post, "/admin/users/{id}/active", app.ManageAccounts, s.handleUserActiveForm},
 		{post, "/admin/users/{id}/password", app.ManageAccounts, s.handleUserPasswordForm},
 		{post, "/admin/users/{id}/signin-failures/clear", app.ManageAccounts, s.handleUserSignInFailuresClear},
+		{post, "/admin/users/{id}/two-step/reset", app.ManageAccounts, s.handleUserTwoStepReset},
+		{get, "/admin/security", app.ManageAccounts, s.handleSecurityPage},
+		{post, "/admin/security", app.ManageAccounts, s.handleSecuritySet},
 		{get, "/admin/tokens", app.ManageAccounts, s.handleAllTokensPage},
 		{post, "/admin/tokens/{id}/revoke", app.ManageAccounts, s.handleAnyTokenRevokeForm},
 		{get, "/admin/audit", app.ReadAudit, s.handleAuditPage},

@@ -21,6 +21,15 @@ const (
 	sessionAddrKey     = "addr"
 	sessionAgentKey    = "agent"
 	maxAgentLength     = 200
+	// sessionPendingKey is the user whose password was accepted, until their second factor is;
+	// sessionPendingAtKey when (unix seconds): the second step must follow within pendingTTL.
+	sessionPendingKey   = "pending_user"
+	sessionPendingAtKey = "pending_at"
+	pendingTTL          = 5 * time.Minute
+	// sessionMFASetupKey marks a session that must set up a second factor before anything else.
+	sessionMFASetupKey = "mfa_setup"
+	// sessionTOTPSetupKey is the TOTP secret being set up, until a code of it confirms it.
+	sessionTOTPSetupKey = "totp_setup"
 )
 
 // appSessions keeps browser sessions through the App (in PostgreSQL), keyed by a SHA-256 of

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -60,19 +61,48 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if u.TOTPEnabled {
+		// The password was right; the session holds only who is half signed in, until the code.
+		if err := s.sessions.RenewToken(ctx); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.sessions.Put(ctx, sessionPendingKey, u.ID)
+		s.sessions.Put(ctx, sessionPendingAtKey, s.now().Unix())
+		http.Redirect(w, r, "/login/second-factor?next="+url.QueryEscape(localPath(view.Next)), http.StatusSeeOther)
+		return
+	}
+	s.completeSignIn(w, r, u, localPath(view.Next))
+}
+
+// completeSignIn starts the session of a user who has proved who they are, and sends them on
+// to next: or to set up a second factor first, when one is required of them and they have none.
+func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, u auth.User, next string) {
+	ctx := r.Context()
+	required, err := s.app.MFARequirement(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	// A new session token at sign-in, so that a token planted before sign-in is worth nothing.
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		s.error(w, r, err)
 		return
 	}
 	now := s.now().Unix()
+	s.sessions.Remove(ctx, sessionPendingKey)
+	s.sessions.Remove(ctx, sessionPendingAtKey)
 	s.sessions.Put(ctx, sessionUserKey, u.ID)
 	s.sessions.Put(ctx, sessionEpochKey, u.SessionEpoch)
 	s.sessions.Put(ctx, sessionSeenKey, now)
 	s.sessions.Put(ctx, sessionSignedInKey, now)
 	s.sessions.Put(ctx, sessionAddrKey, clientAddr(r))
 	s.sessions.Put(ctx, sessionAgentKey, clipInput(r.UserAgent(), maxAgentLength))
-	http.Redirect(w, r, localPath(view.Next), http.StatusSeeOther)
+	if required.Applies(u.Role) && !u.TOTPEnabled {
+		s.sessions.Put(ctx, sessionMFASetupKey, true)
+		next = "/account/two-step"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // clipInput shortens what was typed to at most n bytes, on a character boundary, for showing
