@@ -4,7 +4,7 @@ export GOTOOLCHAIN ?= go1.27.3
 GO ?= go
 BIN := bin/shareline
 
-.PHONY: run build test test-private generate check vulncheck lint-openapi clean
+.PHONY: run build test test-private generate check vulncheck lint-openapi clean tools
 
 ## run: build and serve on http://127.0.0.1:8080 (DATABASE_URL, else the local PostgreSQL, else a private cluster in .shareline/pg)
 run: build
@@ -15,8 +15,14 @@ build:
 	$(GO) build -o $(BIN) ./cmd/shareline
 
 ## test: every test, with the race detector, against a real PostgreSQL and a real Chromium
-test:
+test: tools
 	$(GO) test -race -count=1 ./...
+
+## tools: the page checkers the browser tests run (axe-core, the Nu HTML Checker), from npm into tools/npm
+tools: tools/npm/node_modules/.installed
+tools/npm/node_modules/.installed: tools/npm/package.json tools/npm/package-lock.json
+	npm ci --prefix tools/npm --no-audit --no-fund --ignore-scripts
+	touch $@
 
 ## test-private: the pglocal and store tests on a private cluster, no server reachable (PGHOST is an empty directory); its temporary directory is removed and the cluster stopped even on failure
 test-private:

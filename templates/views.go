@@ -77,6 +77,7 @@ type ElementState struct {
 	Errors      map[string]string // by field: "value", "value.physical", "explanation", "evidence[0].url"
 	Saved       bool              // just saved: say so beside the element
 	Conflict    bool              // refused because someone saved since: offer to take theirs
+	ReadOnly    bool              // shown to someone who may not change it: every control disabled
 }
 
 // Ref is the element's "question.element" key.

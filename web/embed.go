@@ -15,8 +15,9 @@ import (
 //go:embed static
 var files embed.FS
 
-// Static serves the files under static/, with a cache lifetime short enough that an upgrade is
-// picked up within the hour.
+// Static serves the files under static/. A request naming the file's current content hash
+// (the URLs Path makes) may be cached for a year unchanged; any other, for an hour. Each file has
+// an ETag, so that a browser revalidating it gets 304 Not Modified.
 func Static() http.Handler {
 	sub, err := fs.Sub(files, "static")
 	if err != nil {
@@ -24,7 +25,15 @@ func Static() http.Handler {
 	}
 	fileServer := http.FileServer(http.FS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		if hash, ok := versions()[name]; ok {
+			w.Header().Set("ETag", `"`+hash+`"`)
+			if r.URL.Query().Get("v") == hash {
+				w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			} else {
+				w.Header().Set("Cache-Control", "public, max-age=3600")
+			}
+		}
 		fileServer.ServeHTTP(w, r)
 	})
 }

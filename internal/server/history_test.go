@@ -77,7 +77,7 @@ func TestFormSaveConflict(t *testing.T) {
 	target := "/evaluations/" + ev.ID + "/answers/" + ref
 	ok := a.postForm(t, target, url.Values{"type": {"status"}, "value": {"yes"}, "base_version": {"0"}}, true)
 	wantStatus(t, ok, http.StatusOK)
-	if !strings.Contains(string(ok.body), `value="1"`) || !strings.Contains(string(ok.body), "hx-swap-oob") {
+	if !strings.Contains(string(ok.body), `value="1"`) || !strings.Contains(string(ok.body), "data-hx-swap-oob") {
 		t.Error("a successful save does not hand the form its new version (base_version 1, out of band)")
 	}
 	stale := a.postForm(t, target, url.Values{"type": {"status"}, "value": {"no"}, "base_version": {"0"}}, true)

@@ -43,7 +43,9 @@ func (s *Server) page(r *http.Request, v app.EvaluationView) templates.Evaluatio
 		for ei := range q.Elements {
 			el := &q.Elements[ei]
 			ref := assess.Ref(q.Key, el.Key)
-			tv.Elements[ref] = templates.StateFromAnswer(q, el, v.Evaluation.ServiceModel, v.Evaluation.Answers[ref])
+			st := templates.StateFromAnswer(q, el, v.Evaluation.ServiceModel, v.Evaluation.Answers[ref])
+			st.ReadOnly = !tv.CanEdit
+			tv.Elements[ref] = st
 		}
 	}
 	return tv

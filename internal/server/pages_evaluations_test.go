@@ -41,9 +41,9 @@ func TestEvaluationPage(t *testing.T) {
 	for _, n := range p.all(func(n *htmlNode) bool { return strings.HasPrefix(attr(n, "data-testid"), "element-") }) {
 		ref := strings.TrimPrefix(attr(n, "data-testid"), "element-")
 		refs = append(refs, ref)
-		if n.Data != "form" || attr(n, "method") != "post" || attr(n, "action") != answerPath(ev.ID, ref) || attr(n, "hx-post") != answerPath(ev.ID, ref) {
+		if n.Data != "form" || attr(n, "method") != "post" || attr(n, "action") != answerPath(ev.ID, ref) || attr(n, "data-hx-post") != answerPath(ev.ID, ref) {
 			t.Errorf("element %s: got <%s method=%q action=%q hx-post=%q>, want a form posting to %s with and without htmx",
-				ref, n.Data, attr(n, "method"), attr(n, "action"), attr(n, "hx-post"), answerPath(ev.ID, ref))
+				ref, n.Data, attr(n, "method"), attr(n, "action"), attr(n, "data-hx-post"), answerPath(ev.ID, ref))
 		}
 	}
 	want := []string{
@@ -66,8 +66,8 @@ func TestEvaluationPage(t *testing.T) {
 		}
 	}
 	panel := p.one(t, "score-panel")
-	if hasAttr(panel, "hx-swap-oob") {
-		t.Errorf("score panel of the full page: has hx-swap-oob, want it only in htmx answers")
+	if hasAttr(panel, "data-hx-swap-oob") {
+		t.Errorf("score panel of the full page: has data-hx-swap-oob, want it only in htmx answers")
 	}
 	// Nothing is answered: no score, never "0.0 Poor".
 	if got := p.textOf(t, "overall-score"); got != "Not assessed" {
@@ -188,8 +188,8 @@ func TestAnswerSaveFormHTMX(t *testing.T) {
 		t.Errorf("save status: got %q, want Saved", got)
 	}
 	panel := p.one(t, "score-panel")
-	if got := attr(panel, "hx-swap-oob"); got != "true" {
-		t.Errorf("score panel: got hx-swap-oob=%q, want true (swapped out of band)", got)
+	if got := attr(panel, "data-hx-swap-oob"); got != "true" {
+		t.Errorf("score panel: got data-hx-swap-oob=%q, want true (swapped out of band)", got)
 	}
 	if got := text(oneIn(t, p.res, panel, "overall-score")); got != "5.0" {
 		t.Errorf("overall-score in the fragment: got %q, want 5.0", got)
@@ -200,7 +200,7 @@ func TestAnswerSaveFormHTMX(t *testing.T) {
 	if got := p.textOf(t, "credit-"+ref); got != "credit 1 of 1" {
 		t.Errorf("element credit: got %q, want credit 1 of 1", got)
 	}
-	if n := len(p.all(func(n *htmlNode) bool { return attr(n, "hx-swap-oob") == "outerHTML:#credit-abuse_cases-malware" })); n != 1 {
+	if n := len(p.all(func(n *htmlNode) bool { return attr(n, "data-hx-swap-oob") == "outerHTML:#credit-abuse_cases-malware" })); n != 1 {
 		t.Errorf("credit swapped out of band: got %d wrappers, want 1", n)
 	}
 	if ans := a.evaluation(t, ev.ID).Answers[ref]; string(ans.Value) != `"yes"` {
@@ -273,7 +273,7 @@ func TestAnswerSaveFormMatrixDeviation(t *testing.T) {
 		t.Errorf("deviation-physical: got %q, want no flag for a layer not claimed", got)
 	}
 	wrapper := p.all(func(n *htmlNode) bool {
-		return attr(n, "hx-swap-oob") == "outerHTML:#dev-shared_model-matrix-application"
+		return attr(n, "data-hx-swap-oob") == "outerHTML:#dev-shared_model-matrix-application"
 	})
 	if len(wrapper) != 1 {
 		t.Errorf("deviation flag swapped out of band: got %d wrappers, want 1", len(wrapper))

@@ -1,0 +1,334 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	usecase "shareline/internal/app"
+	"shareline/internal/assess"
+	"shareline/internal/auth"
+)
+
+// Every page, in every state a person meets, at a desk (1366 px) and on a phone (390 px): axe-core
+// finds no accessibility violation, the page does not scroll sideways, and the Nu HTML Checker
+// finds no error in the HTML the server sent. SHARELINE_SCREENSHOTS=dir keeps a PNG of each.
+func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
+	axe := axeSource(t)
+	a := appServer(t)
+	ctx := browser(t)
+	a.signIn(t, ctx, auth.Admin)
+	f := a.portfolio(t)
+
+	pages := []struct {
+		name string
+		path string
+		// act, when set, runs on the loaded page to reach the state checked (a refused form).
+		act []chromedp.Action[chromedp.Void]
+	}{
+		{name: "providers", path: "/providers"},
+		{name: "providers-search-empty", path: "/providers?q=nothing-matches-this"},
+		{name: "provider-new", path: "/providers/new"},
+		{name: "provider-new-refused", path: "/providers/new", act: []chromedp.Action[chromedp.Void]{
+			chromedp.Click(chromedp.CSS(`[data-testid=save-provider]`)),
+			chromedp.WaitVisible(chromedp.CSS(`.field-error`)),
+		}},
+		{name: "provider", path: "/providers/" + id(f.provider)},
+		{name: "provider-edit", path: "/providers/" + id(f.provider) + "/edit"},
+		{name: "evaluation-draft", path: "/evaluations/" + id(f.draft)},
+		{name: "evaluation-refused-save", path: "/evaluations/" + id(f.draft), act: []chromedp.Action[chromedp.Void]{
+			chromedp.SetValue(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] input[name=value]`), "-1"),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] .field-error`)),
+		}},
+		{name: "evaluation-completed", path: "/evaluations/" + id(f.completed)},
+		{name: "evaluation-summary", path: "/evaluations/" + id(f.draft) + "/summary"},
+		{name: "report", path: "/evaluations/" + id(f.completed) + "/report"},
+		{name: "report-empty", path: "/evaluations/" + id(f.empty) + "/report"},
+		{name: "history", path: "/evaluations/" + id(f.draft) + "/answers/abuse_cases.malware/history"},
+		{name: "compare-2", path: "/compare?ids=" + joinIDs(f.compared[:2])},
+		{name: "compare-20", path: "/compare?ids=" + joinIDs(f.compared)},
+		{name: "compare-too-few", path: "/compare?ids=" + id(f.provider)},
+		{name: "tokens", path: "/tokens"},
+		{name: "admin-users", path: "/admin/users"},
+		{name: "admin-tokens", path: "/admin/tokens"},
+		{name: "admin-audit", path: "/admin/audit"},
+		{name: "account", path: "/account"},
+		{name: "not-found", path: "/providers/987654321"},
+		{name: "method-not-allowed", path: "/logout"},
+	}
+	shots := os.Getenv("SHARELINE_SCREENSHOTS")
+	htmlDir := t.TempDir()
+	for _, p := range pages {
+		for _, width := range []int64{1366, 390} {
+			t.Run(fmt.Sprintf("%s/%d", p.name, width), func(t *testing.T) {
+				run(t, ctx, "open "+p.path,
+					chromedp.EmulateViewport(width, 900),
+					chromedp.Navigate(a.url+p.path),
+					chromedp.WaitReady(chromedp.CSS(`body`)),
+				)
+				if len(p.act) > 0 {
+					run(t, ctx, "act on "+p.path, p.act...)
+				}
+				if width == 1366 {
+					saveHTML(t, ctx, filepath.Join(htmlDir, p.name+".html"), len(p.act) > 0)
+				}
+				for _, v := range axeViolations(t, ctx, axe) {
+					t.Errorf("axe: %s", v)
+				}
+				if sw := eval[int64](t, ctx, `document.documentElement.scrollWidth`); sw > width {
+					t.Errorf("the page is %d px wide in a %d px window: it scrolls sideways; widest: %s", sw, width, overflowing(t, ctx, width))
+				}
+				if shots != "" {
+					screenshot(t, ctx, filepath.Join(shots, fmt.Sprintf("%s-%d.png", p.name, width)))
+				}
+			})
+		}
+	}
+	t.Run("signed-out", func(t *testing.T) {
+		out := browser(t)
+		for _, width := range []int64{1366, 390} {
+			run(t, out, "open the sign-in page", chromedp.EmulateViewport(width, 900), chromedp.Navigate(a.url+"/login"),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid=signin-form]`)))
+			for _, state := range []string{"signin", "signin-refused"} {
+				if state == "signin-refused" {
+					run(t, out, "sign in wrongly",
+						chromedp.SendKeys(chromedp.CSS(`input[name=email]`), "nobody@example.com"),
+						chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "not the password"),
+						chromedp.Click(chromedp.CSS(`[data-testid=signin]`)),
+						chromedp.WaitVisible(chromedp.CSS(`[data-testid=signin-form]`)),
+					)
+				}
+				if width == 1366 {
+					saveHTML(t, out, filepath.Join(htmlDir, state+".html"), state == "signin-refused")
+				}
+				for _, v := range axeViolations(t, out, axe) {
+					t.Errorf("%s/%d: axe: %s", state, width, v)
+				}
+				if sw := eval[int64](t, out, `document.documentElement.scrollWidth`); sw > width {
+					t.Errorf("%s: the page is %d px wide in a %d px window", state, sw, width)
+				}
+				if shots != "" {
+					screenshot(t, out, filepath.Join(shots, fmt.Sprintf("%s-%d.png", state, width)))
+				}
+			}
+		}
+	})
+	t.Run("nu-html-checker", func(t *testing.T) {
+		for _, msg := range vnuErrors(t, htmlDir) {
+			t.Error(msg)
+		}
+	})
+}
+
+// fixture is a small portfolio with every kind of page to show.
+type fixture struct {
+	provider, draft, completed, empty int64
+	compared                          []int64
+}
+
+func (a app) portfolio(t *testing.T) fixture {
+	t.Helper()
+	ctx, cli := context.Background(), usecase.CommandLine()
+	var f fixture
+	models := []string{"saas", "paas", "iaas"}
+	for i := range 20 {
+		p, err := a.uc.CreateProvider(ctx, cli, assess.ProviderInput{
+			Name: fmt.Sprintf("Provider %02d with a long trading name", i+1), Offering: "Managed platform",
+			ServiceModel: models[i%3], Website: "https://provider.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := a.uc.StartEvaluation(ctx, cli, p.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers := map[string]string{"abuse_cases.malware": `"yes"`, "abuse_cases.app_vulnerabilities": `"partial"`,
+			"monitoring.log_retention_days": `365`, "incident_response.ir_plan": `"yes"`, "shared_model.documented": `"no"`}
+		if i%4 == 0 {
+			answers["shared_model.matrix"] = `{"application":"customer","physical":"provider"}`
+		}
+		for ref, value := range answers {
+			in := assess.AnswerInput{Value: json.RawMessage(value), Explanation: "From the provider's security whitepaper."}
+			if ref == "abuse_cases.malware" {
+				in.Evidence = []assess.EvidenceInput{{URL: "https://provider.example/whitepaper.pdf", EffectiveDate: "2026-01-15"}}
+			}
+			if _, _, err := a.uc.SaveAnswer(ctx, cli, ev.ID, ref, in); err != nil {
+				t.Fatalf("save %s: %v", ref, err)
+			}
+		}
+		f.compared = append(f.compared, p.ID)
+		switch i {
+		case 0:
+			f.provider, f.draft = p.ID, ev.ID
+			// A second save, so that the element has a history to show.
+			if _, _, err := a.uc.SaveAnswer(ctx, cli, ev.ID, "abuse_cases.malware", assess.AnswerInput{Value: json.RawMessage(`"partial"`)}); err != nil {
+				t.Fatal(err)
+			}
+		case 1:
+			if _, err := a.uc.Complete(ctx, cli, ev.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			f.completed = ev.ID
+		}
+	}
+	p, err := a.uc.CreateProvider(ctx, cli, assess.ProviderInput{Name: "Unassessed Cloud", ServiceModel: "iaas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := a.uc.StartEvaluation(ctx, cli, p.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.empty = ev.ID
+	u, err := a.uc.CreateUser(ctx, cli, usecase.UserInput{Email: "viewer@example.com", Name: "Vera Viewer", Role: "viewer", Password: "a viewer's long password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.uc.CreateToken(ctx, cli, u.ID, "reporting"); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, n := range ids {
+		s[i] = id(n)
+	}
+	return strings.Join(s, ",")
+}
+
+// toolPath finds a file installed by `make tools` (tools/npm/node_modules) from the module root.
+func toolPath(t *testing.T, rel string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "tools", "npm", "node_modules", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s is missing: run `make tools` (npm ci in tools/npm), as `make test` does", p)
+	}
+	return p
+}
+
+func axeSource(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(toolPath(t, "axe-core/axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// axeViolations runs axe-core in the page (WCAG 2.0–2.2 A and AA, and axe's best practices) and
+// lists each violation with the nodes it names.
+func axeViolations(t *testing.T, ctx context.Context, axe string) []string {
+	t.Helper()
+	if !eval[bool](t, ctx, `typeof axe !== "undefined"`) {
+		eval[bool](t, ctx, axe+"\n;true")
+	}
+	js := `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v =>
+		v.id + " (" + v.impact + "): " + v.help + " — " + v.nodes.slice(0, 4).map(n => n.target.join(" ")).join(" | ") +
+		(v.nodes.length > 4 ? " … " + v.nodes.length + " nodes" : ""))))`
+	out := eval[string](t, ctx, js, awaitPromise)
+	var list []string
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("axe result: %v", err)
+	}
+	return list
+}
+
+// saveHTML keeps the HTML the server sent for the page (fetched again), or, for a page reached by
+// a form post, the document as the browser holds it.
+func saveHTML(t *testing.T, ctx context.Context, path string, posted bool) {
+	t.Helper()
+	js := `fetch(location.href, {credentials: "same-origin"}).then(r => r.text())`
+	if posted {
+		js = `Promise.resolve("<!DOCTYPE html>\n" + document.documentElement.outerHTML)`
+	}
+	html := eval[string](t, ctx, js, awaitPromise)
+	if err := os.WriteFile(path, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// vnuErrors runs the Nu HTML Checker over every file in dir and lists its errors.
+func vnuErrors(t *testing.T, dir string) []string {
+	t.Helper()
+	jar := toolPath(t, "vnu-jar/build/dist/vnu.jar")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+	if len(files) == 0 {
+		t.Fatal("no pages were saved for the HTML checker")
+	}
+	args := append([]string{"-jar", jar, "--format", "json", "--exit-zero-always", "--stdout"}, files...)
+	out, err := exec.Command("java", args...).Output()
+	if err != nil {
+		t.Fatalf("java -jar vnu.jar: %v (is Java installed? .ci/run installs default-jre-headless)", err)
+	}
+	var res struct {
+		Messages []struct {
+			Type, URL, Message, Extract string
+			LastLine                    int
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("vnu output: %v\n%s", err, out)
+	}
+	var errs []string
+	for _, m := range res.Messages {
+		if m.Type == "error" || m.Type == "non-document-error" {
+			errs = append(errs, fmt.Sprintf("vnu: %s line %d: %s (%q)", filepath.Base(m.URL), m.LastLine, m.Message, strings.TrimSpace(m.Extract)))
+		}
+	}
+	return errs
+}
+
+func screenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func awaitPromise(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }
+
+// overflowing names the innermost elements that reach past the window's right edge.
+func overflowing(t *testing.T, ctx context.Context, width int64) string {
+	t.Helper()
+	return eval[string](t, ctx, `(() => {
+		const out = [];
+		for (const el of document.querySelectorAll("body *")) {
+			const r = el.getBoundingClientRect();
+			if (r.right <= `+id(width)+` + 1 || [...el.children].some(c => c.getBoundingClientRect().right > `+id(width)+` + 1)) continue;
+			if (el.closest(".table-scroll, .compare-scroll")) continue;
+			out.push(el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "") + " (" + Math.round(r.right) + " px)");
+		}
+		return out.slice(0, 6).join(", ");
+	})()`)
+}
