@@ -169,7 +169,7 @@ func ReportPage(v ReportView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = execSummary(v.Report).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = execSummaryOnPage(v.Report).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
