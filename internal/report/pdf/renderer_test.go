@@ -1,7 +1,9 @@
 package pdf_test
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"errors"
 	"html"
 	"strings"
@@ -59,6 +61,9 @@ func TestPrintReadsBackInEveryScript(t *testing.T) {
 		if !strings.Contains(meta, want) {
 			t.Errorf("XMP metadata lacks %q:\n%s", want, meta)
 		}
+	}
+	if raw, _ := os.ReadFile(path); !bytes.Contains(raw, []byte("/Lang (en)")) {
+		t.Error("the catalog has no document language /Lang (en)")
 	}
 	got := outline(t, path)
 	if len(got) < 1+len(reporttest.ScriptNames) || got[0] != "Providers" {
@@ -121,5 +126,21 @@ func TestPrintConcurrently(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestPrintStartsTheBrowserAgain closes the browser between two prints, as when it dies: the
+// second print starts a new one.
+func TestPrintStartsTheBrowserAgain(t *testing.T) {
+	r := pdf.NewRenderer(pdf.Options{})
+	if err := r.Available(); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for i := range 2 {
+		if _, err := r.Print(context.Background(), scriptsDoc()); err != nil {
+			t.Fatalf("print %d: %v", i+1, err)
+		}
+		r.Close()
 	}
 }
