@@ -3,9 +3,9 @@ package pdf_test
 import (
 	"bytes"
 	"context"
-	"os"
 	"errors"
 	"html"
+	"os"
 	"strings"
 	"testing"
 	"time"
