@@ -51,6 +51,12 @@ type Config struct {
 	// Pprof (SHARELINE_PPROF=true, --pprof) adds Go profiles at /debug/pprof/ to the metrics
 	// listener.
 	Pprof bool
+	// CORSOrigins (SHARELINE_CORS_ORIGINS, --cors-origins: comma-separated origins such as
+	// https://app.example.com) may call the API from a browser with a token; none by default.
+	CORSOrigins []string
+	// APIRateLimit (SHARELINE_API_RATE_LIMIT, --api-rate-limit) is the requests one API token
+	// may make per minute: 600 by default, "off" for no limit.
+	APIRateLimit int
 }
 
 // parseConfig reads flags over environment defaults.
@@ -78,6 +84,7 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		Pprof:         isTrue(getenv("SHARELINE_PPROF")),
 	}
 	trustedProxies := getenv("SHARELINE_TRUSTED_PROXIES")
+	corsOrigins, rateLimit := getenv("SHARELINE_CORS_ORIGINS"), getenv("SHARELINE_API_RATE_LIMIT")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL connection URL (default: $DATABASE_URL, else the local server, else a private cluster)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory of the private PostgreSQL cluster started when no server answers")
 	fs.BoolVar(&cfg.LogJSON, "log-json", cfg.LogJSON, "write logs as JSON lines")
@@ -91,6 +98,8 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		fs.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "serve Go profiles at /debug/pprof/ on the metrics listener (also $SHARELINE_PPROF)")
 		fs.StringVar(&trustedProxies, "trusted-proxies", trustedProxies, "comma-separated CIDRs or IP addresses of the reverse proxies whose X-Forwarded-For is believed (also $SHARELINE_TRUSTED_PROXIES)")
 		fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "deprecated: trust a proxy on loopback only; use --trusted-proxies (also $SHARELINE_TRUST_PROXY)")
+		fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated origins (https://app.example.com) whose pages may call the API with a token (also $SHARELINE_CORS_ORIGINS)")
+		fs.StringVar(&rateLimit, "api-rate-limit", rateLimit, "requests per minute one API token may make: a number, or off (default 600; also $SHARELINE_API_RATE_LIMIT)")
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -103,6 +112,12 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 	}
 	var err error
 	if cfg.TrustedProxies, err = parseTrustedProxies(trustedProxies); err != nil {
+		return cfg, err
+	}
+	if cfg.CORSOrigins, err = parseCORSOrigins(corsOrigins); err != nil {
+		return cfg, err
+	}
+	if cfg.APIRateLimit, err = parseRateLimit(rateLimit); err != nil {
 		return cfg, err
 	}
 	if cfg.BaseURL != "" {

@@ -59,6 +59,7 @@ func serve(ctx context.Context, args []string, c console) error {
 	opts := server.Options{
 		App: uc, Log: log, Sessions: sessions,
 		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.proxies(log),
+		API: server.APIOptions{CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.APIRateLimit},
 	}
 	if cfg.MetricsAddr != "" {
 		reg := metricsRegistry(db.pool)

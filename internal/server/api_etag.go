@@ -61,7 +61,7 @@ func tagList(r *http.Request, header string) []string {
 	for _, v := range r.Header.Values(header) {
 		for _, t := range strings.Split(v, ",") {
 			if t = strings.TrimSpace(t); t != "" {
-				tags = append(tags, t)
+				tags = append(tags, withoutEncoding(t))
 			}
 		}
 	}

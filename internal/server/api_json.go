@@ -2,7 +2,6 @@ package server
 
 import (
 	"strconv"
-	"time"
 
 	"shareline/internal/assess"
 	"shareline/internal/report"
@@ -11,14 +10,14 @@ import (
 // The API's JSON shapes. Ids are strings; scores and percentages carry one decimal.
 
 type providerJSON struct {
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	Offering     string    `json:"offering"`
-	ServiceModel string    `json:"service_model"`
-	Website      string    `json:"website"`
-	Notes        string    `json:"notes"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	Offering     string  `json:"offering"`
+	ServiceModel string  `json:"service_model"`
+	Website      string  `json:"website"`
+	Notes        string  `json:"notes"`
+	CreatedAt    apiTime `json:"created_at"`
+	UpdatedAt    apiTime `json:"updated_at"`
 	// Score and Tier are those of the current (latest completed) evaluation: null and
 	// "not_assessed" while no evaluation is completed.
 	Score             *float64        `json:"score"`
@@ -66,7 +65,7 @@ func newEvaluationHead(ev *assess.Evaluation) *evaluationHead {
 func newProviderJSON(p assess.Provider, current, draft *assess.Evaluation) providerJSON {
 	out := providerJSON{
 		ID: idString(p.ID), Name: p.Name, Offering: p.Offering, ServiceModel: string(p.ServiceModel),
-		Website: p.Website, Notes: p.Notes, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		Website: p.Website, Notes: p.Notes, CreatedAt: apiTime(p.CreatedAt), UpdatedAt: apiTime(p.UpdatedAt),
 		Tier: assess.NotAssessed, CurrentEvaluation: newEvaluationHead(current), DraftEvaluation: newEvaluationHead(draft),
 	}
 	if h := out.CurrentEvaluation; h != nil {
@@ -80,7 +79,7 @@ type answerJSON struct {
 	Explanation string            `json:"explanation"`
 	Evidence    []assess.Evidence `json:"evidence"`
 	Version     int               `json:"version"`
-	UpdatedAt   *time.Time        `json:"updated_at"` // null when never answered
+	UpdatedAt   *apiTime          `json:"updated_at"` // null when never answered
 }
 
 func newAnswerJSON(a assess.Answer) answerJSON {
@@ -90,7 +89,7 @@ func newAnswerJSON(a assess.Answer) answerJSON {
 	}
 	out := answerJSON{Value: a.Value, Explanation: a.Explanation, Evidence: ev, Version: a.Version}
 	if !a.UpdatedAt.IsZero() {
-		out.UpdatedAt = &a.UpdatedAt
+		out.UpdatedAt = apiTimePtr(&a.UpdatedAt)
 	}
 	return out
 }
@@ -108,11 +107,11 @@ type evaluationJSON struct {
 	Status         string                `json:"status"`
 	StartedBy      string                `json:"started_by"`
 	CompletedBy    string                `json:"completed_by"`
-	CompletedAt    *time.Time            `json:"completed_at"`
+	CompletedAt    *apiTime              `json:"completed_at"`
 	ReassessedFrom *string               `json:"reassessed_from"`
 	Questionnaire  questionnaireRef      `json:"questionnaire"`
-	CreatedAt      time.Time             `json:"created_at"`
-	UpdatedAt      time.Time             `json:"updated_at"`
+	CreatedAt      apiTime               `json:"created_at"`
+	UpdatedAt      apiTime               `json:"updated_at"`
 	Answers        map[string]answerJSON `json:"answers"`
 	Score          report.ScoreJSON      `json:"score"`
 	Deviations     []deviationJSON       `json:"deviations"`
@@ -139,7 +138,7 @@ func newEvaluationJSON(ev assess.Evaluation, sum assess.Summary) evaluationJSON 
 		Provider:  evaluatedProvider{ev.ProviderName, ev.Offering, string(ev.ServiceModel)},
 		StartedBy: ev.CreatedBy, CompletedBy: ev.CompletedBy,
 		Questionnaire: questionnaireRef{ev.QuestionnaireKey, ev.QuestionnaireVersion},
-		CreatedAt:     ev.CreatedAt, UpdatedAt: ev.UpdatedAt,
+		CreatedAt:     apiTime(ev.CreatedAt), UpdatedAt: apiTime(ev.UpdatedAt),
 		Answers:      make(map[string]answerJSON, len(ev.Answers)),
 		Score:        report.NewScoreJSON(sum.Score),
 		Deviations:   []deviationJSON{},
@@ -147,7 +146,7 @@ func newEvaluationJSON(ev assess.Evaluation, sum assess.Summary) evaluationJSON 
 		RetainedFrom: retainedFrom(sum.Retained),
 	}
 	if !ev.CompletedAt.IsZero() {
-		out.CompletedAt = &ev.CompletedAt
+		out.CompletedAt = apiTimePtr(&ev.CompletedAt)
 	}
 	if ev.ReassessedFrom != 0 {
 		from := idString(ev.ReassessedFrom)

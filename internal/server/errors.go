@@ -53,7 +53,7 @@ func httpError(err error) (status int, code string) {
 		return http.StatusUnauthorized, "unauthenticated"
 	case errors.Is(err, auth.ErrForbidden), errors.Is(err, errCrossOrigin):
 		return http.StatusForbidden, "forbidden"
-	case errors.Is(err, errTooManyTries):
+	case errors.Is(err, errTooManyTries), errors.Is(err, errRateLimited):
 		return http.StatusTooManyRequests, "too_many_requests"
 	case errors.Is(err, assess.ErrUnavailable):
 		return http.StatusServiceUnavailable, "unavailable"

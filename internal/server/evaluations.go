@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"net/http"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -112,7 +111,7 @@ type revisionJSON struct {
 	Explanation string            `json:"explanation"`
 	Evidence    []assess.Evidence `json:"evidence"`
 	Actor       string            `json:"actor"`
-	At          time.Time         `json:"at"`
+	At          apiTime           `json:"at"`
 	Note        string            `json:"note"`
 }
 
@@ -134,7 +133,7 @@ func (s *Server) handleAnswerHistory(w http.ResponseWriter, r *http.Request) {
 		if ev == nil {
 			ev = []assess.Evidence{}
 		}
-		out = append(out, revisionJSON{rv.Version, rv.OldValue, rv.NewValue, rv.Explanation, ev, rv.Actor, rv.At, rv.Note})
+		out = append(out, revisionJSON{rv.Version, rv.OldValue, rv.NewValue, rv.Explanation, ev, rv.Actor, apiTime(rv.At), rv.Note})
 	}
 	writeJSON(w, http.StatusOK, map[string][]revisionJSON{"revisions": out})
 }

@@ -102,7 +102,7 @@ func (s *Server) table() []route {
 // authentication; each route then checks its own role.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverer, s.securityHeaders, middleware.GetHead, s.negotiate)
+	r.Use(s.logRequests, s.recoverer, s.securityHeaders, s.compress(), middleware.GetHead, s.cors, s.negotiate)
 	// No RealIP: logRequests resolves the client address from trusted proxies only (clientaddr.go).
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.error(w, r, errRouteMissing) })
 	r.MethodNotAllowed(s.methodNotAllowed)
@@ -120,6 +120,7 @@ func (s *Server) routes() http.Handler {
 			if rt.action != public {
 				h = s.require(rt.action)(h)
 			}
+			h = s.limitRate(h) // API tokens only
 			r.Method(rt.method, rt.pattern, h)
 		}
 	})

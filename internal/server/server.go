@@ -25,6 +25,7 @@ type Server struct {
 	secure         bool
 	trustedProxies []netip.Prefix
 	metrics        *Metrics
+	api            *apiManners
 }
 
 // Options configure a Server. Now (the clock of file names and sessions; the App has its own)
@@ -45,6 +46,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// Metrics, when set, counts and times requests per route.
 	Metrics *Metrics
+	// API sets the JSON API's CORS origins and rate limit.
+	API APIOptions
 }
 
 // New returns a Server; Handler gives its routes.
@@ -64,6 +67,7 @@ func New(opt Options) *Server {
 		s.log = slog.Default()
 	}
 	s.log = slog.New(withRequestIDs{s.log.Handler()})
+	s.api = newAPIManners(opt.API, s.now)
 	return s
 }
 
