@@ -70,3 +70,11 @@ type SecurityView struct {
 	Notice      bool
 	Errors      map[string]string
 }
+
+// ConfirmPasswordForm asks for the password again before an admin action; Asked says an action
+// was refused for it (rather than the page opened by its address).
+type ConfirmPasswordForm struct {
+	Next   string
+	Asked  bool
+	Errors map[string]string
+}

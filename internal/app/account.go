@@ -19,7 +19,7 @@ func (a *App) ChangePassword(ctx context.Context, p Principal, currentPassword, 
 	if err := auth.CheckPasswordPolicyField("new_password", newPassword); err != nil {
 		return err
 	}
-	if err := a.checkOwnPassword(ctx, p, "current_password", currentPassword); err != nil {
+	if err := a.checkOwnPassword(ctx, p, "current_password", currentPassword, nil); err != nil {
 		return err
 	}
 	newHash, err := auth.HashPassword(newPassword)

@@ -97,7 +97,7 @@ func (a *App) EnableTOTP(ctx context.Context, p Principal, secret, code string) 
 
 // DisableTOTP turns p's TOTP off, given p's password.
 func (a *App) DisableTOTP(ctx context.Context, p Principal, password string) error {
-	if err := a.checkOwnPassword(ctx, p, "password", password); err != nil {
+	if err := a.checkOwnPassword(ctx, p, "password", password, nil); err != nil {
 		return err
 	}
 	return a.store.Update(ctx, func(tx Tx) error {
@@ -184,30 +184,24 @@ func (a *App) SecondFactor(ctx context.Context, userID int64, code, remoteAddr s
 	return u, nil
 }
 
-// checkOwnPassword checks p's own password, on field.
-func (a *App) checkOwnPassword(ctx context.Context, p Principal, field, password string) error {
+// checkOwnPassword checks p's own password, on field, under the sign-in limits (so that a
+// session in the wrong hands cannot guess it through these forms either); then runs then, when
+// not nil, in the transaction that notes the success.
+func (a *App) checkOwnPassword(ctx context.Context, p Principal, field, password string, then func(Tx) error) error {
 	if err := allow(p, ManageOwnAccount, Resource{}); err != nil {
 		return err
 	}
 	if len(password) > auth.MaxPasswordLength {
 		return assess.Invalid(field, "is not your password")
 	}
-	var hash string
-	if err := a.store.Read(ctx, func(tx Tx) error {
-		var err error
-		hash, err = tx.Users().PasswordHash(ctx, p.User.ID)
-		return err
-	}); err != nil {
-		return err
-	}
-	release, ok := a.hashSlot(ctx)
-	if !ok {
-		return &SignInBusy{RetryAfter: time.Second}
-	}
-	good := auth.CheckPassword(hash, password)
-	release()
-	if !good {
+	_, err := a.checkPasswordLimited(ctx, p.User.Email, password, p.RemoteAddr, func(tx Tx, _ auth.User) error {
+		if then == nil {
+			return nil
+		}
+		return then(tx)
+	})
+	if errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, assess.ErrUnavailable) {
 		return assess.Invalid(field, "is not your password")
 	}
-	return nil
+	return err
 }

@@ -71,11 +71,26 @@ func (a *App) SignIn(ctx context.Context, email, password, remoteAddr string) (a
 	if len(password) > auth.MaxPasswordLength {
 		return auth.User{}, assess.Invalid("password", "is longer than any password here (%d bytes at most)", auth.MaxPasswordLength)
 	}
+	return a.checkPasswordLimited(ctx, email, password, remoteAddr, func(tx Tx, u auth.User) error {
+		p := Principal{User: u, RemoteAddr: remoteAddr, Via: "session"}
+		if u.TOTPEnabled {
+			return record(ctx, tx, p, auth.ActionSignInPassword, 0, 0, "%s gave the right password; a second factor is asked", u.Email)
+		}
+		return record(ctx, tx, p, auth.ActionSignIn, 0, 0, "%s signed in", u.Email)
+	})
+}
+
+// checkPasswordLimited checks the password of the account email (normalised), under the
+// sign-in limits: the attempt is counted first, in one transaction under the address's lock;
+// the check takes a password-check slot; a failure stays counted and is recorded, and a
+// success forgets the account's failures from the address and runs succeeded in the same
+// transaction.
+func (a *App) checkPasswordLimited(ctx context.Context, email, password, remoteAddr string, succeeded func(Tx, auth.User) error) (auth.User, error) {
 	key := auth.SignInKey(email)
 	var u auth.User
 	var hash string
 	var attempt int64
-	err = a.store.Update(ctx, func(tx Tx) error {
+	err := a.store.Update(ctx, func(tx Tx) error {
 		if err := tx.SignIns().Lock(ctx, remoteAddr); err != nil {
 			return err
 		}
@@ -127,13 +142,17 @@ func (a *App) SignIn(ctx context.Context, email, password, remoteAddr string) (a
 		if _, err := tx.SignIns().Clear(ctx, key, remoteAddr); err != nil {
 			return err
 		}
-		p := Principal{User: u, RemoteAddr: remoteAddr, Via: "session"}
-		if u.TOTPEnabled {
-			return record(ctx, tx, p, auth.ActionSignInPassword, 0, 0, "%s gave the right password; a second factor is asked", u.Email)
-		}
-		return record(ctx, tx, p, auth.ActionSignIn, 0, 0, "%s signed in", u.Email)
+		return succeeded(tx, u)
 	})
 	return u, err
+}
+
+// Reauthenticate checks p's password again, under the sign-in limits, before an admin action
+// when p's sign-in is old (ASVS 3.7.1); a wrong one is a validation error on password.
+func (a *App) Reauthenticate(ctx context.Context, p Principal, password string) error {
+	return a.checkOwnPassword(ctx, p, "password", password, func(tx Tx) error {
+		return recordAbout(ctx, tx, p, p.User.ID, auth.ActionReauthenticated, "%s gave their password again", p.User.Email)
+	})
 }
 
 // ClearSignInFailures forgets every failed sign-in of a user's account, from every address, so

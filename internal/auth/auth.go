@@ -171,6 +171,7 @@ const (
 	ActionRecoveryCodeUsed       = "user.recovery_code_used"
 	ActionSettingChanged         = "setting.changed"
 	ActionSignInPassword         = "signin.password_accepted"
+	ActionReauthenticated        = "user.reauthenticated"
 )
 
 // CredentialActions are the audit actions that change a user's credentials or sessions: what a

@@ -60,18 +60,12 @@ func (s *Server) handleAccountPasswordForm(w http.ResponseWriter, r *http.Reques
 	} else {
 		err = s.app.ChangePassword(r.Context(), principal(r), f.Get("current_password"), f.Get("new_password"), s.currentSessionKey(r.Context()))
 	}
-	var ve *assess.ValidationError
-	var busy *app.SignInBusy
-	switch {
-	case errors.As(err, &ve):
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, templates.AccountView{Errors: ve.Fields})
-		return
-	case errors.As(err, &busy):
-		w.Header().Set("Retry-After", strconv.Itoa(int(busy.RetryAfter.Seconds())))
-		s.renderAccount(w, r, http.StatusServiceUnavailable, templates.AccountView{Errors: map[string]string{"current_password": "could not be checked just now: try again in a moment"}})
-		return
-	case err != nil:
-		s.error(w, r, err)
+	if s.passwordFormFailed(w, r, err, func(status int, fields map[string]string) {
+		if msg, ok := fields["password"]; ok {
+			fields = map[string]string{"current_password": msg}
+		}
+		s.renderAccount(w, r, status, templates.AccountView{Errors: fields})
+	}) {
 		return
 	}
 	http.Redirect(w, r, "/account?done=password", http.StatusSeeOther)
@@ -97,4 +91,52 @@ func (s *Server) handleAccountSessionsEnd(w http.ResponseWriter, r *http.Request
 		return
 	}
 	http.Redirect(w, r, "/account?done=sessions", http.StatusSeeOther)
+}
+
+// handleConfirmPasswordPage asks for the password again before an admin action.
+func (s *Server) handleConfirmPasswordPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, templates.ConfirmPasswordPage(templates.ConfirmPasswordForm{Next: r.URL.Query().Get("next")}))
+}
+
+// handleConfirmPassword checks the password again and notes when, in the session.
+func (s *Server) handleConfirmPassword(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	view := templates.ConfirmPasswordForm{Next: r.PostForm.Get("next")}
+	err := s.app.Reauthenticate(r.Context(), principal(r), r.PostForm.Get("password"))
+	if s.passwordFormFailed(w, r, err, func(status int, fields map[string]string) {
+		view.Errors = fields
+		s.render(w, r, status, templates.ConfirmPasswordPage(view))
+	}) {
+		return
+	}
+	s.sessions.Put(r.Context(), sessionReauthKey, s.now().Unix())
+	http.Redirect(w, r, localPath(view.Next), http.StatusSeeOther)
+}
+
+// passwordFormFailed answers a form that checked the user's own password, when that failed:
+// a field's problem (422), too many wrong passwords (429) or every check slot busy (503) are
+// shown on the form by show; anything else is an error page. It reports whether it answered.
+func (s *Server) passwordFormFailed(w http.ResponseWriter, r *http.Request, err error, show func(status int, fields map[string]string)) bool {
+	var ve *assess.ValidationError
+	var busy *app.SignInBusy
+	var tooMany *app.TooManySignIns
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &ve):
+		show(http.StatusUnprocessableEntity, ve.Fields)
+	case errors.As(err, &tooMany):
+		wait := int(tooMany.RetryAfter.Seconds())
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
+		show(http.StatusTooManyRequests, map[string]string{"password": "too many wrong passwords from here: try again in " + waitText(wait)})
+	case errors.As(err, &busy):
+		w.Header().Set("Retry-After", strconv.Itoa(int(busy.RetryAfter.Seconds())))
+		show(http.StatusServiceUnavailable, map[string]string{"password": "could not be checked just now: try again in a moment"})
+	default:
+		s.error(w, r, err)
+	}
+	return true
 }

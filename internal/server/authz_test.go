@@ -38,6 +38,8 @@ var expectedRoles = map[string]auth.Role{
 	"POST /admin/users/{id}/two-step/reset":        auth.Admin,
 	"GET /admin/security":                          auth.Admin,
 	"POST /admin/security":                         auth.Admin,
+	"GET /account/confirm":                         auth.Viewer,
+	"POST /account/confirm":                        auth.Viewer,
 
 	"GET /":                                 auth.Viewer,
 	"GET /providers":                        auth.Viewer,

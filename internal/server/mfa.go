@@ -136,13 +136,9 @@ func (s *Server) handleTwoStepDisable(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.app.DisableTOTP(ctx, p, r.PostForm.Get("password"))
 	}
-	var ve *assess.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		s.render(w, r, http.StatusUnprocessableEntity, templates.TwoStepPage(templates.TwoStepView{Enabled: true, Errors: ve.Fields}))
-		return
-	case err != nil:
-		s.error(w, r, err)
+	if s.passwordFormFailed(w, r, err, func(status int, fields map[string]string) {
+		s.render(w, r, status, templates.TwoStepPage(templates.TwoStepView{Enabled: true, Errors: fields}))
+	}) {
 		return
 	}
 	http.Redirect(w, r, "/account/two-step", http.StatusSeeOther)

@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"shareline/internal/app"
 	"shareline/internal/auth"
@@ -40,7 +42,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); h != "" {
-			token, ok := cutBearer(h) // the scheme in any case
+			token, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok || !isAPI(r) {
 				s.error(w, r, auth.ErrUnauthenticated)
 				return
@@ -93,6 +95,8 @@ func (s *Server) require(action app.Action) func(http.Handler) http.Handler {
 					return
 				}
 				http.Redirect(w, r, target, http.StatusSeeOther)
+			case p.Via == "session" && s.needsRecentSignIn(r, action):
+				s.askForPasswordAgain(w, r)
 			case !app.Can(p, action, app.Resource{}):
 				// Refusals are recorded: a user probing for what their role does not allow shows.
 				if err := s.app.RecordForbidden(r.Context(), p, r.Method+" "+r.URL.Path); err != nil {
@@ -128,4 +132,50 @@ func (s *Server) mustSetUpTwoStep(r *http.Request, p app.Principal) bool {
 		return false
 	}
 	return !strings.HasPrefix(r.URL.Path, "/account/two-step") && r.URL.Path != "/logout"
+}
+
+// recentSignIn is how recent a session's sign-in (or its last confirmation of the password)
+// must be for the actions in recentSignInActions: admin changes to accounts (roles, resets,
+// deactivations, tokens) and reopening an evaluation.
+const recentSignIn = 15 * time.Minute
+
+var recentSignInActions = map[app.Action]bool{app.ManageAccounts: true, app.ReopenEvaluations: true}
+
+// needsRecentSignIn reports whether this request changes something that asks for the password
+// again, and the session's sign-in is older than recentSignIn.
+func (s *Server) needsRecentSignIn(r *http.Request, action app.Action) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || !recentSignInActions[action] {
+		return false
+	}
+	ctx := r.Context()
+	last := max(s.sessions.GetInt64(ctx, sessionSignedInKey), s.sessions.GetInt64(ctx, sessionReauthKey))
+	return s.now().Sub(time.Unix(last, 0)) > recentSignIn
+}
+
+// askForPasswordAgain answers a change that needs a recent sign-in with the page that asks for
+// the password, which then sends the user back to where they were to make the change again.
+func (s *Server) askForPasswordAgain(w http.ResponseWriter, r *http.Request) {
+	target := "/account/confirm?next=" + url.QueryEscape(returnPathFor(r))
+	if isHTMX(r) {
+		w.Header().Set("HX-Redirect", target)
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	s.render(w, r, http.StatusForbidden, templates.ConfirmPasswordPage(templates.ConfirmPasswordForm{Next: returnPathFor(r), Asked: true}))
+}
+
+// returnPathFor is the page to go back to after confirming the password: the page a form was
+// posted from, which is the path of the change without its last element (an admin change to
+// /admin/users/7/role returns to /admin/users, a reopening to the evaluation).
+func returnPathFor(r *http.Request) string {
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/admin/users/"):
+		return "/admin/users"
+	case strings.HasPrefix(p, "/admin/tokens/"):
+		return "/admin/tokens"
+	case strings.HasPrefix(p, "/evaluations/"):
+		return strings.TrimSuffix(p, "/reopen")
+	}
+	return localPath(p)
 }

@@ -38,6 +38,8 @@ func (s *Server) table() []route {
 		{get, "/account/two-step", app.ManageOwnAccount, s.handleTwoStepPage},
 		{post, "/account/two-step", app.ManageOwnAccount, s.handleTwoStepEnable},
 		{post, "/account/two-step/disable", app.ManageOwnAccount, s.handleTwoStepDisable},
+		{get, "/account/confirm", app.ManageOwnAccount, s.handleConfirmPasswordPage},
+		{post, "/account/confirm", app.ManageOwnAccount, s.handleConfirmPassword},
 
 		// Browser pages.
 		{get, "/", app.Read, s.handleHome},

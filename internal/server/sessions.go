@@ -30,6 +30,8 @@ const (
 	sessionMFASetupKey = "mfa_setup"
 	// sessionTOTPSetupKey is the TOTP secret being set up, until a code of it confirms it.
 	sessionTOTPSetupKey = "totp_setup"
+	// sessionReauthKey is when (unix seconds) the user last gave their password again.
+	sessionReauthKey = "reauth_at"
 )
 
 // appSessions keeps browser sessions through the App (in PostgreSQL), keyed by a SHA-256 of
