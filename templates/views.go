@@ -538,3 +538,32 @@ func EvaluationLine(ev assess.Evaluation) string {
 	}
 	return line
 }
+
+// ScoringURL is the page that explains a questionnaire version's scoring.
+func ScoringURL(key string, version int) string {
+	return "/questionnaires/" + url.PathEscape(key) + "/" + strconv.Itoa(version) + "/scoring"
+}
+
+// TierRangeText is the coverage range of the i-th of assess.TierRanges, in words.
+func TierRangeText(i int) string {
+	r := assess.TierRanges[i]
+	if i == 0 {
+		return fmt.Sprintf("%s or more", Credit(r.From))
+	}
+	upper := assess.TierRanges[i-1].From
+	if i == len(assess.TierRanges)-1 {
+		return fmt.Sprintf("below %s", Credit(upper))
+	}
+	return fmt.Sprintf("%s to below %s", Credit(r.From), Credit(upper))
+}
+
+// MissingEvidence reports an answered element that expects evidence and has none: its credit
+// rests on the provider's word alone.
+func MissingEvidence(el *assess.Element, es assess.ElementScore) bool {
+	return el.Evidence && es.Answered && es.Applies && !es.Evidenced
+}
+
+// AnsweredText is a question's progress in words: "2 of 5 answered".
+func AnsweredText(qs assess.QuestionScore) string {
+	return fmt.Sprintf("%d of %d answered", qs.Answered, qs.Total)
+}

@@ -23,15 +23,22 @@ const (
 	NotAssessed Tier = "not_assessed"
 )
 
+// TierRange is the lowest coverage score (inclusive) that places an evaluation in a tier.
+type TierRange struct {
+	Tier Tier
+	From float64
+}
+
+// TierRanges are the tiers with the scores they start at, best first; a score below every
+// From is Poor.
+var TierRanges = []TierRange{{Strong, 80}, {Adequate, 60}, {Weak, 40}, {Poor, 0}}
+
 // TierOf places an unrounded coverage score in its tier.
 func TierOf(score float64) Tier {
-	switch {
-	case score >= 80:
-		return Strong
-	case score >= 60:
-		return Adequate
-	case score >= 40:
-		return Weak
+	for _, r := range TierRanges {
+		if score >= r.From {
+			return r.Tier
+		}
 	}
 	return Poor
 }
@@ -240,12 +247,18 @@ func numberCredit(b *Bands, n float64) float64 {
 	return 0
 }
 
+// Dates earn full credit up to FreshDays old and half credit up to StaleDays old.
+const (
+	FreshDays = 365
+	StaleDays = 730
+)
+
 // dateCredit scores a date by its age in days: a year or less 1, two years or less 0.5.
 func dateCredit(ageDays int) float64 {
 	switch {
-	case ageDays <= 365:
+	case ageDays <= FreshDays:
 		return 1
-	case ageDays <= 730:
+	case ageDays <= StaleDays:
 		return 0.5
 	}
 	return 0

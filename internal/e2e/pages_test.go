@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -54,6 +57,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		{name: "report", path: "/evaluations/" + id(f.completed) + "/report"},
 		{name: "report-empty", path: "/evaluations/" + id(f.empty) + "/report"},
 		{name: "history", path: "/evaluations/" + id(f.draft) + "/answers/abuse_cases.malware/history"},
+		{name: "scoring", path: "/questionnaires/" + assess.DefaultKey + "/1/scoring"},
 		{name: "compare-2", path: "/compare?ids=" + joinIDs(f.compared[:2])},
 		{name: "compare-20", path: "/compare?ids=" + joinIDs(f.compared)},
 		{name: "compare-too-few", path: "/compare?ids=" + id(f.provider)},
@@ -65,6 +69,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		{name: "not-found", path: "/providers/987654321"},
 		{name: "method-not-allowed", path: "/logout"},
 	}
+	console := listenForConsoleErrors(t, ctx)
 	shots := os.Getenv("SHARELINE_SCREENSHOTS")
 	htmlDir := t.TempDir()
 	for _, p := range pages {
@@ -83,6 +88,9 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 				}
 				for _, v := range axeViolations(t, ctx, axe) {
 					t.Errorf("axe: %s", v)
+				}
+				for _, msg := range console() {
+					t.Errorf("console: %s", msg)
 				}
 				if sw := eval[int64](t, ctx, `document.documentElement.scrollWidth`); sw > width {
 					t.Errorf("the page is %d px wide in a %d px window: it scrolls sideways; widest: %s", sw, width, overflowing(t, ctx, width))
@@ -331,4 +339,57 @@ func overflowing(t *testing.T, ctx context.Context, width int64) string {
 		}
 		return out.slice(0, 6).join(", ");
 	})()`)
+}
+
+// listenForConsoleErrors collects what the page logs as an error (uncaught exceptions,
+// console.error, failed loads); each call of the function it returns hands over and clears them.
+func listenForConsoleErrors(t *testing.T, ctx context.Context) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var msgs []string
+	add := func(m string) { mu.Lock(); msgs = append(msgs, m); mu.Unlock() }
+	listen := func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			add("exception: " + e.ExceptionDetails.Text + " " + exceptionDescription(e.ExceptionDetails))
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				add("console.error")
+			}
+		case *cdplog.EventEntryAdded:
+			switch {
+			case e.Entry.Level != cdplog.EntryLevelError:
+			case e.Entry.Source == cdplog.EntrySourceNetwork && !strings.Contains(e.Entry.URL, "/static/") && !strings.Contains(e.Entry.URL, "favicon"):
+				// A page's own status (404, 405, a refused form's 422) is what the test asked
+				// for; the statuses are checked elsewhere. A missing stylesheet or script is not.
+			case strings.Contains(e.Entry.Text, "beforeunload"):
+				// Chrome saying it would have asked before leaving a refused edit: wanted.
+			default:
+				add(e.Entry.Text + " " + e.Entry.URL)
+			}
+		}
+	}
+	if err := chromedp.Listen(ctx, listen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		out := msgs
+		msgs = nil
+		return out
+	}
+}
+
+func exceptionDescription(d *runtime.ExceptionDetails) string {
+	if d.Exception != nil {
+		return d.Exception.Description
+	}
+	return ""
 }
