@@ -61,6 +61,7 @@ func (s *Server) table() []route {
 		{post, "/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
 		{post, "/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
 		{post, "/evaluations/{id}/reassess", app.ReassessEvaluations, s.handleEvaluationReassess},
+		{get, "/questionnaires/{key}/{version}/scoring", app.Read, s.handleScoringPage},
 		{get, "/compare", app.Read, s.handleComparePage},
 		{get, "/compare.{format}", app.Read, s.handleCompareFile},
 		{get, "/tokens", app.ManageOwnTokens, s.handleTokensPage},
