@@ -250,4 +250,3 @@ func TestGeneratedClientScenario(t *testing.T) {
 		}
 	}
 }
-

@@ -212,5 +212,11 @@ func TestOpenAPIValidatorCatchesMismatches(t *testing.T) {
 	}
 }
 
-// exerciseManagement calls the management operations (none yet).
-func exerciseManagement(t *testing.T, a *testApp, p, other providerOut) { t.Helper() }
+// exerciseManagement calls the operations that manage providers and list what there is.
+func exerciseManagement(t *testing.T, a *testApp, p, other providerOut) {
+	t.Helper()
+	wantStatus(t, a.get(t, "/api/v1/questionnaires"), http.StatusOK)
+	wantStatus(t, a.get(t, "/api/v1/providers/"+p.ID+"/evaluations"), http.StatusOK)
+	wantStatus(t, a.do(t, http.MethodPatch, "/api/v1/providers/"+other.ID, strings.NewReader(`{"notes":"Patched."}`),
+		http.Header{"Content-Type": {"application/merge-patch+json"}}), http.StatusOK)
+}

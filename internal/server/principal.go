@@ -42,7 +42,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
+			token, ok := cutBearer(h) // the scheme in any case
 			if !ok || !isAPI(r) {
 				s.error(w, r, auth.ErrUnauthenticated)
 				return
