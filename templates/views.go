@@ -567,3 +567,22 @@ func MissingEvidence(el *assess.Element, es assess.ElementScore) bool {
 func AnsweredText(qs assess.QuestionScore) string {
 	return fmt.Sprintf("%d of %d answered", qs.Answered, qs.Total)
 }
+
+// Share is n as a percentage of total (0 when there is nothing to share).
+func Share(n, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(total)
+}
+
+// recentOf is the evaluation of a listing that changed last: its draft when it has a newer one.
+func recentOf(l assess.ProviderListing) assess.Evaluation {
+	switch {
+	case l.Draft == nil:
+		return *l.Current
+	case l.Current == nil || l.Draft.UpdatedAt.After(l.Current.UpdatedAt):
+		return *l.Draft
+	}
+	return *l.Current
+}

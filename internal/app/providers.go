@@ -146,6 +146,23 @@ func (a *App) Providers(ctx context.Context, p Principal, q assess.ProviderQuery
 	return page, nil
 }
 
+// Overview is the portfolio at a glance for the home page, with the latest drafts and changes.
+func (a *App) Overview(ctx context.Context, p Principal) (assess.Overview, error) {
+	if err := allow(p, Read, Resource{}); err != nil {
+		return assess.Overview{}, err
+	}
+	var o assess.Overview
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		o, err = tx.Providers().Overview(ctx, overviewLength)
+		return err
+	})
+	return o, err
+}
+
+// overviewLength is how many drafts and recent changes the home page lists.
+const overviewLength = 8
+
 // Portfolio hands every provider, by name, with the evaluations that represent them, to write,
 // which runs inside one read transaction (the list can be long: write streams it). Drafts'
 // stored scores are brought up to today first.

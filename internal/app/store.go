@@ -56,6 +56,9 @@ type Providers interface {
 	List(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error)
 	// All streams every provider with its representation, by name.
 	All(ctx context.Context) iter.Seq2[assess.ProviderListing, error]
+	// Overview counts the providers by status and tier and lists the latest drafts and
+	// changes, limit of each.
+	Overview(ctx context.Context, limit int) (assess.Overview, error)
 	// Represent records which evaluations speak for a provider (nil: none).
 	Represent(ctx context.Context, providerID int64, current, draft *assess.Evaluation) error
 }

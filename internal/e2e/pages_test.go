@@ -38,6 +38,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		// act, when set, runs on the loaded page to reach the state checked (a refused form).
 		act []chromedp.Action[chromedp.Void]
 	}{
+		{name: "home", path: "/"},
 		{name: "providers", path: "/providers"},
 		{name: "providers-search-empty", path: "/providers?q=nothing-matches-this"},
 		{name: "provider-new", path: "/providers/new"},

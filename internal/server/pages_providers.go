@@ -9,8 +9,14 @@ import (
 	"shareline/templates"
 )
 
+// handleHome shows the portfolio at a glance.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/providers", http.StatusSeeOther)
+	o, err := s.app.Overview(r.Context(), principal(r))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.HomePage(o))
 }
 
 func (s *Server) handleProvidersPage(w http.ResponseWriter, r *http.Request) {

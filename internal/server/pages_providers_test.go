@@ -11,16 +11,6 @@ import (
 	"golang.org/x/net/html"
 )
 
-func TestHomeRedirectsToProviders(t *testing.T) {
-	t.Parallel()
-	a := newApp(t)
-	r := a.get(t, "/")
-	wantStatus(t, r, http.StatusSeeOther)
-	if loc := r.header.Get("Location"); loc != "/providers" {
-		t.Errorf("Location: got %q, want /providers", loc)
-	}
-}
-
 func TestProvidersPage(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
