@@ -93,7 +93,7 @@ func TestGeneratedClientScenario(t *testing.T) {
 	providers := map[apiclient.ServiceModel]apiclient.Provider{}
 	for _, model := range []apiclient.ServiceModel{apiclient.Saas, apiclient.Paas, apiclient.Iaas} {
 		offering := "Offering of " + string(model)
-		r, err := c.CreateProviderWithResponse(ctx, apiclient.ProviderInput{Name: "Client " + string(model) + " " + word, ServiceModel: model, Offering: &offering})
+		r, err := c.CreateProviderWithResponse(ctx, nil, apiclient.ProviderInput{Name: "Client " + string(model) + " " + word, ServiceModel: model, Offering: &offering})
 		if err != nil {
 			t.Fatal(err)
 		}

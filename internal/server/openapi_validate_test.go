@@ -245,6 +245,8 @@ func semanticField(field, msg string) bool {
 		return true // today is the server's
 	case field == "base_version" && strings.Contains(msg, "If-Match"):
 		return true // a header and the body disagree
+	case field == "Idempotency-Key" && strings.Contains(msg, "another request"):
+		return true // what the key was first sent with is stored
 	case field == "confirm", field == "sort", field == "questionnaire":
 		return true // how many elements are unanswered; which questions exist
 	case field == "ids" && (strings.HasPrefix(msg, "no provider has") || strings.Contains(msg, "archived")):

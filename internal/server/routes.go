@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -123,6 +124,9 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.crossOrigin, s.loadSession, s.authenticate)
 		for _, rt := range s.table() {
 			h := http.Handler(rt.handler)
+			if rt.method == http.MethodPost && strings.HasPrefix(rt.pattern, "/api/") {
+				h = s.idempotent(h) // Idempotency-Key
+			}
 			if rt.action != public {
 				h = s.require(rt.action)(h)
 			}
