@@ -25,6 +25,10 @@ type ProvidersView struct {
 	Query  assess.ProviderQuery
 	Error  string
 	CanAdd bool
+	// Selected are the providers ticked for comparison, on this page or others (?sel=), so that
+	// a selection survives paging, searching and filtering.
+	Selected       []int64
+	Questionnaires []string // the questionnaire keys to filter by
 }
 
 // ProviderFormView is the add or edit provider form. ID is 0 when adding.
@@ -143,10 +147,13 @@ func DOMID(parts ...string) string {
 }
 
 // ProvidersURL is the provider list URL for a query, keeping the other parameters.
-func ProvidersURL(q assess.ProviderQuery, offset int) string {
+func ProvidersURL(q assess.ProviderQuery, offset int, selected ...int64) string {
 	v := url.Values{}
-	if q.Search != "" {
-		v.Set("q", q.Search)
+	for name, value := range map[string]string{"q": q.Search, "tier": string(q.Tier), "model": string(q.Model),
+		"status": string(q.Status), "questionnaire": q.Questionnaire} {
+		if value != "" {
+			v.Set(name, value)
+		}
 	}
 	if q.Sort != "" && q.Sort != assess.SortByName {
 		v.Set("sort", string(q.Sort))
@@ -157,10 +164,22 @@ func ProvidersURL(q assess.ProviderQuery, offset int) string {
 	if q.Limit != 0 && q.Limit != assess.DefaultPageSize {
 		v.Set("limit", strconv.Itoa(q.Limit))
 	}
+	if len(selected) > 0 {
+		v.Set("sel", JoinIDs(selected))
+	}
 	if len(v) == 0 {
 		return "/providers"
 	}
 	return "/providers?" + v.Encode()
+}
+
+// JoinIDs writes ids as a comma-separated list, as ?ids= and ?sel= take them.
+func JoinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = ID(id)
+	}
+	return strings.Join(parts, ",")
 }
 
 // PageInfo says which rows a page shows, such as "1–50 of 120".
@@ -585,4 +604,42 @@ func recentOf(l assess.ProviderListing) assess.Evaluation {
 		return *l.Draft
 	}
 	return *l.Current
+}
+
+// SelectionText says how many providers are ticked for comparison and what it takes. The page
+// hands the three wordings to its script too (SelectionWordings), which says it as ticks change.
+func SelectionText(n int) string {
+	switch n {
+	case 0:
+		return selectionNone
+	case 1:
+		return selectionOne
+	}
+	return strings.ReplaceAll(selectionMany, "{n}", strconv.Itoa(n))
+}
+
+const (
+	selectionNone = "Tick 2 to 50 providers to compare them side by side; the ticks stay while you page, search and filter."
+	selectionOne  = "1 provider ticked: tick at least one more to compare."
+	selectionMany = "{n} providers ticked."
+)
+
+// SelectionWordings are SelectionText's wordings for the page's script ({n} stands for the count).
+func SelectionWordings() templ.Attributes {
+	return templ.Attributes{"data-none": selectionNone, "data-one": selectionOne, "data-many": selectionMany}
+}
+
+// SelectedElsewhere are the ticked providers not on this page, sent with the comparison too.
+func SelectedElsewhere(v ProvidersView) []int64 {
+	here := map[int64]bool{}
+	for _, p := range v.Page.Providers {
+		here[p.ID] = true
+	}
+	var out []int64
+	for _, id := range v.Selected {
+		if !here[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }

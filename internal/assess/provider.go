@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -114,6 +115,45 @@ type ProviderQuery struct {
 	Sort   ProviderSort
 	Limit  int
 	Offset int
+	// Filters, each empty for any: the tier of the completed evaluation (NotAssessed for none),
+	// the service model, the evaluation status, and the questionnaire of the current or draft
+	// evaluation.
+	Tier          Tier
+	Model         ServiceModel
+	Status        ProviderStatus
+	Questionnaire string
+}
+
+// ProviderStatus is where a provider's evaluations stand, for filtering lists.
+type ProviderStatus string
+
+// The provider statuses a list can be filtered by.
+const (
+	StatusCompleted ProviderStatus = "completed" // a completed evaluation speaks for it
+	StatusDrafting  ProviderStatus = "drafting"  // a draft is in progress
+	StatusNever     ProviderStatus = "never"     // no evaluation at all
+)
+
+// ProviderStatuses lists the statuses in display order.
+var ProviderStatuses = []ProviderStatus{StatusCompleted, StatusDrafting, StatusNever}
+
+// Label is the status's name for people.
+func (s ProviderStatus) Label() string {
+	switch s {
+	case StatusCompleted:
+		return "Completed"
+	case StatusDrafting:
+		return "Draft in progress"
+	case StatusNever:
+		return "Never evaluated"
+	}
+	return string(s)
+}
+
+// Filtered reports whether the query narrows the list (search or filters): its total must then
+// be counted rather than read from the kept total.
+func (q ProviderQuery) Filtered() bool {
+	return q.Search != "" || q.Tier != "" || q.Model != "" || q.Status != "" || q.Questionnaire != ""
 }
 
 // Check fills defaults and refuses what cannot be served.
@@ -138,6 +178,18 @@ func (q *ProviderQuery) Check() error {
 	}
 	if q.Offset < 0 {
 		errs.add("offset", "want 0 or more")
+	}
+	if q.Tier != "" && !slices.Contains(OverviewTiers, q.Tier) {
+		errs.add("tier", "choose strong, adequate, weak, poor or not assessed")
+	}
+	if q.Model != "" && !q.Model.Valid() {
+		errs.add("model", "choose SaaS, PaaS or IaaS")
+	}
+	if q.Status != "" && !slices.Contains(ProviderStatuses, q.Status) {
+		errs.add("status", "choose completed, draft in progress or never evaluated")
+	}
+	if err := checkLine(q.Questionnaire, maxSearchLength); err != nil {
+		errs.add("questionnaire", "%s", err.Error())
 	}
 	return errs.err()
 }

@@ -154,10 +154,8 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 	}
 	// The search is added only when there is one, so that the planner can use the trigram index
 	// for it and the ordering indexes without it. The page and the count go in one round trip.
-	where, args := "", []any{q.Limit, q.Offset}
-	if q.Search != "" {
-		where, args = `WHERE p.name ILIKE $3`, append(args, "%"+likeEscape(q.Search)+"%")
-	}
+	where, args := listFilter(q, 3)
+	args = append([]any{q.Limit, q.Offset}, args...)
 	batch := &pgx.Batch{}
 	// The page's ids come first, from an index alone; only those rows are then read and joined.
 	batch.Queue(`SELECT `+pageColumns+`
@@ -165,12 +163,13 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 		JOIN providers AS p ON p.id = page.id
 		`+listingJoins+`
 		ORDER BY `+order, args...)
-	if q.Search == "" {
+	if !q.Filtered() {
 		// Kept exact by triggers in the same transaction as every insert and delete
 		// (migration 0007): one row, however many providers there are.
 		batch.Queue(`SELECT providers FROM provider_total`)
 	} else {
-		batch.Queue(`SELECT count(*) FROM providers AS p `+strings.Replace(where, "$3", "$1", 1), args[2:]...)
+		count, countArgs := listFilter(q, 1)
+		batch.Queue(`SELECT count(*) FROM providers AS p `+count, countArgs...)
 	}
 	results := r.q.SendBatch(ctx, batch)
 	defer results.Close()
@@ -194,6 +193,41 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 		page.Providers = append(page.Providers, l)
 	}
 	return page, nil
+}
+
+// listFilter is the WHERE clause of a provider query's search and filters, its parameters
+// numbered from first; empty when nothing narrows the list, so that the planner uses the
+// ordering indexes.
+func listFilter(q assess.ProviderQuery, first int) (where string, args []any) {
+	var conds []string
+	param := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", first+len(args)-1)
+	}
+	if q.Search != "" {
+		conds = append(conds, `p.name ILIKE `+param("%"+likeEscape(q.Search)+"%"))
+	}
+	if q.Model != "" {
+		conds = append(conds, `p.service_model = `+param(string(q.Model)))
+	}
+	switch q.Status {
+	case assess.StatusCompleted:
+		conds = append(conds, `p.current_evaluation_id IS NOT NULL`)
+	case assess.StatusDrafting:
+		conds = append(conds, `p.draft_evaluation_id IS NOT NULL`)
+	case assess.StatusNever:
+		conds = append(conds, `p.current_evaluation_id IS NULL AND p.draft_evaluation_id IS NULL`)
+	}
+	if q.Tier != "" {
+		conds = append(conds, `coalesce((SELECT c.score_tier FROM evaluations AS c WHERE c.id = p.current_evaluation_id), 'not_assessed') = `+param(string(q.Tier)))
+	}
+	if q.Questionnaire != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM evaluations AS e WHERE e.id IN (p.current_evaluation_id, p.draft_evaluation_id) AND e.questionnaire_key = `+param(q.Questionnaire)+`)`)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return "WHERE " + strings.Join(conds, " AND "), args
 }
 
 // likeEscape makes a search term match itself literally inside ILIKE.

@@ -16,20 +16,29 @@ import (
 // compareIDs reads the providers to compare from ?ids=1,2,3 (or ids repeated, as the provider
 // list's check boxes send them). Each id is read as a path id is: 216, never 0216, +216 or " 216".
 func compareIDs(v url.Values) ([]int64, error) {
+	ids, err := providerIDs(v, "ids")
+	if err != nil {
+		return nil, err
+	}
+	return ids, assess.CheckCompareIDs(ids)
+}
+
+// providerIDs reads the provider ids of parameter name: comma-separated, or repeated.
+func providerIDs(v url.Values, name string) ([]int64, error) {
 	var ids []int64
-	for _, raw := range v["ids"] {
+	for _, raw := range v[name] {
 		if raw == "" {
 			continue
 		}
 		for _, part := range strings.Split(raw, ",") {
 			id, ok := parseID(part)
 			if !ok {
-				return nil, assess.Invalid("ids", "%q is not a provider id: want a positive whole number without sign, spaces or leading zeros", clipRunes(part, 40))
+				return nil, assess.Invalid(name, "%q is not a provider id: want a positive whole number without sign, spaces or leading zeros", clipRunes(part, 40))
 			}
 			ids = append(ids, id)
 		}
 	}
-	return ids, assess.CheckCompareIDs(ids)
+	return ids, nil
 }
 
 // parseID reads an id as the API writes it and pathID accepts it: a positive decimal number

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"shareline/internal/app"
 	"shareline/internal/assess"
@@ -28,10 +29,23 @@ func (s *Server) handleProvidersPage(w http.ResponseWriter, r *http.Request) {
 		status, view.Error = http.StatusUnprocessableEntity, s.publicMessage(r, err, http.StatusUnprocessableEntity)
 		q = assess.ProviderQuery{}
 	}
+	if view.Selected, err = providerIDs(r.URL.Query(), "sel"); err != nil {
+		status, view.Error = http.StatusUnprocessableEntity, s.publicMessage(r, err, http.StatusUnprocessableEntity)
+	}
 	view.Page, err = s.app.Providers(r.Context(), principal(r), q)
 	if err != nil {
 		s.error(w, r, err)
 		return
+	}
+	qs, err := s.app.Questionnaires(r.Context(), principal(r))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	for _, info := range qs {
+		if !slices.Contains(view.Questionnaires, info.Key) {
+			view.Questionnaires = append(view.Questionnaires, info.Key)
+		}
 	}
 	view.Query = q
 	if view.Query.Limit == 0 {

@@ -11,7 +11,9 @@ import (
 // providerQuery reads a provider list query from URL parameters; numbers that do not parse are
 // reported by field like any other invalid input.
 func providerQuery(v url.Values) (assess.ProviderQuery, error) {
-	q := assess.ProviderQuery{Search: v.Get("q"), Sort: assess.ProviderSort(v.Get("sort"))}
+	q := assess.ProviderQuery{Search: v.Get("q"), Sort: assess.ProviderSort(v.Get("sort")),
+		Tier: assess.Tier(v.Get("tier")), Model: assess.ServiceModel(v.Get("model")),
+		Status: assess.ProviderStatus(v.Get("status")), Questionnaire: v.Get("questionnaire")}
 	for _, f := range []struct {
 		name string
 		dst  *int

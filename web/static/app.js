@@ -160,4 +160,43 @@
       }
     }
   });
+
+  // The provider list: the providers ticked for comparison are kept in the URL (?sel=), so that
+  // the selection survives paging, searching and filtering; the server renders it back.
+  document.addEventListener("change", function (e) {
+    var box = e.target;
+    if (!box.matches || !box.matches("input[data-testid=compare-pick]")) return;
+    var url = new URL(location.href);
+    var sel = (url.searchParams.get("sel") || "").split(",").filter(Boolean);
+    var at = sel.indexOf(box.value);
+    if (box.checked && at < 0) sel.push(box.value);
+    if (!box.checked && at >= 0) sel.splice(at, 1);
+    var value = sel.join(",");
+    function keep(u) {
+      if (value) u.searchParams.set("sel", value);
+      else u.searchParams.delete("sel");
+      return u;
+    }
+    history.replaceState(null, "", keep(url).toString());
+    var links = document.querySelectorAll(".pager a");
+    for (var i = 0; i < links.length; i++) links[i].href = keep(new URL(links[i].href)).toString();
+    var search = document.querySelector("form[role=search]");
+    if (search) {
+      var hidden = search.querySelector("input[data-compare-selection]");
+      if (!hidden) {
+        hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = "sel";
+        hidden.setAttribute("data-compare-selection", "");
+        search.appendChild(hidden);
+      }
+      hidden.value = value;
+      hidden.disabled = !value;
+    }
+    var count = document.querySelector("[data-testid=compare-count]");
+    if (count) {
+      var wording = count.getAttribute(sel.length === 0 ? "data-none" : sel.length === 1 ? "data-one" : "data-many");
+      if (wording) count.textContent = wording.replace("{n}", String(sel.length));
+    }
+  });
 })();
