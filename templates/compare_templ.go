@@ -359,7 +359,7 @@ func compareBody(v CompareView) templ.Component {
 			}
 		}
 		if len(v.Comparison.Providers) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<section data-testid=\"compare-ranking\"><h2>Ranking</h2><div class=\"compare-scroll\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<section data-testid=\"compare-ranking\"><h2>Ranking</h2><div class=\"compare-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Ranking, scrolls sideways\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
