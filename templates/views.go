@@ -133,12 +133,12 @@ func Day(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
-// Stamp formats a time for "last updated" columns.
+// Stamp formats a time for people, in the one form every page uses: UTC, with the zone shown.
 func Stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("2006-01-02 15:04")
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // DOMID makes an HTML id from parts, keeping it valid in CSS selectors.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -70,10 +71,18 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 		ref := reference(r)
 		s.log.ErrorContext(r.Context(), "request failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
 		return "Something went wrong on our side. Reference: " + ref
+	case errors.As(err, &ve) && len(ve.Fields) == 1 && !isAPI(r):
+		// A page says its one problem as a sentence naming what to change in words:
+		// "Providers to compare: choose at least 2 providers to compare."
+		for field, msg := range ve.Fields {
+			return cmp.Or(queryFieldNames[field], field) + ": " + strings.TrimSuffix(msg, ".") + "."
+		}
 	case errors.As(err, &ve):
 		return "Some fields need attention: " + strings.TrimPrefix(ve.Error(), "invalid input: ")
 	case status == http.StatusNotFound:
 		return "Not found: the page or record does not exist."
+	case status == http.StatusMethodNotAllowed && !isAPI(r):
+		return "This page cannot be opened that way: use the links and buttons of the pages."
 	case status == http.StatusServiceUnavailable:
 		ref := reference(r)
 		s.log.WarnContext(r.Context(), "database unavailable", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
@@ -88,6 +97,13 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 		return conflictMessage(err)
 	}
 	return capitalize(err.Error())
+}
+
+// queryFieldNames name the query parameters of the pages for the people who set them.
+var queryFieldNames = map[string]string{
+	"ids": "Providers to compare", "sel": "Ticked providers", "q": "Search", "sort": "Sort",
+	"limit": "Page size (limit)", "offset": "Page start (offset)", "tier": "Tier", "model": "Service model",
+	"status": "Status", "questionnaire": "Questionnaire",
 }
 
 func conflictMessage(err error) string {

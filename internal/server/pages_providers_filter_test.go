@@ -58,7 +58,7 @@ func TestProvidersPageFiltersAndSelection(t *testing.T) {
 	}
 	for _, bad := range []string{"tier=excellent", "model=onprem", "status=lost"} {
 		p := parsePage(t, a.get(t, "/providers?"+bad), http.StatusUnprocessableEntity)
-		if msg := text(p.one(t, "list-error")); !strings.Contains(msg, "choose") {
+		if msg := text(p.one(t, "list-error")); !strings.Contains(msg, ": choose ") {
 			t.Errorf("%s: got %q, want it to say what to choose", bad, msg)
 		}
 	}
