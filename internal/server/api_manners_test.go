@@ -57,6 +57,9 @@ func TestOpenAPIStatesTheEnforcedLimits(t *testing.T) {
 		{"an empty compare id", "GET", "/api/v1/compare?ids=" + p.ID + ",," + other.ID, "", "ids"},
 		{"a search on two lines", "GET", "/api/v1/providers?q=a%0Ab", "", "q"},
 		{"a page too large", "GET", "/api/v1/providers?limit=501", "", "limit"},
+		{"an unknown tier", "GET", "/api/v1/providers?tier=excellent", "", "tier"},
+		{"an unknown service model", "GET", "/api/v1/providers?model=faas", "", "model"},
+		{"an unknown status", "GET", "/api/v1/providers?status=maybe", "", "status"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -348,6 +348,27 @@ func (e Sort) Valid() bool {
 	}
 }
 
+// Defines values for StatusFilter.
+const (
+	StatusFilterCompleted StatusFilter = "completed"
+	StatusFilterDrafting  StatusFilter = "drafting"
+	StatusFilterNever     StatusFilter = "never"
+)
+
+// Valid indicates whether the value is a known member of the StatusFilter enum.
+func (e StatusFilter) Valid() bool {
+	switch e {
+	case StatusFilterCompleted:
+		return true
+	case StatusFilterDrafting:
+		return true
+	case StatusFilterNever:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CompareProvidersFileParamsFormat.
 const (
 	CompareProvidersFileParamsFormatCsv  CompareProvidersFileParamsFormat = "csv"
@@ -423,6 +444,27 @@ func (e ListProvidersParamsSort) Valid() bool {
 	case ListProvidersParamsSortName:
 		return true
 	case ListProvidersParamsSortScore:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListProvidersParamsStatus.
+const (
+	ListProvidersParamsStatusCompleted ListProvidersParamsStatus = "completed"
+	ListProvidersParamsStatusDrafting  ListProvidersParamsStatus = "drafting"
+	ListProvidersParamsStatusNever     ListProvidersParamsStatus = "never"
+)
+
+// Valid indicates whether the value is a known member of the ListProvidersParamsStatus enum.
+func (e ListProvidersParamsStatus) Valid() bool {
+	switch e {
+	case ListProvidersParamsStatusCompleted:
+		return true
+	case ListProvidersParamsStatusDrafting:
+		return true
+	case ListProvidersParamsStatusNever:
 		return true
 	default:
 		return false
@@ -1034,11 +1076,17 @@ type IfNoneMatch = string
 // Limit defines model for Limit.
 type Limit = int
 
+// ModelFilter defines model for ModelFilter.
+type ModelFilter = ServiceModel
+
 // Offset defines model for Offset.
 type Offset = int
 
 // ProviderID A record id as a decimal string.
 type ProviderID = ID
+
+// QuestionnaireFilter defines model for QuestionnaireFilter.
+type QuestionnaireFilter = string
 
 // QuestionnaireKey defines model for QuestionnaireKey.
 type QuestionnaireKey = string
@@ -1051,6 +1099,12 @@ type Search = string
 
 // Sort defines model for Sort.
 type Sort string
+
+// StatusFilter defines model for StatusFilter.
+type StatusFilter string
+
+// TierFilter From the unrounded coverage score: 80 and above strong, 60 adequate, 40 weak, below 40 poor; not_assessed when nothing is answered (no score).
+type TierFilter = Tier
 
 // BadRequest defines model for BadRequest.
 type BadRequest = Error
@@ -1176,10 +1230,25 @@ type ListProvidersParams struct {
 
 	// Offset Providers to skip before the page starts.
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Tier Only providers whose current tier is this one.
+	Tier *TierFilter `form:"tier,omitempty" json:"tier,omitempty"`
+
+	// Model Only providers of this service model.
+	Model *ModelFilter `form:"model,omitempty" json:"model,omitempty"`
+
+	// Status completed: a completed evaluation speaks for the provider; drafting: a draft is in progress; never: no evaluation at all.
+	Status *ListProvidersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Questionnaire Only providers evaluated on this questionnaire key.
+	Questionnaire *QuestionnaireFilter `form:"questionnaire,omitempty" json:"questionnaire,omitempty"`
 }
 
 // ListProvidersParamsSort defines parameters for ListProviders.
 type ListProvidersParamsSort string
+
+// ListProvidersParamsStatus defines parameters for ListProviders.
+type ListProvidersParamsStatus string
 
 // CreateProviderParams defines parameters for CreateProvider.
 type CreateProviderParams struct {
@@ -2833,6 +2902,54 @@ func NewListProvidersRequest(server string, params *ListProvidersParams) (*http.
 		if params.Offset != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Tier != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tier", *params.Tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Model != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "model", *params.Model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Questionnaire != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "questionnaire", *params.Questionnaire, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
