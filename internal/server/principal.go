@@ -156,6 +156,11 @@ func (s *Server) needsRecentSignIn(r *http.Request, action app.Action) bool {
 // the password, which then sends the user back to where they were to make the change again.
 func (s *Server) askForPasswordAgain(w http.ResponseWriter, r *http.Request) {
 	target := "/account/confirm?next=" + url.QueryEscape(returnPathFor(r))
+	if isAPI(r) {
+		writeJSON(w, http.StatusForbidden, map[string]apiError{"error": {Code: "reauthentication_required",
+			Message: "This change needs a sign-in less than 15 minutes old: confirm your password at " + target + ", or use an API token."}})
+		return
+	}
 	if isHTMX(r) {
 		w.Header().Set("HX-Redirect", target)
 		w.WriteHeader(http.StatusForbidden)
