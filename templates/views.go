@@ -143,8 +143,14 @@ func Stamp(t time.Time) string {
 
 // DOMID makes an HTML id from parts, keeping it valid in CSS selectors.
 func DOMID(parts ...string) string {
-	return strings.NewReplacer(".", "-", " ", "-").Replace(strings.Join(parts, "-"))
+	return domID.Replace(strings.Join(parts, "-"))
 }
+
+// The replacers are built once: the evaluation page makes hundreds of ids.
+var (
+	domID   = strings.NewReplacer(".", "-", " ", "-")
+	errorID = strings.NewReplacer(".", "-", "[", "-", "]", "", " ", "-")
+)
 
 // ProvidersURL is the provider list URL for a query, keeping the other parameters.
 func ProvidersURL(q assess.ProviderQuery, offset int, selected ...int64) string {
@@ -298,7 +304,7 @@ func fieldLabel(st ElementState, field string) string {
 
 // ErrorID is the id of the place where an element's field shows its problem.
 func ErrorID(ref, field string) string {
-	return "err-" + strings.NewReplacer(".", "-", "[", "-", "]", "", " ", "-").Replace(ref+"-"+field)
+	return "err-" + errorID.Replace(ref+"-"+field)
 }
 
 // fieldAttrs ties a control to the place its problem shows, and marks it invalid while it has one.
@@ -642,4 +648,12 @@ func SelectedElsewhere(v ProvidersView) []int64 {
 		}
 	}
 	return out
+}
+
+// FormFieldAttrs ties a form's control to its FieldError, and marks it invalid while it has one.
+func FormFieldAttrs(errors map[string]string, field string) templ.Attributes {
+	if _, bad := errors[field]; !bad {
+		return nil
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": "err-" + field}
 }

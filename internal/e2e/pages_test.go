@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -102,6 +105,21 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 			})
 		}
 	}
+	t.Run("sizes", func(t *testing.T) {
+		var paths []string
+		for _, p := range pages {
+			if len(p.act) == 0 {
+				paths = append(paths, p.path)
+			}
+		}
+		report := pageSizes(t, ctx, a.url, paths)
+		t.Log("\n" + report)
+		if out := os.Getenv("SHARELINE_PAGE_SIZES"); out != "" {
+			if err := os.WriteFile(out, []byte(report), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 	t.Run("signed-out", func(t *testing.T) {
 		out := browser(t)
 		for _, width := range []int64{1366, 390} {
@@ -393,4 +411,43 @@ func exceptionDescription(d *runtime.ExceptionDetails) string {
 		return d.Exception.Description
 	}
 	return ""
+}
+
+// pageSizes fetches each page as the signed-in browser would (its session cookie), once per
+// encoding, and tabulates the bytes sent: uncompressed, gzip and brotli. A page sent compressed
+// no smaller than plain fails the test.
+func pageSizes(t *testing.T, ctx context.Context, base string, paths []string) string {
+	t.Helper()
+	cookies, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	var b strings.Builder
+	b.WriteString("| page | HTML | gzip | brotli |\n|---|---:|---:|---:|\n")
+	for _, path := range paths {
+		sizes := map[string]int{}
+		for _, enc := range []string{"identity", "gzip", "br"} {
+			req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+			req.Header.Set("Accept-Encoding", enc)
+			for _, c := range cookies.Cookies {
+				req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+			}
+			res, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if got := res.Header.Get("Content-Encoding"); enc != "identity" && got != enc {
+				t.Errorf("%s with Accept-Encoding %s: got Content-Encoding %q", path, enc, got)
+			}
+			sizes[enc] = len(body)
+		}
+		if sizes["gzip"] >= sizes["identity"] || sizes["br"] >= sizes["identity"] {
+			t.Errorf("%s: compressed %d (gzip) and %d (brotli) bytes, plain %d", path, sizes["gzip"], sizes["br"], sizes["identity"])
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", path, sizes["identity"], sizes["gzip"], sizes["br"])
+	}
+	return b.String()
 }

@@ -87,3 +87,29 @@ func TestProvidersPageFiltersAndSelection(t *testing.T) {
 		t.Errorf("the next page's link does not keep the selection")
 	}
 }
+
+// A refused provider form ties each problem to its field: the control is marked invalid and
+// described by the message, and a bad link is echoed into a text field (valid HTML), not a url one.
+func TestProviderFormErrorsTiedToFields(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	r := a.postForm(t, "/providers", url.Values{"name": {""}, "service_model": {"saas"}, "website": {"not a link"}}, false)
+	p := parsePage(t, r, http.StatusUnprocessableEntity)
+	for _, field := range []string{"name", "website"} {
+		controls := p.all(func(n *htmlNode) bool { return attr(n, "name") == field })
+		if len(controls) != 1 {
+			t.Fatalf("%s: got %d controls", field, len(controls))
+		}
+		c := controls[0]
+		if attr(c, "aria-invalid") != "true" || attr(c, "aria-describedby") != "err-"+field {
+			t.Errorf("%s: got aria-invalid=%q aria-describedby=%q, want true and err-%s", field, attr(c, "aria-invalid"), attr(c, "aria-describedby"), field)
+		}
+		if msg := p.all(func(n *htmlNode) bool { return attr(n, "id") == "err-"+field }); len(msg) != 1 || text(msg[0]) == "" {
+			t.Errorf("%s: no message with id err-%s", field, field)
+		}
+	}
+	website := p.all(func(n *htmlNode) bool { return attr(n, "name") == "website" })[0]
+	if attr(website, "type") != "text" || attr(website, "value") != "not a link" {
+		t.Errorf("website: got type %q value %q, want the text typed kept in a text field", attr(website, "type"), attr(website, "value"))
+	}
+}
