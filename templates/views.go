@@ -657,3 +657,12 @@ func FormFieldAttrs(errors map[string]string, field string) templ.Attributes {
 	}
 	return templ.Attributes{"aria-invalid": "true", "aria-describedby": "err-" + field}
 }
+
+// unsavedState tells the page's script whether a plain form starts with an edit not saved yet:
+// "refused" when it comes back with problems (what it shows was never stored), else "clean".
+func unsavedState(errs map[string]string) string {
+	if len(errs) > 0 {
+		return "refused"
+	}
+	return "clean"
+}

@@ -172,3 +172,36 @@ func TestBrowserAutosaveNeverDropsAnEdit(t *testing.T) {
 		}
 	})
 }
+
+// The provider form, a plain form: a bad link is refused on its field in the server's words,
+// what was typed is kept, and leaving before saving is questioned.
+func TestBrowserProviderFormRefusalIsKept(t *testing.T) {
+	a := appServer(t)
+	ctx := browser(t)
+	a.signIn(t, ctx, auth.Evaluator)
+	run(t, ctx, "open the form", chromedp.Navigate(a.url+"/providers/new"), chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)))
+	if eval[bool](t, ctx, leaving) {
+		t.Error("an untouched form questions leaving")
+	}
+	run(t, ctx, "fill it with a bad link",
+		chromedp.SendKeys(chromedp.CSS(`input[name=name]`), "Typo Cloud"),
+		chromedp.Click(chromedp.CSS(`input[name=service_model][value=saas]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=website]`), "typo.example"),
+	)
+	if !eval[bool](t, ctx, leaving) {
+		t.Error("an edited form does not question leaving")
+	}
+	run(t, ctx, "save", chromedp.Click(chromedp.CSS(`[data-testid=save-provider]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=error-website]`)))
+	if got := text(t, ctx, `[data-testid=error-website]`); !strings.Contains(got, "https://") {
+		t.Errorf("website error: got %q, want the server's message naming the form of a link", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector("input[name=website]").value`); got != "typo.example" {
+		t.Errorf("website field after the refusal: got %q, want what was typed", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector("input[name=website]").getAttribute("aria-invalid")`); got != "true" {
+		t.Errorf("website aria-invalid: got %q, want true", got)
+	}
+	if !eval[bool](t, ctx, leaving) {
+		t.Error("a refused form does not question leaving")
+	}
+}

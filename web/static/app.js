@@ -150,14 +150,26 @@
     if (link && isElementForm(link.closest("form"))) forms.delete(link.closest("form"));
   });
 
+  // Plain forms (data-unsaved) are questioned on leaving once edited, or when they came back
+  // refused, until they are submitted.
+  document.addEventListener("input", function (e) {
+    var form = e.target && e.target.form;
+    if (form && form.hasAttribute("data-unsaved")) form.setAttribute("data-unsaved", "edited");
+  }, true);
+  document.addEventListener("submit", function (e) {
+    if (e.target.hasAttribute && e.target.hasAttribute("data-unsaved")) e.target.setAttribute("data-unsaved", "sent");
+  }, true);
+
   window.addEventListener("beforeunload", function (e) {
     var all = document.querySelectorAll("form.element");
+    var pending = false;
     for (var i = 0; i < all.length; i++) {
-      if (unsettled(all[i])) {
-        e.preventDefault();
-        e.returnValue = "";
-        return;
-      }
+      if (unsettled(all[i])) pending = true;
+    }
+    if (document.querySelector('form[data-unsaved="edited"], form[data-unsaved="refused"]')) pending = true;
+    if (pending) {
+      e.preventDefault();
+      e.returnValue = "";
     }
   });
 
