@@ -71,20 +71,21 @@ func (e BandsBetter) Valid() bool {
 
 // Defines values for ErrorErrorCode.
 const (
-	ErrorErrorCodeBadRequest           ErrorErrorCode = "bad_request"
-	ErrorErrorCodeConflict             ErrorErrorCode = "conflict"
-	ErrorErrorCodeForbidden            ErrorErrorCode = "forbidden"
-	ErrorErrorCodeInternal             ErrorErrorCode = "internal"
-	ErrorErrorCodeInvalid              ErrorErrorCode = "invalid"
-	ErrorErrorCodeMethodNotAllowed     ErrorErrorCode = "method_not_allowed"
-	ErrorErrorCodeNotAcceptable        ErrorErrorCode = "not_acceptable"
-	ErrorErrorCodeNotFound             ErrorErrorCode = "not_found"
-	ErrorErrorCodePreconditionFailed   ErrorErrorCode = "precondition_failed"
-	ErrorErrorCodeTooLarge             ErrorErrorCode = "too_large"
-	ErrorErrorCodeTooManyRequests      ErrorErrorCode = "too_many_requests"
-	ErrorErrorCodeUnauthenticated      ErrorErrorCode = "unauthenticated"
-	ErrorErrorCodeUnavailable          ErrorErrorCode = "unavailable"
-	ErrorErrorCodeUnsupportedMediaType ErrorErrorCode = "unsupported_media_type"
+	ErrorErrorCodeBadRequest               ErrorErrorCode = "bad_request"
+	ErrorErrorCodeConflict                 ErrorErrorCode = "conflict"
+	ErrorErrorCodeForbidden                ErrorErrorCode = "forbidden"
+	ErrorErrorCodeInternal                 ErrorErrorCode = "internal"
+	ErrorErrorCodeInvalid                  ErrorErrorCode = "invalid"
+	ErrorErrorCodeMethodNotAllowed         ErrorErrorCode = "method_not_allowed"
+	ErrorErrorCodeNotAcceptable            ErrorErrorCode = "not_acceptable"
+	ErrorErrorCodeNotFound                 ErrorErrorCode = "not_found"
+	ErrorErrorCodePreconditionFailed       ErrorErrorCode = "precondition_failed"
+	ErrorErrorCodeReauthenticationRequired ErrorErrorCode = "reauthentication_required"
+	ErrorErrorCodeTooLarge                 ErrorErrorCode = "too_large"
+	ErrorErrorCodeTooManyRequests          ErrorErrorCode = "too_many_requests"
+	ErrorErrorCodeUnauthenticated          ErrorErrorCode = "unauthenticated"
+	ErrorErrorCodeUnavailable              ErrorErrorCode = "unavailable"
+	ErrorErrorCodeUnsupportedMediaType     ErrorErrorCode = "unsupported_media_type"
 )
 
 // Valid indicates whether the value is a known member of the ErrorErrorCode enum.
@@ -107,6 +108,8 @@ func (e ErrorErrorCode) Valid() bool {
 	case ErrorErrorCodeNotFound:
 		return true
 	case ErrorErrorCodePreconditionFailed:
+		return true
+	case ErrorErrorCodeReauthenticationRequired:
 		return true
 	case ErrorErrorCodeTooLarge:
 		return true
