@@ -44,8 +44,15 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// browser starts a headless Chromium with a fresh profile and no background traffic.
+// browser starts a headless Chromium with a fresh profile and no background traffic, for a
+// test that ends within a minute.
 func browser(t *testing.T) context.Context {
+	t.Helper()
+	return browserFor(t, time.Minute)
+}
+
+// browserFor is browser for a test that needs up to limit.
+func browserFor(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium(t)),
@@ -63,7 +70,7 @@ func browser(t *testing.T) context.Context {
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }

@@ -13,10 +13,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -31,7 +33,8 @@ import (
 func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 	axe := axeSource(t)
 	a := appServer(t)
-	ctx := browser(t)
+	// About 50 page loads, each checked by axe: more than the minute a browser test gets.
+	ctx := browserFor(t, 8*time.Minute)
 	a.signIn(t, ctx, auth.Admin)
 	f := a.portfolio(t)
 
@@ -369,6 +372,10 @@ func listenForConsoleErrors(t *testing.T, ctx context.Context) func() []string {
 	add := func(m string) { mu.Lock(); msgs = append(msgs, m); mu.Unlock() }
 	listen := func(ev any) {
 		switch e := ev.(type) {
+		case *page.EventJavascriptDialogOpening:
+			// A page left with a refused form asks first (beforeunload): leave, as the test
+			// moves on. The dialog blocks the page, so answer it from another goroutine.
+			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
 		case *runtime.EventExceptionThrown:
 			add("exception: " + e.ExceptionDetails.Text + " " + exceptionDescription(e.ExceptionDetails))
 		case *runtime.EventConsoleAPICalled:
