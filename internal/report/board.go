@@ -24,9 +24,9 @@ func MarkingOr(marking string) string {
 // 2026-11-29 09:30 UTC", or "Draft, in progress: started by Ana Müller on ..., not completed".
 func StatusText(ev assess.Evaluation) string {
 	if ev.Status == assess.EvaluationCompleted {
-		return fmt.Sprintf("Completed by %s on %s", orNotRecorded(ev.CompletedBy), TimeText(ev.CompletedAt))
+		return fmt.Sprintf("Completed%s on %s", byWhom(ev.CompletedBy), TimeText(ev.CompletedAt))
 	}
-	return fmt.Sprintf("Draft, in progress: started by %s on %s, not completed", orNotRecorded(ev.CreatedBy), TimeText(ev.CreatedAt))
+	return fmt.Sprintf("Draft, in progress: started%s on %s, not completed", byWhom(ev.CreatedBy), TimeText(ev.CreatedAt))
 }
 
 // StatusText is the report's evaluation status with who and when.
@@ -132,3 +132,12 @@ func (r Report) Keywords() []string {
 
 // GeneratedByText is who generated the file, or NotRecorded.
 func (r Report) GeneratedByText() string { return orNotRecorded(r.GeneratedBy) }
+
+// byWhom is " by NAME", or nothing when who did it was not recorded (a change made from the
+// command line, say): a sentence reads the same either way.
+func byWhom(who string) string {
+	if who = strings.TrimSpace(who); who == "" {
+		return ""
+	}
+	return " by " + who
+}

@@ -86,7 +86,7 @@ func shortStatus(ev assess.Evaluation) string {
 		return t.UTC().Format("2006-01-02")
 	}
 	if ev.Status == assess.EvaluationCompleted {
-		return "Completed " + day(ev.CompletedAt) + " by " + orNotRecorded(ev.CompletedBy)
+		return "Completed " + day(ev.CompletedAt) + byWhom(ev.CompletedBy)
 	}
 	return "Draft since " + day(ev.CreatedAt)
 }
