@@ -79,7 +79,7 @@ func TestBrowserAutosaveNeverDropsAnEdit(t *testing.T) {
 		{"a future date", "assessments.last_independent_audit", "value",
 			`[data-testid="element-assessments.last_independent_audit"] input[name=value]`, "2030-01-01", "2030-01-01 is in the future"},
 		{"a negative number", "monitoring.log_retention_days", "value",
-			`[data-testid="element-monitoring.log_retention_days"] input[name=value]`, "-5", "want a number of 0 or more"},
+			`[data-testid="element-monitoring.log_retention_days"] input[name=value]`, "-5", "Want a number of 0 or more"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -87,7 +87,7 @@ func TestBrowserAutosaveNeverDropsAnEdit(t *testing.T) {
 			setField(t, ctx, c.sel, c.value)
 			slot := el + ` [data-testid="error-` + c.field + `"]`
 			waitText(t, ctx, slot, c.want)
-			if got := text(t, ctx, `[data-testid="status-`+c.ref+`"]`); !strings.Contains(got, c.want) {
+			if got := text(t, ctx, `[data-testid="status-`+c.ref+`"]`); !strings.Contains(strings.ToLower(got), strings.ToLower(c.want)) {
 				t.Errorf("status: got %q, want the server's message %q", got, c.want)
 			}
 			if got := eval[string](t, ctx, `document.querySelector(`+jsString(c.sel)+`).getAttribute("aria-invalid")`); got != "true" {
@@ -127,7 +127,7 @@ func TestBrowserAutosaveNeverDropsAnEdit(t *testing.T) {
 		waitFor(t, "the status says the answer is saved except the link", func() bool {
 			return strings.HasPrefix(peek(ctx, status), "Saved, except Evidence link 1")
 		}, func() string { return peek(ctx, status) })
-		waitText(t, ctx, el+` [data-testid="error-evidence[0].url"]`, "want an http or https link, such as https://example.com/security")
+		waitText(t, ctx, el+` [data-testid="error-evidence[0].url"]`, "Want an http or https link, such as https://example.com/security")
 		got := a.stored(t, id, ref)
 		if got.Value.Status != assess.Yes || len(got.Evidence) != 0 {
 			t.Errorf("stored: got %v with %d links, want yes with none", got.Value, len(got.Evidence))
