@@ -54,7 +54,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.SignInPage(view))
 		return
 	case errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, assess.ErrUnavailable):
-		view.Error = auth.ErrBadCredentials.Error()
+		view.Error = "The email or password is not right."
 		s.render(w, r, http.StatusUnauthorized, templates.SignInPage(view))
 		return
 	case err != nil:
