@@ -133,6 +133,10 @@ func (r Report) Keywords() []string {
 // GeneratedByText is who generated the file, or NotRecorded.
 func (r Report) GeneratedByText() string { return orNotRecorded(r.GeneratedBy) }
 
+// GeneratedText is when and by whom the file was generated ("2026-11-29 14:05 UTC by Eve
+// Example"), without a "by" when nobody is recorded.
+func (r Report) GeneratedText() string { return TimeText(r.GeneratedAt) + byWhom(r.GeneratedBy) }
+
 // byWhom is " by NAME", or nothing when who did it was not recorded (a change made from the
 // command line, say): a sentence reads the same either way.
 func byWhom(who string) string {

@@ -27,6 +27,9 @@ func (c Comparison) Title() string {
 // GeneratedByText is who generated the file, or NotRecorded.
 func (c Comparison) GeneratedByText() string { return orNotRecorded(c.GeneratedBy) }
 
+// GeneratedText is when and by whom the comparison was generated, as Report.GeneratedText.
+func (c Comparison) GeneratedText() string { return TimeText(c.GeneratedAt) + byWhom(c.GeneratedBy) }
+
 // Keywords are the comparison's keywords, for a PDF's document information.
 func (c Comparison) Keywords() []string {
 	k := []string{"security coverage", "provider comparison"}

@@ -17,11 +17,13 @@ import (
 )
 
 // newAppWith is newApp with the API's options set.
-func newAppWith(t *testing.T, opt server.APIOptions) *testApp {
+// newAppWith is newApp with opt's API and PDF settings; its App, clock and log are the test's.
+func newAppWith(t *testing.T, opt server.Options) *testApp {
 	t.Helper()
 	store := postgrestest.Store(t)
 	uc := app.New(store, func() time.Time { return now })
-	srv := server.New(server.Options{App: uc, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler), API: opt})
+	opt.App, opt.Now, opt.Log = uc, func() time.Time { return now }, slog.New(slog.DiscardHandler)
+	srv := server.New(opt)
 	a := &testApp{h: validateAPI(t, srv.Handler()), logs: &syncBuffer{}, uc: uc}
 	a.header = a.signIn(t, a.addUser(t, auth.Admin))
 	return a
@@ -96,7 +98,7 @@ func TestAPIResponsesAreCompressed(t *testing.T) {
 
 func TestAPIRateLimitPerToken(t *testing.T) {
 	t.Parallel()
-	a := newAppWith(t, server.APIOptions{RateLimit: 3})
+	a := newAppWith(t, server.Options{API: server.APIOptions{RateLimit: 3}})
 	one, other := a.bearer(t, auth.Viewer), a.bearer(t, auth.Viewer)
 	b := a.anonymous()
 	for i := range 3 {
@@ -128,7 +130,7 @@ func TestAPIRateLimitPerToken(t *testing.T) {
 func TestAPICORSForConfiguredOrigins(t *testing.T) {
 	t.Parallel()
 	const allowed, other = "https://app.example", "https://evil.example"
-	a := newAppWith(t, server.APIOptions{CORSOrigins: []string{allowed + "/"}})
+	a := newAppWith(t, server.Options{API: server.APIOptions{CORSOrigins: []string{allowed + "/"}}})
 	token := a.bearer(t, auth.Evaluator)
 	b := a.anonymous()
 	pre := b.do(t, http.MethodOptions, "/api/v1/providers", nil, http.Header{"Origin": {allowed},

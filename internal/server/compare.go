@@ -75,7 +75,7 @@ func (s *Server) handleComparePage(w http.ResponseWriter, r *http.Request) {
 		view.Comparison, view.Rows = c, report.CompareRows(c)
 		view.IDs = []string{joinIDs(c)}
 	}
-	s.render(w, withFileStatus(r), status, templates.ComparePage(view))
+	s.render(w, s.withFileStatus(r), status, templates.ComparePage(view))
 }
 
 // joinIDs is the ids of a comparison for its URLs, included and excluded alike.

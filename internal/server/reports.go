@@ -45,9 +45,9 @@ var pdfRenderer = sync.OnceValue(func() *pdf.Renderer { return pdf.NewRenderer(p
 func reportMarking() string { return report.MarkingOr(os.Getenv("SHARELINE_REPORT_MARKING")) }
 
 // withFileStatus tells the pages whether they may offer PDFs.
-func withFileStatus(r *http.Request) *http.Request {
-	if err := pdfRenderer().Available(); err != nil {
-		return r.WithContext(templates.WithPDFUnavailable(r.Context(), err.Error()))
+func (s *Server) withFileStatus(r *http.Request) *http.Request {
+	if err := s.pdf.Available(); err != nil {
+		return r.WithContext(templates.WithPDFUnavailable(r.Context(), "this server has no Chromium to print PDFs"))
 	}
 	return r
 }
@@ -77,7 +77,7 @@ func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.render(w, withFileStatus(r), http.StatusOK, templates.ReportPage(reportView(rep)))
+	s.render(w, s.withFileStatus(r), http.StatusOK, templates.ReportPage(reportView(rep)))
 }
 
 // handleReportFile sends a report as a download. The file is made in full before anything is
@@ -123,9 +123,12 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sendPDF(w http.ResponseWriter, r *http.Request, name report.Name, layout interface {
 	Render(context.Context, io.Writer) error
 }, doc pdf.Document) {
-	renderer := pdfRenderer()
+	renderer := s.pdf
 	if err := renderer.Available(); err != nil {
-		msg := "PDFs cannot be made on this server: " + err.Error() + ". The CSV, XLSX and JSON downloads work."
+		// Where the server looked is for its administrator, in the log, not for every user.
+		s.log.WarnContext(r.Context(), "a PDF was asked for and cannot be made", "err", err)
+		msg := "PDFs cannot be made on this server: it has no Chromium to print them, which an administrator has to install. The CSV, XLSX and JSON downloads work."
+		w.Header().Set("Retry-After", "3600")
 		if isAPI(r) {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]apiError{"error": {Code: "pdf_unavailable", Message: msg}})
 			return
@@ -187,8 +190,10 @@ func (s *Server) sendCompareFile(w http.ResponseWriter, r *http.Request, ext str
 // so it is written as it is read; drafts' stored scores are refreshed to today first.
 func (s *Server) handlePortfolioExport(w http.ResponseWriter, r *http.Request) {
 	write := map[string]func(io.Writer, *assess.Questionnaire, iter.Seq2[assess.ProviderListing, error]) error{
-		"csv":  report.WritePortfolioCSV,
-		"xlsx": xlsx.WritePortfolio,
+		"csv": report.WritePortfolioCSV,
+		"xlsx": func(w io.Writer, q *assess.Questionnaire, rows iter.Seq2[assess.ProviderListing, error]) error {
+			return xlsx.WritePortfolio(w, q, rows, principal(r).User.Name, s.now())
+		},
 	}
 	ext := chi.URLParam(r, "format")
 	f, ok := write[ext]

@@ -14,6 +14,9 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"shareline/internal/report/pdf"
+	"shareline/internal/server"
 )
 
 // reported is an evaluation with answers in every question, a deviation and a non-ASCII name.
@@ -249,5 +252,39 @@ func TestReportFileNamesInEveryScript(t *testing.T) {
 		if err != nil || len(rows) < 2 || !strings.HasPrefix(rows[1][0], name) || rows[1][2] != ev.ID || rows[1][3] != "In progress" {
 			t.Errorf("%s: CSV row 1 = %q (%v), want the provider, evaluation %s and status on it", name, rows[min(1, len(rows)-1)], err, ev.ID)
 		}
+	}
+}
+
+// Without a Chromium the PDF downloads answer 503 saying why, the pages say so where the PDF
+// link would be, and every other format still works.
+func TestReportsWithoutChromium(t *testing.T) {
+	t.Parallel()
+	a := newAppWith(t, server.Options{PDF: pdf.NewRenderer(pdf.Options{Chromium: filepath.Join(t.TempDir(), "no-chromium")})})
+	p, ev := reported(t, a)
+	other := a.createProvider(t, "Second without Chromium "+tag(t), "paas")
+	a.answer(t, a.startEvaluation(t, other.ID).ID, "monitoring.log_retention_days", map[string]any{"value": 400})
+	compare := "/compare?ids=" + p.ID + "," + other.ID
+
+	for _, page := range []string{"/evaluations/" + ev.ID + "/report", compare} {
+		r := a.get(t, page)
+		wantStatus(t, r, http.StatusOK)
+		body := string(r.body)
+		if !strings.Contains(body, "PDF unavailable: this server has no Chromium") {
+			t.Errorf("%s does not say that PDFs are unavailable", page)
+		}
+		if regexp.MustCompile(`\.pdf["?]`).MatchString(body) {
+			t.Errorf("%s still links a PDF", page)
+		}
+	}
+	for _, file := range []string{"/evaluations/" + ev.ID + "/report.pdf", "/compare.pdf?ids=" + p.ID + "," + other.ID} {
+		r := a.get(t, file)
+		wantStatus(t, r, http.StatusServiceUnavailable)
+		if body := string(r.body); !strings.Contains(body, "PDFs cannot be made on this server") || !strings.Contains(body, "The CSV, XLSX and JSON downloads work.") {
+			t.Errorf("%s: body %q does not say why and what works", file, body)
+		}
+	}
+	wantAPIError(t, a.get(t, "/api/v1/evaluations/"+ev.ID+"/report.pdf"), http.StatusServiceUnavailable, "pdf_unavailable", "")
+	for _, file := range []string{"/evaluations/" + ev.ID + "/report.xlsx", "/evaluations/" + ev.ID + "/report.csv", "/api/v1/evaluations/" + ev.ID + "/report.json"} {
+		wantStatus(t, a.get(t, file), http.StatusOK)
 	}
 }

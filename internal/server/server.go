@@ -14,6 +14,7 @@ import (
 
 	"shareline/internal/app"
 	"shareline/internal/assess"
+	"shareline/internal/report/pdf"
 )
 
 // Server holds what every handler shares.
@@ -26,6 +27,7 @@ type Server struct {
 	trustedProxies []netip.Prefix
 	metrics        *Metrics
 	api            *apiManners
+	pdf            *pdf.Renderer
 }
 
 // Options configure a Server. Now (the clock of file names and sessions; the App has its own)
@@ -48,13 +50,15 @@ type Options struct {
 	Metrics *Metrics
 	// API sets the JSON API's CORS origins and rate limit.
 	API APIOptions
+	// PDF prints the PDF reports; nil shares the process's one warm Chromium (pdfRenderer).
+	PDF *pdf.Renderer
 }
 
 // New returns a Server; Handler gives its routes.
 func New(opt Options) *Server {
 	s := &Server{app: opt.App, now: opt.Now, log: opt.Log,
 		sessions: newSessions(opt.Sessions, opt.SecureCookies), secure: opt.SecureCookies, trustedProxies: opt.TrustedProxies,
-		metrics: opt.Metrics}
+		metrics: opt.Metrics, pdf: opt.PDF}
 	// A session store that fails is the database failing: answer as for any outage, never with
 	// scs's default of the raw error text.
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
@@ -62,6 +66,9 @@ func New(opt Options) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.pdf == nil {
+		s.pdf = pdfRenderer()
 	}
 	if s.log == nil {
 		s.log = slog.Default()

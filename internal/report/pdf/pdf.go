@@ -69,6 +69,8 @@ func (o Options) withDefaults() (Options, error) {
 			return o, err
 		}
 		o.Chromium = path
+	} else if _, err := exec.LookPath(o.Chromium); err != nil {
+		return o, fmt.Errorf("no Chromium at %s: %w", o.Chromium, err)
 	}
 	return o, nil
 }

@@ -23,7 +23,7 @@ const SheetPortfolio = "Providers"
 // memory stays flat with tens of thousands of providers (the compressed file itself is
 // assembled in memory before it is written to w). rows is read once; an error from it stops
 // the write and is returned, and nothing is written to w.
-func WritePortfolio(w io.Writer, q *assess.Questionnaire, rows iter.Seq2[assess.ProviderListing, error]) error {
+func WritePortfolio(w io.Writer, q *assess.Questionnaire, rows iter.Seq2[assess.ProviderListing, error], by string, at time.Time) error {
 	f, st, err := newWorkbook(SheetPortfolio)
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func WritePortfolio(w io.Writer, q *assess.Questionnaire, rows iter.Seq2[assess.
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: portfolio: %w", err)
 	}
-	return writeWorkbook(f, w, workbookMeta{Title: "Provider portfolio", Subject: "Every provider's latest score", At: time.Now()})
+	return writeWorkbook(f, w, workbookMeta{Title: "Provider portfolio", Subject: "Every provider's latest score", By: by, At: at})
 }
 
 // portfolioPrintSetup prints the portfolio landscape, one page wide, with the header row on

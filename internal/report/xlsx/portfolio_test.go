@@ -13,7 +13,7 @@ import (
 func TestWritePortfolio(t *testing.T) {
 	q := reporttest.Questionnaire(t)
 	var buf bytes.Buffer
-	if err := WritePortfolio(&buf, q, reporttest.Portfolio(q, 10000, 0)); err != nil {
+	if err := WritePortfolio(&buf, q, reporttest.Portfolio(q, 10000, 0), "Eve Example", reporttest.Generated); err != nil {
 		t.Fatalf("WritePortfolio: %v", err)
 	}
 	f := openXLSX(t, buf.Bytes())
@@ -46,7 +46,7 @@ func TestWritePortfolio(t *testing.T) {
 func TestWritePortfolioStopsOnError(t *testing.T) {
 	q := reporttest.Questionnaire(t)
 	var buf bytes.Buffer
-	if err := WritePortfolio(&buf, q, reporttest.Portfolio(q, 100, 7)); err == nil {
+	if err := WritePortfolio(&buf, q, reporttest.Portfolio(q, 100, 7), "Eve Example", reporttest.Generated); err == nil {
 		t.Error("WritePortfolio succeeded, want the iterator's error")
 	}
 	if buf.Len() != 0 {
@@ -58,7 +58,7 @@ func BenchmarkWritePortfolio10k(b *testing.B) {
 	q := reporttest.Questionnaire(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WritePortfolio(io.Discard, q, reporttest.Portfolio(q, 10000, 0)); err != nil {
+		if err := WritePortfolio(io.Discard, q, reporttest.Portfolio(q, 10000, 0), "Eve Example", reporttest.Generated); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -43,7 +43,7 @@ func workbooks(t *testing.T) map[string][]byte {
 	out["compare.xlsx"] = bytes.Clone(b.Bytes())
 	b.Reset()
 	q := reporttest.Questionnaire(t)
-	if err := WritePortfolio(&b, q, reporttest.Portfolio(q, 5000, 0)); err != nil {
+	if err := WritePortfolio(&b, q, reporttest.Portfolio(q, 5000, 0), "Eve Example", reporttest.Generated); err != nil {
 		t.Fatal(err)
 	}
 	out["portfolio.xlsx"] = bytes.Clone(b.Bytes())
@@ -139,8 +139,8 @@ func TestWorkbooksOpenInExcelJS(t *testing.T) {
 				t.Fatalf("ExcelJS output %q: %v", out, err)
 			}
 			wantBy := "Eve Example"
-			if name == "portfolio.xlsx" || name == "empty.xlsx" {
-				wantBy = "Shareline"
+			if name == "empty.xlsx" {
+				wantBy = "Shareline" // nobody is named as its generator
 			}
 			if wb.Creator != wantBy || wb.LastModifiedBy != wantBy {
 				t.Errorf("creator %q, last modified by %q, want %q for both", wb.Creator, wb.LastModifiedBy, wantBy)
@@ -148,7 +148,7 @@ func TestWorkbooksOpenInExcelJS(t *testing.T) {
 			if !strings.HasPrefix(wb.Created, "20") || strings.HasPrefix(wb.Created, "2006") {
 				t.Errorf("created %q, want the day the file was made", wb.Created)
 			}
-			if name == "report.xlsx" && !strings.HasPrefix(wb.Created, "2026-11-29T14:05") {
+			if (name == "report.xlsx" || name == "portfolio.xlsx") && !strings.HasPrefix(wb.Created, "2026-11-29T14:05") {
 				t.Errorf("created %q, want 2026-11-29T14:05 (the report's generation time)", wb.Created)
 			}
 			if name == "portfolio.xlsx" {

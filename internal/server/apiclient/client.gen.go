@@ -79,6 +79,7 @@ const (
 	ErrorErrorCodeMethodNotAllowed         ErrorErrorCode = "method_not_allowed"
 	ErrorErrorCodeNotAcceptable            ErrorErrorCode = "not_acceptable"
 	ErrorErrorCodeNotFound                 ErrorErrorCode = "not_found"
+	ErrorErrorCodePdfUnavailable           ErrorErrorCode = "pdf_unavailable"
 	ErrorErrorCodePreconditionFailed       ErrorErrorCode = "precondition_failed"
 	ErrorErrorCodeReauthenticationRequired ErrorErrorCode = "reauthentication_required"
 	ErrorErrorCodeTooLarge                 ErrorErrorCode = "too_large"
@@ -106,6 +107,8 @@ func (e ErrorErrorCode) Valid() bool {
 	case ErrorErrorCodeNotAcceptable:
 		return true
 	case ErrorErrorCodeNotFound:
+		return true
+	case ErrorErrorCodePdfUnavailable:
 		return true
 	case ErrorErrorCodePreconditionFailed:
 		return true
