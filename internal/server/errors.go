@@ -150,7 +150,17 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	if isHTMX(r) {
 		w.Header().Set("HX-Reswap", "none")
 	}
-	s.render(w, r, status, templates.ErrorPage(status, http.StatusText(status), msg))
+	s.render(w, r, status, templates.ErrorPage(status, statusTitle(status), msg))
+}
+
+// statusTitle is an error page's heading: the status's reason phrase as a sentence ("Not
+// found", "Too many requests"), as every other heading is written.
+func statusTitle(status int) string {
+	text := http.StatusText(status)
+	if text == "" {
+		return "Error"
+	}
+	return text[:1] + strings.ToLower(text[1:])
 }
 
 type apiError struct {
