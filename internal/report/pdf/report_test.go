@@ -80,7 +80,7 @@ func TestReportPDFNotAssessed(t *testing.T) {
 			t.Errorf("pdftotext lacks %q", want)
 		}
 	}
-	for _, bad := range []string{"0.0 / 100", "Poor", "Completed by"} {
+	for _, bad := range []string{"0.0 / 100", "Poor", "Completed by", "by not recorded"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("pdftotext has %q", bad)
 		}
