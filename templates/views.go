@@ -45,8 +45,11 @@ type ProviderView struct {
 	Evaluations []assess.Evaluation
 	Current     *assess.Evaluation
 	Draft       *assess.Evaluation
-	CanEdit     bool // may edit the provider
-	CanStart    bool // may start an evaluation (none is in progress)
+	CanEdit     bool // may edit the provider (it is not archived)
+	CanStart    bool // may start an evaluation (none is in progress, it is not archived)
+	CanArchive  bool // may archive it (it is not archived)
+	CanRestore  bool // may restore it (it is archived)
+	Notice      string
 }
 
 // EvaluationView is the evaluation form or its summary.
@@ -160,6 +163,9 @@ func ProvidersURL(q assess.ProviderQuery, offset int, selected ...int64) string 
 		if value != "" {
 			v.Set(name, value)
 		}
+	}
+	if q.Archived {
+		v.Set("archived", "true")
 	}
 	if q.Sort != "" && q.Sort != assess.SortByName {
 		v.Set("sort", string(q.Sort))

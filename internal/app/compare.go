@@ -10,7 +10,8 @@ import (
 
 // Compare scores a shortlist of providers (2 to 50 ids) against each other: each by its current,
 // completed evaluation with its frozen score, on the newest questionnaire version among them,
-// best first by sortKey. Ids that name no provider are a validation error.
+// best first by sortKey. Ids that name no provider, or an archived one, are a validation error
+// naming them.
 func (a *App) Compare(ctx context.Context, p Principal, ids []int64, sortKey string) (assess.Comparison, error) {
 	if err := allow(p, Read, Resource{}); err != nil {
 		return assess.Comparison{}, err
@@ -62,6 +63,9 @@ func (a *App) compareInputs(ctx context.Context, tx Tx, ids []int64) ([]assess.C
 	}
 	if len(missing) > 0 {
 		return nil, assess.Invalid("ids", "no provider has the id %s", strings.Join(missing, ", "))
+	}
+	if err := assess.CheckComparable(in); err != nil {
+		return nil, err
 	}
 	current, drafting, err := tx.Evaluations().Current(ctx, ids)
 	if err != nil {

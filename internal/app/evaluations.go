@@ -36,6 +36,9 @@ func (a *App) StartEvaluation(ctx context.Context, p Principal, providerID int64
 		if err != nil {
 			return err
 		}
+		if err := assess.CheckActive(prov); err != nil {
+			return err
+		}
 		evs, err := tx.Evaluations().OfProvider(ctx, providerID)
 		if err != nil {
 			return err
@@ -135,13 +138,18 @@ func (a *App) load(ctx context.Context, tx Tx, id int64, lock bool) (EvaluationV
 
 // lockForLifecycle locks, in this order, an evaluation's provider and then the evaluation, so
 // that status changes and new evaluations of one provider happen one after another without
-// deadlocks, and returns the evaluation loaded and the provider's evaluations.
+// deadlocks, and returns the evaluation loaded and the provider's evaluations. The evaluations
+// of an archived provider are refused (assess.ErrArchived).
 func (a *App) lockForLifecycle(ctx context.Context, tx Tx, id int64) (EvaluationView, []assess.Evaluation, error) {
 	head, err := tx.Evaluations().Find(ctx, id, false)
 	if err != nil {
 		return EvaluationView{}, nil, err
 	}
-	if _, err := tx.Providers().Find(ctx, head.ProviderID, true); err != nil {
+	prov, err := tx.Providers().Find(ctx, head.ProviderID, true)
+	if err != nil {
+		return EvaluationView{}, nil, err
+	}
+	if err := assess.CheckActive(prov); err != nil {
 		return EvaluationView{}, nil, err
 	}
 	v, err := a.load(ctx, tx, id, true)
@@ -183,11 +191,15 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 }
 
 // editing locks an evaluation whose answers are about to change and reads what a change to one
-// element starts from; it refuses the evaluation when its state does not allow changes.
+// element starts from; it refuses the evaluation when its state does not allow changes, or its
+// provider is archived.
 func (a *App) editing(ctx context.Context, tx Tx, id int64, question, element string) (Editing, error) {
 	ed, err := tx.Answers().Editing(ctx, id, question, element, a.finder(ctx, tx))
 	if err != nil {
 		return Editing{}, err
+	}
+	if ed.ProviderArchived {
+		return Editing{}, assess.ErrArchived
 	}
 	return ed, assess.CheckEditable(ed.Evaluation)
 }

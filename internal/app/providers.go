@@ -44,10 +44,69 @@ func (a *App) UpdateProvider(ctx context.Context, p Principal, id int64, in asse
 		if err != nil {
 			return err
 		}
+		if err := assess.CheckActive(before); err != nil {
+			return err
+		}
 		if prov, err = tx.Providers().Update(ctx, prov); err != nil {
 			return err
 		}
 		return record(ctx, tx, p, auth.ActionProviderEdited, id, 0, "edited provider %s: %s", prov.Name, providerChanges(before, prov))
+	})
+	return prov, err
+}
+
+// ArchiveProvider archives a provider: it leaves the lists, the home page's counts, the
+// portfolio exports and comparisons, and it and its evaluations become read-only; everything
+// is kept for RestoreProvider. Saves to its drafts under way finish first (LockDrafts).
+func (a *App) ArchiveProvider(ctx context.Context, p Principal, id int64) (assess.Provider, error) {
+	if err := allow(p, EditProviders, Resource{ProviderID: id}); err != nil {
+		return assess.Provider{}, err
+	}
+	var prov assess.Provider
+	err := a.store.Update(ctx, func(tx Tx) error {
+		before, err := tx.Providers().Find(ctx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := assess.CheckArchivable(before); err != nil {
+			return err
+		}
+		if err := tx.Evaluations().LockDrafts(ctx, id); err != nil {
+			return err
+		}
+		evs, err := tx.Evaluations().OfProvider(ctx, id)
+		if err != nil {
+			return err
+		}
+		if prov, err = tx.Providers().Archive(ctx, id, a.now(), p.Actor()); err != nil {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionProviderArchived, id, 0, "archived provider %s, keeping its %d evaluation%s",
+			prov.Name, len(evs), plural(len(evs)))
+	})
+	return prov, err
+}
+
+// RestoreProvider takes a provider out of the archive: it is listed, counted, exported and
+// compared again, and it and its evaluations can change again, as they were.
+func (a *App) RestoreProvider(ctx context.Context, p Principal, id int64) (assess.Provider, error) {
+	if err := allow(p, EditProviders, Resource{ProviderID: id}); err != nil {
+		return assess.Provider{}, err
+	}
+	var prov assess.Provider
+	err := a.store.Update(ctx, func(tx Tx) error {
+		before, err := tx.Providers().Find(ctx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := assess.CheckRestorable(before); err != nil {
+			return err
+		}
+		if prov, err = tx.Providers().Restore(ctx, id, a.now()); err != nil {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionProviderRestored, id, 0, "restored provider %s (archived %s)",
+			prov.Name, before.ArchivedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	})
 	return prov, err
 }
@@ -121,7 +180,8 @@ func (a *App) Provider(ctx context.Context, p Principal, id int64) (ProviderView
 	return v, nil
 }
 
-// Providers returns one page of providers with the evaluations that represent them.
+// Providers returns one page of providers with the evaluations that represent them: those not
+// archived, or only the archived ones (q.Archived).
 func (a *App) Providers(ctx context.Context, p Principal, q assess.ProviderQuery) (assess.ProviderPage, error) {
 	if err := allow(p, Read, Resource{}); err != nil {
 		return assess.ProviderPage{}, err
@@ -163,7 +223,7 @@ func (a *App) Overview(ctx context.Context, p Principal) (assess.Overview, error
 // overviewLength is how many drafts and recent changes the home page lists.
 const overviewLength = 8
 
-// Portfolio hands every provider, by name, with the evaluations that represent them, to write,
+// Portfolio hands every provider that is not archived, by name, with the evaluations that represent them, to write,
 // which runs inside one read transaction (the list can be long: write streams it). Drafts'
 // stored scores are brought up to today first.
 func (a *App) Portfolio(ctx context.Context, p Principal, write func(iter.Seq2[assess.ProviderListing, error]) error) error {

@@ -52,15 +52,19 @@ type Providers interface {
 	Many(ctx context.Context, ids []int64) ([]assess.Provider, error)
 	// List returns one page of providers with the evaluations that represent them; their
 	// scores come without per-question scores (Score.Questions is empty), which a page of
-	// providers does not show.
+	// providers does not show. Archived providers are left out, or alone with q.Archived.
 	List(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error)
-	// All streams every provider with its representation, by name.
+	// All streams every provider that is not archived with its representation, by name.
 	All(ctx context.Context) iter.Seq2[assess.ProviderListing, error]
-	// Overview counts the providers by status and tier and lists the latest drafts and
-	// changes, limit of each.
+	// Overview counts the providers not archived by status and tier, counts the archived ones,
+	// and lists the latest drafts and changes (of providers not archived), limit of each.
 	Overview(ctx context.Context, limit int) (assess.Overview, error)
 	// Represent records which evaluations speak for a provider (nil: none).
 	Represent(ctx context.Context, providerID int64, current, draft *assess.Evaluation) error
+	// Archive marks a provider archived at a time by someone; Restore takes it out of the
+	// archive. Neither touches its evaluations.
+	Archive(ctx context.Context, id int64, at time.Time, by auth.Actor) (assess.Provider, error)
+	Restore(ctx context.Context, id int64, at time.Time) (assess.Provider, error)
 }
 
 // Evaluations stores evaluations and their scores, without answers.
@@ -68,6 +72,9 @@ type Evaluations interface {
 	Create(ctx context.Context, ev assess.Evaluation, by auth.Actor) (int64, error)
 	Find(ctx context.Context, id int64, lock bool) (assess.Evaluation, error)
 	OfProvider(ctx context.Context, providerID int64) ([]assess.Evaluation, error)
+	// LockDrafts holds a provider's drafts until the transaction ends, so that a save under way
+	// finishes first and a later one sees what the transaction changed (Editing reads after it).
+	LockDrafts(ctx context.Context, providerID int64) error
 	// Current returns the current (latest completed) evaluation of each provider that has one,
 	// by provider id, and the ids of the providers with a draft in progress.
 	Current(ctx context.Context, providerIDs []int64) (map[int64]assess.Evaluation, map[int64]bool, error)
@@ -117,6 +124,8 @@ type Editing struct {
 	Scored map[string]assess.Answer
 	// Now is the transaction's clock, which stamps what it writes.
 	Now time.Time
+	// ProviderArchived says the evaluation's provider is archived, read after the lock is held.
+	ProviderArchived bool
 }
 
 // Questionnaires stores questionnaire versions. A version never changes once stored.

@@ -64,6 +64,24 @@ func CheckCompareIDs(ids []int64) error {
 	return nil
 }
 
+// CheckComparable refuses a comparison that includes archived providers, naming each: an
+// archived provider is left out of comparisons until it is restored.
+func CheckComparable(in []CompareInput) error {
+	var names []string
+	for _, item := range in {
+		if p := item.Provider; p.Archived() {
+			names = append(names, fmt.Sprintf("%d (%s)", p.ID, p.Name))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return nil
+	case 1:
+		return Invalid("ids", "provider %s is archived: restore it to compare it, or leave it out", names[0])
+	}
+	return Invalid("ids", "providers %s are archived: restore them to compare them, or leave them out", strings.Join(names, ", "))
+}
+
 // ComparedVersion is the questionnaire version a comparison scores on: the newest version among
 // the providers' current evaluations. ok is false when no provider has one.
 func ComparedVersion(in []CompareInput) (key string, version int, ok bool) {

@@ -2,8 +2,10 @@ package assess
 
 // Overview is the portfolio at a glance, for the home page: how many providers there are, how
 // their evaluations stand, how their completed scores fall into tiers, and what moved lately.
+// Archived providers are in none of it, only in Archived.
 type Overview struct {
 	Total          int
+	Archived       int // archived providers, left out of everything else
 	Completed      int // providers with a completed evaluation speaking for them
 	Drafting       int // providers with a draft in progress (some also have a completed one)
 	NeverEvaluated int // providers with no evaluation at all

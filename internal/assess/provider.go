@@ -23,6 +23,50 @@ type Provider struct {
 	Notes        string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// ArchivedAt is when the provider was archived (zero: it is not), ArchivedBy who archived
+	// it (empty when unknown, or the command line). See CheckActive.
+	ArchivedAt time.Time
+	ArchivedBy string
+}
+
+// Archived reports whether the provider is archived: hidden from lists, counts, exports and
+// comparisons, kept with its history, and read-only until it is restored.
+func (p Provider) Archived() bool { return !p.ArchivedAt.IsZero() }
+
+// Archiving refusals, in words a person can act on.
+var (
+	// ErrArchived refuses a change to an archived provider or to its evaluations.
+	ErrArchived error = Conflict("this provider is archived: its record and evaluations are read-only until it is restored")
+	// ErrArchivedAlready: archiving an archived provider.
+	ErrArchivedAlready error = Conflict("this provider is archived already")
+	// ErrNotArchived: only an archived provider can be restored.
+	ErrNotArchived error = Conflict("this provider is not archived: only an archived provider can be restored")
+)
+
+// CheckActive says whether a provider, its record or its evaluations (answers, status changes,
+// new evaluations) may change: not while it is archived.
+func CheckActive(p Provider) error {
+	if p.Archived() {
+		return ErrArchived
+	}
+	return nil
+}
+
+// CheckArchivable says whether a provider may be archived: once. Its evaluations, drafts
+// included, are kept as they are.
+func CheckArchivable(p Provider) error {
+	if p.Archived() {
+		return ErrArchivedAlready
+	}
+	return nil
+}
+
+// CheckRestorable says whether a provider may be restored: when it is archived.
+func CheckRestorable(p Provider) error {
+	if !p.Archived() {
+		return ErrNotArchived
+	}
+	return nil
 }
 
 // ProviderInput is a provider as a person or a client sent it.
@@ -122,6 +166,8 @@ type ProviderQuery struct {
 	Model         ServiceModel
 	Status        ProviderStatus
 	Questionnaire string
+	// Archived asks for the archived providers only; without it the list leaves them out.
+	Archived bool
 }
 
 // ProviderStatus is where a provider's evaluations stand, for filtering lists.
@@ -150,10 +196,10 @@ func (s ProviderStatus) Label() string {
 	return string(s)
 }
 
-// Filtered reports whether the query narrows the list (search or filters): its total must then
-// be counted rather than read from the kept total.
+// Filtered reports whether the query narrows the list (search, filters, or the archived ones):
+// its total must then be counted rather than read from the kept total.
 func (q ProviderQuery) Filtered() bool {
-	return q.Search != "" || q.Tier != "" || q.Model != "" || q.Status != "" || q.Questionnaire != ""
+	return q.Search != "" || q.Tier != "" || q.Model != "" || q.Status != "" || q.Questionnaire != "" || q.Archived
 }
 
 // Check fills defaults and refuses what cannot be served.

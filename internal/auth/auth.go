@@ -139,6 +139,8 @@ type AuditQuery struct {
 const (
 	ActionProviderAdded          = "provider.added"
 	ActionProviderEdited         = "provider.edited"
+	ActionProviderArchived       = "provider.archived"
+	ActionProviderRestored       = "provider.restored"
 	ActionEvaluationStarted      = "evaluation.started"
 	ActionAnswerSaved            = "answer.saved"
 	ActionAnswerRestored         = "answer.restored"

@@ -54,6 +54,9 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		}},
 		{name: "provider", path: "/providers/" + id(f.provider)},
 		{name: "provider-edit", path: "/providers/" + id(f.provider) + "/edit"},
+		{name: "provider-archived", path: "/providers/" + id(f.archived) + "?done=archived"},
+		{name: "providers-archived", path: "/providers?archived=true"},
+		{name: "evaluation-archived", path: "/evaluations/" + id(f.archivedDraft)},
 		{name: "evaluation-draft", path: "/evaluations/" + id(f.draft)},
 		{name: "evaluation-refused-save", path: "/evaluations/" + id(f.draft), act: []chromedp.Action[chromedp.Void]{
 			chromedp.SetValue(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] input[name=value]`), "-1"),
@@ -163,6 +166,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 type fixture struct {
 	provider, draft, completed, empty int64
 	compared                          []int64
+	archived, archivedDraft           int64 // an archived provider and its draft
 }
 
 func (a app) portfolio(t *testing.T) fixture {
@@ -219,6 +223,9 @@ func (a app) portfolio(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	f.empty = ev.ID
+	if f.archived, f.archivedDraft, err = a.archivedProvider(t); err != nil {
+		t.Fatal(err)
+	}
 	u, err := a.uc.CreateUser(ctx, cli, usecase.UserInput{Email: "viewer@example.com", Name: "Vera Viewer", Role: "viewer", Password: "a viewer's long password"})
 	if err != nil {
 		t.Fatal(err)
@@ -227,6 +234,25 @@ func (a app) portfolio(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// archivedProvider is a provider with a draft answered in part, archived.
+func (a app) archivedProvider(t *testing.T) (provider, draft int64, err error) {
+	t.Helper()
+	ctx, cli := context.Background(), usecase.CommandLine()
+	p, err := a.uc.CreateProvider(ctx, cli, assess.ProviderInput{Name: "Retired Cloud", Offering: "Legacy hosting", ServiceModel: "paas"})
+	if err != nil {
+		return 0, 0, err
+	}
+	ev, err := a.uc.StartEvaluation(ctx, cli, p.ID, "")
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, _, err := a.uc.SaveAnswer(ctx, cli, ev.ID, "abuse_cases.malware", assess.AnswerInput{Value: json.RawMessage(`"yes"`)}); err != nil {
+		return 0, 0, err
+	}
+	_, err = a.uc.ArchiveProvider(ctx, cli, p.ID)
+	return p.ID, ev.ID, err
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }

@@ -189,8 +189,10 @@ type editingRow struct {
 }
 
 // Editing locks an evaluation's row and reads its head, its scored answers, the transaction's
-// clock and the stored answer to one element, in one round trip (two statements in one
-// pipeline; the answer is read by the second, after the lock is held, so it is the latest).
+// clock, the stored answer to one element and whether its provider is archived, in one round
+// trip (three statements in one pipeline; the answer and the provider are read by the second
+// and third, after the lock is held, so they are the latest: archiving locks the provider's
+// drafts before it commits).
 func (r answers) Editing(ctx context.Context, evaluationID int64, question, element string, find func(string, int) (*assess.Questionnaire, error)) (app.Editing, error) {
 	doing := fmt.Sprintf("read evaluation %d for a change to %s", evaluationID, assess.Ref(question, element))
 	var head []editingRow
@@ -205,6 +207,12 @@ func (r answers) Editing(ctx context.Context, evaluationID int64, question, elem
 		WHERE a.evaluation_id = $1 AND a.question = $2 AND a.element = $3`,
 		evaluationID, question, element).Query(func(rows pgx.Rows) (err error) {
 		current, err = pgx.CollectRows(rows, pgx.RowToStructByName[answerRow])
+		return err
+	})
+	var archived []bool
+	b.Queue(`SELECT p.archived_at IS NOT NULL FROM evaluations AS e JOIN providers AS p ON p.id = e.provider_id
+		WHERE e.id = $1`, evaluationID).Query(func(rows pgx.Rows) (err error) {
+		archived, err = pgx.CollectRows(rows, pgx.RowTo[bool])
 		return err
 	})
 	if err := r.q.SendBatch(ctx, b).Close(); err != nil {
@@ -222,7 +230,7 @@ func (r answers) Editing(ctx context.Context, evaluationID int64, question, elem
 		return app.Editing{}, err
 	}
 	out := app.Editing{Evaluation: ev, Questionnaire: q, Now: head[0].Now,
-		Current: assess.Answer{Question: question, Element: element}}
+		Current: assess.Answer{Question: question, Element: element}, ProviderArchived: len(archived) > 0 && archived[0]}
 	if len(current) > 0 {
 		if out.Current, err = current[0].answer(q); err != nil {
 			return app.Editing{}, err

@@ -215,6 +215,15 @@ func (r evaluations) Find(ctx context.Context, id int64, lock bool) (assess.Eval
 	return row.evaluation()
 }
 
+// LockDrafts holds the rows of a provider's drafts until the transaction ends: a save to one of
+// them that is under way finishes first, and one that comes later waits, then reads what the
+// transaction changed.
+func (r evaluations) LockDrafts(ctx context.Context, providerID int64) error {
+	_, err := r.q.Exec(ctx, `SELECT e.id FROM evaluations AS e
+		WHERE e.provider_id = $1 AND e.status = 'draft' ORDER BY e.id FOR UPDATE`, providerID)
+	return translate(err, fmt.Sprintf("lock the drafts of provider %d", providerID))
+}
+
 // OfProvider returns a provider's evaluations, newest first, with their stored scores and no
 // answers.
 func (r evaluations) OfProvider(ctx context.Context, providerID int64) ([]assess.Evaluation, error) {

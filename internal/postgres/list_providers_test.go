@@ -287,24 +287,29 @@ func TestListProvidersRefusesInvalidQueries(t *testing.T) {
 	}
 }
 
-// The page's ids are read from the index that matches each order, without sorting.
+// The page's ids are read from the index that matches each order, without sorting: for the
+// providers not archived (the list's condition, the partial indexes' predicate) and for the
+// archived ones.
 func TestListProvidersOrdersByIndex(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	_, err := f.pool.Exec(t.Context(), `
-		INSERT INTO providers (name, service_model, current_score)
-		SELECT 'Provider ' || i, 'saas', CASE WHEN i % 3 = 0 THEN NULL ELSE i % 100 END
-		FROM generate_series(1, 3000) AS i;
+		INSERT INTO providers (name, service_model, current_score, archived_at)
+		SELECT 'Provider ' || i, 'saas', CASE WHEN i % 3 = 0 THEN NULL ELSE i % 100 END,
+			CASE WHEN i % 2 = 0 THEN now() END
+		FROM generate_series(1, 6000) AS i;
 		ANALYZE providers`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ order, index string }{
-		{"p.current_score DESC NULLS LAST, p.name_key, p.id", "providers_current_score_idx"},
-		{"p.name_key, p.id", "providers_name_order_idx"},
+	for _, tc := range []struct{ where, order, index string }{
+		{"p.archived_at IS NULL", "p.current_score DESC NULLS LAST, p.name_key, p.id", "providers_current_score_idx"},
+		{"p.archived_at IS NULL", "p.name_key, p.id", "providers_name_order_idx"},
+		{"p.archived_at IS NOT NULL", "p.current_score DESC NULLS LAST, p.name_key, p.id", "providers_archived_score_idx"},
+		{"p.archived_at IS NOT NULL", "p.name_key, p.id", "providers_archived_name_idx"},
 	} {
-		t.Run(tc.order, func(t *testing.T) {
-			rows, _ := f.pool.Query(t.Context(), `EXPLAIN SELECT p.id FROM providers AS p ORDER BY `+tc.order+` LIMIT 50 OFFSET 1000`)
+		t.Run(tc.where+" "+tc.order, func(t *testing.T) {
+			rows, _ := f.pool.Query(t.Context(), `EXPLAIN SELECT p.id FROM providers AS p WHERE `+tc.where+` ORDER BY `+tc.order+` LIMIT 50 OFFSET 1000`)
 			var plan []string
 			for rows.Next() {
 				var line string

@@ -9,13 +9,13 @@ import (
 	"shareline/internal/assess"
 )
 
-// All streams every provider with the evaluations that represent it, by name, without holding
+// All streams every provider that is not archived with the evaluations that represent it, by name, without holding
 // them all in memory. The query holds the transaction's connection until the loop ends: the
 // loop's body must not use the transaction. Breaking out of the loop closes the query.
 func (r providers) All(ctx context.Context) iter.Seq2[assess.ProviderListing, error] {
 	return func(yield func(assess.ProviderListing, error) bool) {
 		rows, err := r.q.Query(ctx, `SELECT `+listingColumns+` FROM providers AS p `+listingJoins+`
-			ORDER BY p.name_key, p.id`)
+			WHERE `+notArchived+` ORDER BY p.name_key, p.id`)
 		if err != nil {
 			yield(assess.ProviderListing{}, translate(err, "read every provider"))
 			return

@@ -9,30 +9,45 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"shareline/internal/assess"
+	"shareline/internal/auth"
 )
 
 // providers is the providers table.
 type providers struct{ q querier }
 
 type providerRow struct {
-	ID           int64     `db:"id"`
-	Name         string    `db:"name"`
-	Offering     string    `db:"offering"`
-	ServiceModel string    `db:"service_model"`
-	Website      string    `db:"website"`
-	Notes        string    `db:"notes"`
-	CreatedAt    time.Time `db:"created_at"`
-	UpdatedAt    time.Time `db:"updated_at"`
+	ID           int64      `db:"id"`
+	Name         string     `db:"name"`
+	Offering     string     `db:"offering"`
+	ServiceModel string     `db:"service_model"`
+	Website      string     `db:"website"`
+	Notes        string     `db:"notes"`
+	CreatedAt    time.Time  `db:"created_at"`
+	UpdatedAt    time.Time  `db:"updated_at"`
+	ArchivedAt   *time.Time `db:"archived_at"`
+	ArchivedBy   string     `db:"archived_by_name"`
 }
 
 func (r providerRow) provider() assess.Provider {
 	return assess.Provider{
 		ID: r.ID, Name: r.Name, Offering: r.Offering, ServiceModel: assess.ServiceModel(r.ServiceModel),
 		Website: r.Website, Notes: r.Notes, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		ArchivedAt: orZero(r.ArchivedAt), ArchivedBy: r.ArchivedBy,
 	}
 }
 
-const providerColumns = `p.id, p.name, p.offering, p.service_model, p.website, p.notes, p.created_at, p.updated_at`
+// providerColumns read a provider from providers AS p; the archiver's name is looked up only
+// for an archived provider, so that a page of active ones makes no lookup.
+const providerColumns = `p.id, p.name, p.offering, p.service_model, p.website, p.notes, p.created_at, p.updated_at,
+	p.archived_at, CASE WHEN p.archived_by IS NULL THEN '' ELSE
+		coalesce((SELECT u.name FROM users AS u WHERE u.id = p.archived_by), '') END AS archived_by_name`
+
+// notArchived and archived are the conditions that pick providers by their archived state; each
+// is the predicate of partial indexes (migration 0011), which a query must repeat to use them.
+const (
+	notArchived = `p.archived_at IS NULL`
+	archived    = `p.archived_at IS NOT NULL`
+)
 
 // Create stores a new provider and returns it with its id. A name already taken, in any case,
 // is assess.ErrNameTaken.
@@ -52,6 +67,24 @@ func (r providers) Update(ctx context.Context, p assess.Provider) (assess.Provid
 		WHERE p.id = $1
 		RETURNING `+providerColumns,
 		p.ID, p.Name, p.Offering, p.ServiceModel, p.Website, p.Notes)
+}
+
+// Archive marks a provider archived at a time, by someone; its evaluations are not touched.
+func (r providers) Archive(ctx context.Context, id int64, at time.Time, by auth.Actor) (assess.Provider, error) {
+	return r.write(ctx, fmt.Sprintf("archive provider %d", id), `
+		UPDATE providers AS p SET archived_at = $2, archived_by = $3, updated_at = $2
+		WHERE p.id = $1
+		RETURNING `+providerColumns,
+		id, at, nullID(by.UserID))
+}
+
+// Restore takes a provider out of the archive.
+func (r providers) Restore(ctx context.Context, id int64, at time.Time) (assess.Provider, error) {
+	return r.write(ctx, fmt.Sprintf("restore provider %d", id), `
+		UPDATE providers AS p SET archived_at = NULL, archived_by = NULL, updated_at = $2
+		WHERE p.id = $1
+		RETURNING `+providerColumns,
+		id, at)
 }
 
 func (r providers) write(ctx context.Context, doing, sql string, args ...any) (assess.Provider, error) {
@@ -143,7 +176,8 @@ var (
 
 // List returns one page of providers, each with the evaluations that represent them and their
 // stored scores (without per-question scores), and how many providers match in all: without a
-// search, the total kept in provider_total; with one, a count of the matches.
+// search or filter, the total kept in provider_total (the providers not archived); with one, a
+// count of the matches. Archived providers are listed only when asked for (q.Archived), alone.
 func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.ProviderPage, error) {
 	if err := q.Check(); err != nil {
 		return assess.ProviderPage{}, err
@@ -164,8 +198,8 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 		`+listingJoins+`
 		ORDER BY `+order, args...)
 	if !q.Filtered() {
-		// Kept exact by triggers in the same transaction as every insert and delete
-		// (migration 0007): one row, however many providers there are.
+		// Kept exact by triggers in the same transaction as every insert, delete, archive and
+		// restore (migrations 0007, 0011): one row, however many providers there are.
 		batch.Queue(`SELECT providers FROM provider_total`)
 	} else {
 		count, countArgs := listFilter(q, 1)
@@ -196,10 +230,14 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 }
 
 // listFilter is the WHERE clause of a provider query's search and filters, its parameters
-// numbered from first; empty when nothing narrows the list, so that the planner uses the
-// ordering indexes.
+// numbered from first. It always picks the providers by their archived state, which is the
+// predicate of the partial ordering indexes; without a search or filter that is all it says, so
+// that the planner reads a page's ids from those indexes alone.
 func listFilter(q assess.ProviderQuery, first int) (where string, args []any) {
-	var conds []string
+	conds := []string{notArchived}
+	if q.Archived {
+		conds[0] = archived
+	}
 	param := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", first+len(args)-1)
@@ -223,9 +261,6 @@ func listFilter(q assess.ProviderQuery, first int) (where string, args []any) {
 	}
 	if q.Questionnaire != "" {
 		conds = append(conds, `EXISTS (SELECT 1 FROM evaluations AS e WHERE e.id IN (p.current_evaluation_id, p.draft_evaluation_id) AND e.questionnaire_key = `+param(q.Questionnaire)+`)`)
-	}
-	if len(conds) == 0 {
-		return "", nil
 	}
 	return "WHERE " + strings.Join(conds, " AND "), args
 }

@@ -23,6 +23,8 @@ type providerOut struct {
 	// LatestEvaluation is the current (latest completed) evaluation, which speaks for the provider.
 	LatestEvaluation *headOut `json:"current_evaluation"`
 	DraftEvaluation  *headOut `json:"draft_evaluation"`
+	ArchivedAt       *string  `json:"archived_at"`
+	ArchivedBy       *string  `json:"archived_by"`
 }
 
 type headOut struct {
@@ -76,6 +78,7 @@ type deviationOut struct {
 type evaluationOut struct {
 	ID            string `json:"id"`
 	ProviderID    string `json:"provider_id"`
+	Status        string `json:"status"`
 	Questionnaire struct {
 		Key     string `json:"key"`
 		Version int    `json:"version"`

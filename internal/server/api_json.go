@@ -24,6 +24,10 @@ type providerJSON struct {
 	Tier              assess.Tier     `json:"tier"`
 	CurrentEvaluation *evaluationHead `json:"current_evaluation"`
 	DraftEvaluation   *evaluationHead `json:"draft_evaluation"`
+	// ArchivedAt is when the provider was archived (null: it is not), ArchivedBy who archived
+	// it (null when it is not archived; empty when the command line did).
+	ArchivedAt *apiTime `json:"archived_at"`
+	ArchivedBy *string  `json:"archived_by"`
 }
 
 type evaluationHead struct {
@@ -70,6 +74,9 @@ func newProviderJSON(p assess.Provider, current, draft *assess.Evaluation) provi
 	}
 	if h := out.CurrentEvaluation; h != nil {
 		out.Score, out.Tier = h.Score, h.Tier
+	}
+	if p.Archived() {
+		out.ArchivedAt, out.ArchivedBy = apiTimePtr(&p.ArchivedAt), &p.ArchivedBy
 	}
 	return out
 }

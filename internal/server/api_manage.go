@@ -131,3 +131,46 @@ func (s *Server) handleProviderPatch(w http.ResponseWriter, r *http.Request) {
 	}
 	writeTagged(w, r, http.StatusOK, newProviderJSON(after.Provider, after.Current, after.Draft))
 }
+
+// handleProviderArchive archives a provider: the API answers with it, a form goes back to its
+// page with a notice. The API honours If-Match against the provider's ETag.
+func (s *Server) handleProviderArchive(w http.ResponseWriter, r *http.Request) {
+	s.archiving(w, r, "archived", func(id int64) (assess.Provider, error) {
+		return s.app.ArchiveProvider(r.Context(), principal(r), id)
+	})
+}
+
+// handleProviderRestore takes a provider out of the archive, answering as handleProviderArchive.
+func (s *Server) handleProviderRestore(w http.ResponseWriter, r *http.Request) {
+	s.archiving(w, r, "restored", func(id int64) (assess.Provider, error) {
+		return s.app.RestoreProvider(r.Context(), principal(r), id)
+	})
+}
+
+func (s *Server) archiving(w http.ResponseWriter, r *http.Request, notice string, change func(id int64) (assess.Provider, error)) {
+	id, err := pathID(r)
+	if err == nil && isAPI(r) {
+		err = ifMatch(r, func() (string, error) { return s.providerTag(r, id) })
+	}
+	if err == nil && !isAPI(r) {
+		err = parseForm(w, r)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if _, err := change(id); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if !isAPI(r) {
+		http.Redirect(w, r, "/providers/"+idString(id)+"?done="+notice, http.StatusSeeOther)
+		return
+	}
+	after, err := s.app.Provider(r.Context(), principal(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeTagged(w, r, http.StatusOK, newProviderJSON(after.Provider, after.Current, after.Draft))
+}

@@ -60,6 +60,7 @@ func TestOpenAPIStatesTheEnforcedLimits(t *testing.T) {
 		{"an unknown tier", "GET", "/api/v1/providers?tier=excellent", "", "tier"},
 		{"an unknown service model", "GET", "/api/v1/providers?model=faas", "", "model"},
 		{"an unknown status", "GET", "/api/v1/providers?status=maybe", "", "status"},
+		{"an archived flag that is not true or false", "GET", "/api/v1/providers?archived=yes", "", "archived"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

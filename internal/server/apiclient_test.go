@@ -57,7 +57,8 @@ func TestGeneratedClientIsCurrent(t *testing.T) {
 
 // TestGeneratedClientScenario drives the API through the generated client over HTTP: providers
 // of each service model, an answer of every type, a conflict, complete and reassess, compare,
-// and every file format. Every exchange is also checked against the document (validateAPI).
+// every file format, and archiving and restoring a provider. Every exchange is also checked
+// against the document (validateAPI).
 func TestGeneratedClientScenario(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
@@ -248,5 +249,57 @@ func TestGeneratedClientScenario(t *testing.T) {
 		if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment; filename=") || len(body) == 0 {
 			t.Errorf("%s: Content-Disposition %q, %d bytes; want an attachment with content", name, cd, len(body))
 		}
+	}
+
+	clientArchive(t, c, word, providers[apiclient.Saas], providers[apiclient.Paas])
+}
+
+// clientArchive archives a provider with an evaluation through the generated client, under
+// If-Match, and checks that it leaves the list and comparisons, refuses a change, and comes back
+// on restore.
+func clientArchive(t *testing.T, c *apiclient.ClientWithResponses, word string, evaluated, other apiclient.Provider) {
+	t.Helper()
+	ctx := context.Background()
+	read, err := c.GetProviderWithResponse(ctx, evaluated.Id, nil)
+	if err != nil || read.StatusCode() != 200 {
+		t.Fatalf("get provider: %v %d", err, read.StatusCode())
+	}
+	tag := read.HTTPResponse.Header.Get("ETag")
+	archived, err := c.ArchiveProviderWithResponse(ctx, evaluated.Id, &apiclient.ArchiveProviderParams{IfMatch: &tag})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if archived.StatusCode() != 200 || archived.JSON200 == nil || archived.JSON200.ArchivedAt == nil || archived.JSON200.ArchivedBy == nil {
+		t.Fatalf("archive: %d %.300s; want 200 with archived_at and archived_by", archived.StatusCode(), archived.Body)
+	}
+	if archived.JSON200.DraftEvaluation == nil {
+		t.Errorf("archive: draft_evaluation null, want the reassessment kept")
+	}
+	yes := true
+	list, err := c.ListProvidersWithResponse(ctx, &apiclient.ListProvidersParams{Q: &word})
+	if err != nil || list.JSON200 == nil || list.JSON200.Total != 2 {
+		t.Errorf("list after archiving: %v %.300s; want total 2", err, list.Body)
+	}
+	gone, err := c.ListProvidersWithResponse(ctx, &apiclient.ListProvidersParams{Q: &word, Archived: &yes})
+	if err != nil || gone.JSON200 == nil || gone.JSON200.Total != 1 || gone.JSON200.Providers[0].Id != evaluated.Id {
+		t.Errorf("archived list: %v %.300s; want the archived one alone", err, gone.Body)
+	}
+	cmp, err := c.CompareProvidersWithResponse(ctx, &apiclient.CompareProvidersParams{Ids: apiclient.CompareIDs{evaluated.Id, other.Id}})
+	if err != nil || cmp.StatusCode() != 422 || cmp.JSON422 == nil || cmp.JSON422.Error.Fields == nil ||
+		!strings.Contains((*cmp.JSON422.Error.Fields)["ids"], "is archived") {
+		t.Errorf("compare with the archived one: %v %d %.300s; want 422 naming it in fields.ids", err, cmp.StatusCode(), cmp.Body)
+	}
+	draft := archived.JSON200.DraftEvaluation.Id
+	refused, err := c.CompleteEvaluationWithResponse(ctx, draft, nil, apiclient.CompleteEvaluationJSONRequestBody{Confirm: &yes})
+	if err != nil || refused.StatusCode() != 409 || refused.JSON409 == nil || refused.JSON409.Error.Code != "conflict" {
+		t.Errorf("complete the archived provider's draft: %v %d %.300s; want 409 conflict", err, refused.StatusCode(), refused.Body)
+	}
+	restored, err := c.RestoreProviderWithResponse(ctx, evaluated.Id, nil)
+	if err != nil || restored.StatusCode() != 200 || restored.JSON200 == nil || restored.JSON200.ArchivedAt != nil {
+		t.Fatalf("restore: %v %d %.300s; want 200 with archived_at null", err, restored.StatusCode(), restored.Body)
+	}
+	list, err = c.ListProvidersWithResponse(ctx, &apiclient.ListProvidersParams{Q: &word})
+	if err != nil || list.JSON200 == nil || list.JSON200.Total != 3 {
+		t.Errorf("list after restoring: %v %.300s; want total 3", err, list.Body)
 	}
 }

@@ -103,7 +103,7 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 var queryFieldNames = map[string]string{
 	"ids": "Providers to compare", "sel": "Ticked providers", "q": "Search", "sort": "Sort",
 	"limit": "Page size (limit)", "offset": "Page start (offset)", "tier": "Tier", "model": "Service model",
-	"status": "Status", "questionnaire": "Questionnaire",
+	"status": "Status", "questionnaire": "Questionnaire", "archived": "Archived",
 }
 
 func conflictMessage(err error) string {

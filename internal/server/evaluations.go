@@ -205,8 +205,12 @@ func (s *Server) handleEvaluationReassess(w http.ResponseWriter, r *http.Request
 }
 
 // evaluationControls are the lifecycle controls a page may show for an evaluation: what the
-// policy allows the principal, where the domain allows the change.
+// policy allows the principal, where the domain allows the change. None while its provider is
+// archived.
 func evaluationControls(r *http.Request, v app.EvaluationView) (edit, complete, reopen, reassess bool) {
+	if assess.CheckActive(v.Provider) != nil {
+		return false, false, false, false
+	}
 	evs := v.Siblings
 	res := app.Resource{ProviderID: v.Evaluation.ProviderID, EvaluationID: v.Evaluation.ID}
 	editable := assess.CheckEditable(v.Evaluation) == nil

@@ -27,7 +27,7 @@ func (s *Server) handleAnswerHistoryPage(w http.ResponseWriter, r *http.Request)
 	s.render(w, r, http.StatusOK, templates.HistoryPage(templates.HistoryView{
 		Evaluation: v.Evaluation, Provider: v.Provider, Question: v.Question, Element: v.Element,
 		Revisions: v.Revisions, Base: v.Current.Version, Notice: notices[r.URL.Query().Get("done")],
-		CanRestore: can(r, app.EditAnswers, res) && assess.CheckEditable(v.Evaluation) == nil,
+		CanRestore: can(r, app.EditAnswers, res) && assess.CheckEditable(v.Evaluation) == nil && assess.CheckActive(v.Provider) == nil,
 	}))
 }
 

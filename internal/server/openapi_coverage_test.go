@@ -165,7 +165,8 @@ func mergePatchIf(method string) string {
 func TestOpenAPIValidatorCatchesMismatches(t *testing.T) {
 	t.Parallel()
 	provider := `{"id":"1","name":"A","offering":"","service_model":"saas","website":"","notes":"","created_at":"2026-04-15T12:00:00.000000Z",` +
-		`"updated_at":"2026-04-15T12:00:00.000000Z","score":null,"tier":"not_assessed","current_evaluation":null,"draft_evaluation":null}`
+		`"updated_at":"2026-04-15T12:00:00.000000Z","score":null,"tier":"not_assessed","current_evaluation":null,"draft_evaluation":null,` +
+		`"archived_at":null,"archived_by":null}`
 	jsonHeader := func(kv ...string) http.Header {
 		h := http.Header{"Content-Type": {jsonType}}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -219,4 +220,9 @@ func exerciseManagement(t *testing.T, a *testApp, p, other providerOut) {
 	wantStatus(t, a.get(t, "/api/v1/providers/"+p.ID+"/evaluations"), http.StatusOK)
 	wantStatus(t, a.do(t, http.MethodPatch, "/api/v1/providers/"+other.ID, strings.NewReader(`{"notes":"Patched."}`),
 		http.Header{"Content-Type": {"application/merge-patch+json"}}), http.StatusOK)
+	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/providers/"+other.ID+"/archive", nil, nil), http.StatusOK)
+	wantStatus(t, a.get(t, "/api/v1/providers?archived=true"), http.StatusOK)
+	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/providers/"+other.ID+"/archive", nil, nil), http.StatusConflict)
+	wantStatus(t, a.get(t, "/api/v1/compare?ids="+p.ID+","+other.ID), http.StatusUnprocessableEntity)
+	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/providers/"+other.ID+"/restore", nil, nil), http.StatusOK)
 }

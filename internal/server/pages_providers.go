@@ -150,9 +150,19 @@ func (s *Server) handleProviderPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := app.Resource{ProviderID: id}
+	active := assess.CheckActive(v.Provider) == nil
 	s.render(w, r, http.StatusOK, templates.ProviderPage(templates.ProviderView{
 		Provider: v.Provider, Evaluations: v.Evaluations, Current: v.Current, Draft: v.Draft,
-		CanEdit:  can(r, app.EditProviders, res),
-		CanStart: can(r, app.StartEvaluations, res) && assess.CheckStartable(v.Evaluations) == nil,
+		CanEdit:    active && can(r, app.EditProviders, res),
+		CanStart:   active && can(r, app.StartEvaluations, res) && assess.CheckStartable(v.Evaluations) == nil,
+		CanArchive: can(r, app.EditProviders, res) && assess.CheckArchivable(v.Provider) == nil,
+		CanRestore: can(r, app.EditProviders, res) && assess.CheckRestorable(v.Provider) == nil,
+		Notice:     providerNotices[r.URL.Query().Get("done")],
 	}))
+}
+
+// providerNotices are what the provider page says after a change it was sent back to.
+var providerNotices = map[string]string{
+	"archived": "Archived: the provider is hidden from the lists, the portfolio, exports and comparisons. Its evaluations are kept, read-only, until it is restored.",
+	"restored": "Restored: the provider is listed, counted and compared again, and its evaluations can change again.",
 }

@@ -14,6 +14,13 @@ func providerQuery(v url.Values) (assess.ProviderQuery, error) {
 	q := assess.ProviderQuery{Search: v.Get("q"), Sort: assess.ProviderSort(v.Get("sort")),
 		Tier: assess.Tier(v.Get("tier")), Model: assess.ServiceModel(v.Get("model")),
 		Status: assess.ProviderStatus(v.Get("status")), Questionnaire: v.Get("questionnaire")}
+	switch v.Get("archived") {
+	case "", "false":
+	case "true":
+		q.Archived = true
+	default:
+		return q, assess.Invalid("archived", "want true (only the archived providers) or false")
+	}
 	for _, f := range []struct {
 		name string
 		dst  *int

@@ -794,6 +794,12 @@ type Percent = float64
 
 // Provider defines model for Provider.
 type Provider struct {
+	// ArchivedAt When the provider was archived; null while it is not. An archived provider is left out of the provider list (unless archived=true), the portfolio exports and comparisons, and refuses every change to it and its evaluations (409) until it is restored; it and its evaluations stay readable.
+	ArchivedAt *Timestamp `json:"archived_at"`
+
+	// ArchivedBy Who archived the provider: a user's name, or an empty string when the command line did; null while it is not archived.
+	ArchivedBy *string `json:"archived_by"`
+
 	// CreatedAt An instant in UTC, always with microseconds: 2026-04-15T12:00:00.000000Z.
 	//
 	// Examples: 2026-04-15T12:00:00.000000Z
@@ -1061,6 +1067,9 @@ type Timestamp = time.Time
 // AnswerRef defines model for AnswerRef.
 type AnswerRef = string
 
+// ArchivedFilter defines model for ArchivedFilter.
+type ArchivedFilter = bool
+
 // CompareIDs defines model for CompareIDs.
 type CompareIDs = []ID
 
@@ -1248,6 +1257,9 @@ type ListProvidersParams struct {
 
 	// Questionnaire Only providers evaluated on this questionnaire key.
 	Questionnaire *QuestionnaireFilter `form:"questionnaire,omitempty" json:"questionnaire,omitempty"`
+
+	// Archived true: only the archived providers (with the other filters, and their own total); false or left out: only the providers that are not archived.
+	Archived *ArchivedFilter `form:"archived,omitempty" json:"archived,omitempty"`
 }
 
 // ListProvidersParamsSort defines parameters for ListProviders.
@@ -1274,6 +1286,15 @@ type UpdateProviderParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ArchiveProviderParams defines parameters for ArchiveProvider.
+type ArchiveProviderParams struct {
+	// IfMatch The entity tag the change was made from (ETag of the read); when the resource has another tag now, nothing changes and the answer is 412.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+
+	// IdempotencyKey A key of your choosing (a UUID, say) that makes the request safe to retry: the first request with it runs and its answer is kept 24 hours for you; the same key with the same request gets that answer again (Idempotent-Replayed: true) without running anything; the same key with another request is 422; while the first is still running, 409 with Retry-After. Answers of 5xx are not kept.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListProviderEvaluationsParams defines parameters for ListProviderEvaluations.
 type ListProviderEvaluationsParams struct {
 	// IfNoneMatch Entity tags you hold; when one is the resource's current tag the answer is 304 with no body.
@@ -1285,6 +1306,15 @@ type CreateEvaluationParams struct {
 	// Questionnaire The key of the questionnaire to evaluate on, newest version; the default questionnaire when absent.
 	Questionnaire *string `form:"questionnaire,omitempty" json:"questionnaire,omitempty"`
 
+	// IfMatch The entity tag the change was made from (ETag of the read); when the resource has another tag now, nothing changes and the answer is 412.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+
+	// IdempotencyKey A key of your choosing (a UUID, say) that makes the request safe to retry: the first request with it runs and its answer is kept 24 hours for you; the same key with the same request gets that answer again (Idempotent-Replayed: true) without running anything; the same key with another request is 422; while the first is still running, 409 with Retry-After. Answers of 5xx are not kept.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RestoreProviderParams defines parameters for RestoreProvider.
+type RestoreProviderParams struct {
 	// IfMatch The entity tag the change was made from (ETag of the read); when the resource has another tag now, nothing changes and the answer is 412.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 
@@ -1509,14 +1539,14 @@ type ClientInterface interface {
 
 	// CompareProviders Compare providers side by side: each by its latest evaluation, scored today, on one questionnaire version.
 	//
-	// Any role may call it. Fewer than 2 or more than 50 ids, an unknown id or a repeated id give 422.
+	// Any role may call it. Fewer than 2 or more than 50 ids, an unknown id, a repeated id or an archived provider's id give 422; fields.ids names the unknown or archived ones (restore an archived provider to compare it).
 	//
 	// Corresponds with GET /api/v1/compare (the `CompareProviders` operationId).
 	CompareProviders(ctx context.Context, params *CompareProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CompareProvidersFile The comparison as CSV, XLSX (sheets Scores, Elements, Matrix) or PDF (landscape).
 	//
-	// Any role may call it.
+	// Any role may call it. The ids are checked as for /api/v1/compare: an archived provider's id gives 422.
 	//
 	// Corresponds with GET /api/v1/compare.{format} (the `CompareProvidersFile` operationId).
 	CompareProvidersFile(ctx context.Context, format CompareProvidersFileParamsFormat, params *CompareProvidersFileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1599,7 +1629,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/evaluations/{id}/report.{format} (the `GetReport` operationId).
 	GetReport(ctx context.Context, id EvaluationID, format GetReportParamsFormat, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ExportPortfolio The portfolio: every provider with its latest evaluation's score, tier, progress, per-question scores and as_of day, as CSV or XLSX, streamed. Scores are refreshed to today first.
+	// ExportPortfolio The portfolio: every provider that is not archived, with its latest evaluation's score, tier, progress, per-question scores and as_of day, as CSV or XLSX, streamed. Scores are refreshed to today first.
 	//
 	// Any role may call it. The former path, /api/v1/providers/export.{format}, still answers the same, with a Deprecation header and a Link to this one.
 	//
@@ -1615,7 +1645,7 @@ type ClientInterface interface {
 
 	// ListProviders One page of providers, each with its latest evaluation's score.
 	//
-	// Any role may call it.
+	// Any role may call it. Archived providers are left out, search and filters included, and from total; archived=true lists them alone.
 	//
 	// Corresponds with GET /api/v1/providers (the `ListProviders` operationId).
 	ListProviders(ctx context.Context, params *ListProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1640,7 +1670,7 @@ type ClientInterface interface {
 
 	// GetProvider One provider, with its latest evaluation's score.
 	//
-	// Any role may call it.
+	// Any role may call it. An archived provider is read as any other, with archived_at set.
 	//
 	// Corresponds with GET /api/v1/providers/{id} (the `GetProvider` operationId).
 	GetProvider(ctx context.Context, id ProviderID, params *GetProviderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1672,6 +1702,13 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/v1/providers/{id} (the `UpdateProvider` operationId).
 	UpdateProviderWithApplicationMergePatchPlusJSONBody(ctx context.Context, id ProviderID, params *UpdateProviderParams, body UpdateProviderApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ArchiveProvider Archive a provider: hidden from the list, exports and comparisons, kept with its evaluations and history, read-only until restored (recorded in the audit log). 409 when it is archived already.
+	//
+	// Needs the evaluator role. If-Match is checked against the provider's current ETag (GET) just before the change. The provider and its evaluations stay readable by id; every change to them answers 409 until the provider is restored. Saves to its draft under way finish first.
+	//
+	// Corresponds with POST /api/v1/providers/{id}/archive (the `ArchiveProvider` operationId).
+	ArchiveProvider(ctx context.Context, id ProviderID, params *ArchiveProviderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListProviderEvaluations Every evaluation of a provider, newest first.
 	//
 	// Any role may call it.
@@ -1685,6 +1722,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/providers/{id}/evaluations (the `CreateEvaluation` operationId).
 	CreateEvaluation(ctx context.Context, id ProviderID, params *CreateEvaluationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreProvider Restore an archived provider: listed, counted, exported and compared again, and its evaluations can change again (recorded in the audit log). 409 when it is not archived.
+	//
+	// Needs the evaluator role. If-Match is checked against the provider's current ETag (GET) just before the change.
+	//
+	// Corresponds with POST /api/v1/providers/{id}/restore (the `RestoreProvider` operationId).
+	RestoreProvider(ctx context.Context, id ProviderID, params *RestoreProviderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListQuestionnaires Every stored questionnaire version.
 	//
@@ -1717,7 +1761,7 @@ type ClientInterface interface {
 
 // CompareProviders Compare providers side by side: each by its latest evaluation, scored today, on one questionnaire version.
 //
-// Any role may call it. Fewer than 2 or more than 50 ids, an unknown id or a repeated id give 422.
+// Any role may call it. Fewer than 2 or more than 50 ids, an unknown id, a repeated id or an archived provider's id give 422; fields.ids names the unknown or archived ones (restore an archived provider to compare it).
 //
 // Corresponds with GET /api/v1/compare (the `CompareProviders` operationId).
 func (c *Client) CompareProviders(ctx context.Context, params *CompareProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1734,7 +1778,7 @@ func (c *Client) CompareProviders(ctx context.Context, params *CompareProvidersP
 
 // CompareProvidersFile The comparison as CSV, XLSX (sheets Scores, Elements, Matrix) or PDF (landscape).
 //
-// Any role may call it.
+// Any role may call it. The ids are checked as for /api/v1/compare: an archived provider's id gives 422.
 //
 // Corresponds with GET /api/v1/compare.{format} (the `CompareProvidersFile` operationId).
 func (c *Client) CompareProvidersFile(ctx context.Context, format CompareProvidersFileParamsFormat, params *CompareProvidersFileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1927,7 +1971,7 @@ func (c *Client) GetReport(ctx context.Context, id EvaluationID, format GetRepor
 	return c.Client.Do(req)
 }
 
-// ExportPortfolio The portfolio: every provider with its latest evaluation's score, tier, progress, per-question scores and as_of day, as CSV or XLSX, streamed. Scores are refreshed to today first.
+// ExportPortfolio The portfolio: every provider that is not archived, with its latest evaluation's score, tier, progress, per-question scores and as_of day, as CSV or XLSX, streamed. Scores are refreshed to today first.
 //
 // Any role may call it. The former path, /api/v1/providers/export.{format}, still answers the same, with a Deprecation header and a Link to this one.
 //
@@ -1963,7 +2007,7 @@ func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) 
 
 // ListProviders One page of providers, each with its latest evaluation's score.
 //
-// Any role may call it.
+// Any role may call it. Archived providers are left out, search and filters included, and from total; archived=true lists them alone.
 //
 // Corresponds with GET /api/v1/providers (the `ListProviders` operationId).
 func (c *Client) ListProviders(ctx context.Context, params *ListProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2018,7 +2062,7 @@ func (c *Client) CreateProvider(ctx context.Context, params *CreateProviderParam
 
 // GetProvider One provider, with its latest evaluation's score.
 //
-// Any role may call it.
+// Any role may call it. An archived provider is read as any other, with archived_at set.
 //
 // Corresponds with GET /api/v1/providers/{id} (the `GetProvider` operationId).
 func (c *Client) GetProvider(ctx context.Context, id ProviderID, params *GetProviderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2090,6 +2134,23 @@ func (c *Client) UpdateProviderWithApplicationMergePatchPlusJSONBody(ctx context
 	return c.Client.Do(req)
 }
 
+// ArchiveProvider Archive a provider: hidden from the list, exports and comparisons, kept with its evaluations and history, read-only until restored (recorded in the audit log). 409 when it is archived already.
+//
+// Needs the evaluator role. If-Match is checked against the provider's current ETag (GET) just before the change. The provider and its evaluations stay readable by id; every change to them answers 409 until the provider is restored. Saves to its draft under way finish first.
+//
+// Corresponds with POST /api/v1/providers/{id}/archive (the `ArchiveProvider` operationId).
+func (c *Client) ArchiveProvider(ctx context.Context, id ProviderID, params *ArchiveProviderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewArchiveProviderRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListProviderEvaluations Every evaluation of a provider, newest first.
 //
 // Any role may call it.
@@ -2114,6 +2175,23 @@ func (c *Client) ListProviderEvaluations(ctx context.Context, id ProviderID, par
 // Corresponds with POST /api/v1/providers/{id}/evaluations (the `CreateEvaluation` operationId).
 func (c *Client) CreateEvaluation(ctx context.Context, id ProviderID, params *CreateEvaluationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEvaluationRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreProvider Restore an archived provider: listed, counted, exported and compared again, and its evaluations can change again (recorded in the audit log). 409 when it is not archived.
+//
+// Needs the evaluator role. If-Match is checked against the provider's current ETag (GET) just before the change.
+//
+// Corresponds with POST /api/v1/providers/{id}/restore (the `RestoreProvider` operationId).
+func (c *Client) RestoreProvider(ctx context.Context, id ProviderID, params *RestoreProviderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreProviderRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2965,6 +3043,18 @@ func NewListProvidersRequest(server string, params *ListProvidersParams) (*http.
 
 		}
 
+		if params.Archived != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "archived", *params.Archived, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -3156,6 +3246,66 @@ func NewUpdateProviderRequestWithBody(server string, id ProviderID, params *Upda
 	return req, nil
 }
 
+// NewArchiveProviderRequest constructs an http.Request for the ArchiveProvider method
+func NewArchiveProviderRequest(server string, id ProviderID, params *ArchiveProviderParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/providers/%s/archive", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListProviderEvaluationsRequest constructs an http.Request for the ListProviderEvaluations method
 func NewListProviderEvaluationsRequest(server string, id ProviderID, params *ListProviderEvaluationsParams) (*http.Request, error) {
 	var err error
@@ -3256,6 +3406,66 @@ func NewCreateEvaluationRequest(server string, id ProviderID, params *CreateEval
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRestoreProviderRequest constructs an http.Request for the RestoreProvider method
+func NewRestoreProviderRequest(server string, id ProviderID, params *RestoreProviderParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/providers/%s/restore", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
@@ -3495,7 +3705,7 @@ type ClientWithResponsesInterface interface {
 
 	// CompareProvidersWithResponse Compare providers side by side: each by its latest evaluation, scored today, on one questionnaire version.
 	//
-	// Any role may call it. Fewer than 2 or more than 50 ids, an unknown id or a repeated id give 422.
+	// Any role may call it. Fewer than 2 or more than 50 ids, an unknown id, a repeated id or an archived provider's id give 422; fields.ids names the unknown or archived ones (restore an archived provider to compare it).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3504,7 +3714,7 @@ type ClientWithResponsesInterface interface {
 
 	// CompareProvidersFileWithResponse The comparison as CSV, XLSX (sheets Scores, Elements, Matrix) or PDF (landscape).
 	//
-	// Any role may call it.
+	// Any role may call it. The ids are checked as for /api/v1/compare: an archived provider's id gives 422.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3601,7 +3811,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/evaluations/{id}/report.{format} (the `GetReport` operationId).
 	GetReportWithResponse(ctx context.Context, id EvaluationID, format GetReportParamsFormat, reqEditors ...RequestEditorFn) (*GetReportResponse, error)
 
-	// ExportPortfolioWithResponse The portfolio: every provider with its latest evaluation's score, tier, progress, per-question scores and as_of day, as CSV or XLSX, streamed. Scores are refreshed to today first.
+	// ExportPortfolioWithResponse The portfolio: every provider that is not archived, with its latest evaluation's score, tier, progress, per-question scores and as_of day, as CSV or XLSX, streamed. Scores are refreshed to today first.
 	//
 	// Any role may call it. The former path, /api/v1/providers/export.{format}, still answers the same, with a Deprecation header and a Link to this one.
 	//
@@ -3621,7 +3831,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListProvidersWithResponse One page of providers, each with its latest evaluation's score.
 	//
-	// Any role may call it.
+	// Any role may call it. Archived providers are left out, search and filters included, and from total; archived=true lists them alone.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3648,7 +3858,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetProviderWithResponse One provider, with its latest evaluation's score.
 	//
-	// Any role may call it.
+	// Any role may call it. An archived provider is read as any other, with archived_at set.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3682,6 +3892,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/v1/providers/{id} (the `UpdateProvider` operationId).
 	UpdateProviderWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id ProviderID, params *UpdateProviderParams, body UpdateProviderApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProviderResponse, error)
 
+	// ArchiveProviderWithResponse Archive a provider: hidden from the list, exports and comparisons, kept with its evaluations and history, read-only until restored (recorded in the audit log). 409 when it is archived already.
+	//
+	// Needs the evaluator role. If-Match is checked against the provider's current ETag (GET) just before the change. The provider and its evaluations stay readable by id; every change to them answers 409 until the provider is restored. Saves to its draft under way finish first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/providers/{id}/archive (the `ArchiveProvider` operationId).
+	ArchiveProviderWithResponse(ctx context.Context, id ProviderID, params *ArchiveProviderParams, reqEditors ...RequestEditorFn) (*ArchiveProviderResponse, error)
+
 	// ListProviderEvaluationsWithResponse Every evaluation of a provider, newest first.
 	//
 	// Any role may call it.
@@ -3699,6 +3918,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/providers/{id}/evaluations (the `CreateEvaluation` operationId).
 	CreateEvaluationWithResponse(ctx context.Context, id ProviderID, params *CreateEvaluationParams, reqEditors ...RequestEditorFn) (*CreateEvaluationResponse, error)
+
+	// RestoreProviderWithResponse Restore an archived provider: listed, counted, exported and compared again, and its evaluations can change again (recorded in the audit log). 409 when it is not archived.
+	//
+	// Needs the evaluator role. If-Match is checked against the provider's current ETag (GET) just before the change.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/providers/{id}/restore (the `RestoreProvider` operationId).
+	RestoreProviderWithResponse(ctx context.Context, id ProviderID, params *RestoreProviderParams, reqEditors ...RequestEditorFn) (*RestoreProviderResponse, error)
 
 	// ListQuestionnairesWithResponse Every stored questionnaire version.
 	//
@@ -6599,6 +6827,220 @@ func (r UpdateProviderResponse) ContentType() string {
 	return ""
 }
 
+// ArchiveProviderResponse200Headers the declared response headers of an HTTP 200 response for ArchiveProvider
+type ArchiveProviderResponse200Headers struct {
+	ETag               string
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ArchiveProviderResponse401Headers the declared response headers of an HTTP 401 response for ArchiveProvider
+type ArchiveProviderResponse401Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ArchiveProviderResponse403Headers the declared response headers of an HTTP 403 response for ArchiveProvider
+type ArchiveProviderResponse403Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ArchiveProviderResponse404Headers the declared response headers of an HTTP 404 response for ArchiveProvider
+type ArchiveProviderResponse404Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ArchiveProviderResponse406Headers the declared response headers of an HTTP 406 response for ArchiveProvider
+type ArchiveProviderResponse406Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ArchiveProviderResponse409Headers the declared response headers of an HTTP 409 response for ArchiveProvider
+type ArchiveProviderResponse409Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         *int
+}
+
+// ArchiveProviderResponse412Headers the declared response headers of an HTTP 412 response for ArchiveProvider
+type ArchiveProviderResponse412Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ArchiveProviderResponse422Headers the declared response headers of an HTTP 422 response for ArchiveProvider
+type ArchiveProviderResponse422Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ArchiveProviderResponse429Headers the declared response headers of an HTTP 429 response for ArchiveProvider
+type ArchiveProviderResponse429Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+// ArchiveProviderResponse500Headers the declared response headers of an HTTP 500 response for ArchiveProvider
+type ArchiveProviderResponse500Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ArchiveProviderResponse503Headers the declared response headers of an HTTP 503 response for ArchiveProvider
+type ArchiveProviderResponse503Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+type ArchiveProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Provider
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Internal
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ArchiveProviderResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ArchiveProviderResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ArchiveProviderResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ArchiveProviderResponse404Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *ArchiveProviderResponse406Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ArchiveProviderResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *ArchiveProviderResponse412Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ArchiveProviderResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ArchiveProviderResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ArchiveProviderResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ArchiveProviderResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ArchiveProviderResponse) GetJSON200() *Provider {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ArchiveProviderResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ArchiveProviderResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ArchiveProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r ArchiveProviderResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ArchiveProviderResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r ArchiveProviderResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ArchiveProviderResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ArchiveProviderResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ArchiveProviderResponse) GetJSON500() *Internal {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ArchiveProviderResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ArchiveProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ArchiveProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ArchiveProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ArchiveProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListProviderEvaluationsResponse200Headers the declared response headers of an HTTP 200 response for ListProviderEvaluations
 type ListProviderEvaluationsResponse200Headers struct {
 	ETag            string
@@ -6966,6 +7408,220 @@ func (r CreateEvaluationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateEvaluationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RestoreProviderResponse200Headers the declared response headers of an HTTP 200 response for RestoreProvider
+type RestoreProviderResponse200Headers struct {
+	ETag               string
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// RestoreProviderResponse401Headers the declared response headers of an HTTP 401 response for RestoreProvider
+type RestoreProviderResponse401Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// RestoreProviderResponse403Headers the declared response headers of an HTTP 403 response for RestoreProvider
+type RestoreProviderResponse403Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// RestoreProviderResponse404Headers the declared response headers of an HTTP 404 response for RestoreProvider
+type RestoreProviderResponse404Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// RestoreProviderResponse406Headers the declared response headers of an HTTP 406 response for RestoreProvider
+type RestoreProviderResponse406Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// RestoreProviderResponse409Headers the declared response headers of an HTTP 409 response for RestoreProvider
+type RestoreProviderResponse409Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         *int
+}
+
+// RestoreProviderResponse412Headers the declared response headers of an HTTP 412 response for RestoreProvider
+type RestoreProviderResponse412Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// RestoreProviderResponse422Headers the declared response headers of an HTTP 422 response for RestoreProvider
+type RestoreProviderResponse422Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// RestoreProviderResponse429Headers the declared response headers of an HTTP 429 response for RestoreProvider
+type RestoreProviderResponse429Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+// RestoreProviderResponse500Headers the declared response headers of an HTTP 500 response for RestoreProvider
+type RestoreProviderResponse500Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// RestoreProviderResponse503Headers the declared response headers of an HTTP 503 response for RestoreProvider
+type RestoreProviderResponse503Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+type RestoreProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Provider
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Internal
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RestoreProviderResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RestoreProviderResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RestoreProviderResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RestoreProviderResponse404Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *RestoreProviderResponse406Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RestoreProviderResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *RestoreProviderResponse412Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *RestoreProviderResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RestoreProviderResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RestoreProviderResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RestoreProviderResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreProviderResponse) GetJSON200() *Provider {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RestoreProviderResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RestoreProviderResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RestoreProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r RestoreProviderResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RestoreProviderResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r RestoreProviderResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r RestoreProviderResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RestoreProviderResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RestoreProviderResponse) GetJSON500() *Internal {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RestoreProviderResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreProviderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7400,7 +8056,7 @@ func (r GetReadinessResponse) ContentType() string {
 
 // CompareProvidersWithResponse Compare providers side by side: each by its latest evaluation, scored today, on one questionnaire version.
 //
-// Any role may call it. Fewer than 2 or more than 50 ids, an unknown id or a repeated id give 422.
+// Any role may call it. Fewer than 2 or more than 50 ids, an unknown id, a repeated id or an archived provider's id give 422; fields.ids names the unknown or archived ones (restore an archived provider to compare it).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7415,7 +8071,7 @@ func (c *ClientWithResponses) CompareProvidersWithResponse(ctx context.Context, 
 
 // CompareProvidersFileWithResponse The comparison as CSV, XLSX (sheets Scores, Elements, Matrix) or PDF (landscape).
 //
-// Any role may call it.
+// Any role may call it. The ids are checked as for /api/v1/compare: an archived provider's id gives 422.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7578,7 +8234,7 @@ func (c *ClientWithResponses) GetReportWithResponse(ctx context.Context, id Eval
 	return ParseGetReportResponse(rsp)
 }
 
-// ExportPortfolioWithResponse The portfolio: every provider with its latest evaluation's score, tier, progress, per-question scores and as_of day, as CSV or XLSX, streamed. Scores are refreshed to today first.
+// ExportPortfolioWithResponse The portfolio: every provider that is not archived, with its latest evaluation's score, tier, progress, per-question scores and as_of day, as CSV or XLSX, streamed. Scores are refreshed to today first.
 //
 // Any role may call it. The former path, /api/v1/providers/export.{format}, still answers the same, with a Deprecation header and a Link to this one.
 //
@@ -7610,7 +8266,7 @@ func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEdi
 
 // ListProvidersWithResponse One page of providers, each with its latest evaluation's score.
 //
-// Any role may call it.
+// Any role may call it. Archived providers are left out, search and filters included, and from total; archived=true lists them alone.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7655,7 +8311,7 @@ func (c *ClientWithResponses) CreateProviderWithResponse(ctx context.Context, pa
 
 // GetProviderWithResponse One provider, with its latest evaluation's score.
 //
-// Any role may call it.
+// Any role may call it. An archived provider is read as any other, with archived_at set.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7713,6 +8369,21 @@ func (c *ClientWithResponses) UpdateProviderWithApplicationMergePatchPlusJSONBod
 	return ParseUpdateProviderResponse(rsp)
 }
 
+// ArchiveProviderWithResponse Archive a provider: hidden from the list, exports and comparisons, kept with its evaluations and history, read-only until restored (recorded in the audit log). 409 when it is archived already.
+//
+// Needs the evaluator role. If-Match is checked against the provider's current ETag (GET) just before the change. The provider and its evaluations stay readable by id; every change to them answers 409 until the provider is restored. Saves to its draft under way finish first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/providers/{id}/archive (the `ArchiveProvider` operationId).
+func (c *ClientWithResponses) ArchiveProviderWithResponse(ctx context.Context, id ProviderID, params *ArchiveProviderParams, reqEditors ...RequestEditorFn) (*ArchiveProviderResponse, error) {
+	rsp, err := c.ArchiveProvider(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseArchiveProviderResponse(rsp)
+}
+
 // ListProviderEvaluationsWithResponse Every evaluation of a provider, newest first.
 //
 // Any role may call it.
@@ -7741,6 +8412,21 @@ func (c *ClientWithResponses) CreateEvaluationWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseCreateEvaluationResponse(rsp)
+}
+
+// RestoreProviderWithResponse Restore an archived provider: listed, counted, exported and compared again, and its evaluations can change again (recorded in the audit log). 409 when it is not archived.
+//
+// Needs the evaluator role. If-Match is checked against the provider's current ETag (GET) just before the change.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/providers/{id}/restore (the `RestoreProvider` operationId).
+func (c *ClientWithResponses) RestoreProviderWithResponse(ctx context.Context, id ProviderID, params *RestoreProviderParams, reqEditors ...RequestEditorFn) (*RestoreProviderResponse, error) {
+	rsp, err := c.RestoreProvider(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreProviderResponse(rsp)
 }
 
 // ListQuestionnairesWithResponse Every stored questionnaire version.
@@ -12897,6 +13583,397 @@ func ParseUpdateProviderResponse(rsp *http.Response) (*UpdateProviderResponse, e
 	return response, nil
 }
 
+// ParseArchiveProviderResponse parses an HTTP response from a ArchiveProviderWithResponse call
+func ParseArchiveProviderResponse(rsp *http.Response) (*ArchiveProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ArchiveProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Provider
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ArchiveProviderResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ArchiveProviderResponse401Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ArchiveProviderResponse403Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ArchiveProviderResponse404Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 406:
+		var headers ArchiveProviderResponse406Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 409:
+		var headers ArchiveProviderResponse409Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers ArchiveProviderResponse412Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 422:
+		var headers ArchiveProviderResponse422Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ArchiveProviderResponse429Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ArchiveProviderResponse500Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers ArchiveProviderResponse503Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListProviderEvaluationsResponse parses an HTTP response from a ListProviderEvaluationsWithResponse call
 func ParseListProviderEvaluationsResponse(rsp *http.Response) (*ListProviderEvaluationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -13548,6 +14625,397 @@ func ParseCreateEvaluationResponse(rsp *http.Response) (*CreateEvaluationRespons
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateEvaluationResponse503Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRestoreProviderResponse parses an HTTP response from a RestoreProviderWithResponse call
+func ParseRestoreProviderResponse(rsp *http.Response) (*RestoreProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Provider
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RestoreProviderResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RestoreProviderResponse401Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RestoreProviderResponse403Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers RestoreProviderResponse404Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 406:
+		var headers RestoreProviderResponse406Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 409:
+		var headers RestoreProviderResponse409Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers RestoreProviderResponse412Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 422:
+		var headers RestoreProviderResponse422Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers RestoreProviderResponse429Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RestoreProviderResponse500Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers RestoreProviderResponse503Headers
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
