@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"shareline/internal/app"
+	"shareline/internal/assess"
 	"shareline/internal/auth"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
@@ -388,4 +389,30 @@ func TestSecurityAuthenticationIsOneQuery(t *testing.T) {
 	}
 	wantSignedOut(t, "deactivated on another server", &other)
 	wantTokenStatus(t, "deactivated on another server", &otherAPI, http.StatusUnauthorized)
+}
+
+// Finding 10: a provider edit records what it changed, before and after, in the audit log
+// (through the form, as a person edits).
+func TestSecurityProviderEditsRecordBeforeAndAfter(t *testing.T) {
+	t.Parallel()
+	d := newDBApp(t)
+	name := "Before Cloud " + tag(t)
+	p, err := d.uc.CreateProvider(context.Background(), app.CommandLine(), assess.ProviderInput{Name: name, Offering: "Object storage", ServiceModel: "iaas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"name": {name}, "offering": {"Block storage"}, "service_model": {"iaas"}, "website": {""}, "notes": {"under NDA"}}
+	wantStatus(t, d.post(t, "/providers/"+idOf(p.ID), form), http.StatusSeeOther)
+	var summary string
+	if err := d.pool.QueryRow(context.Background(), `SELECT summary FROM audit_log WHERE action = 'provider.edited' AND provider_id = $1`, p.ID).Scan(&summary); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`offering "Object storage" → "Block storage"`, `notes "" → "under NDA"`} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the audit entry of the edit: got %q, want it to say %s", summary, want)
+		}
+	}
+	if strings.Contains(summary, "name ") {
+		t.Errorf("the audit entry names a field that did not change: %q", summary)
+	}
 }
