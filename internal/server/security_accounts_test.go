@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,6 +85,7 @@ func TestSecuritySignInParallelGuessesAreCounted(t *testing.T) {
 	}
 	wg.Wait()
 	counted := map[int]int{}
+	defer func() { t.Logf("80 concurrent wrong passwords for one account: statuses %v", counted) }()
 	for _, r := range statuses {
 		counted[r.status]++
 		if r.status == http.StatusTooManyRequests || r.status == http.StatusServiceUnavailable {
@@ -112,13 +115,18 @@ func TestSecuritySignInHashesAreCapped(t *testing.T) {
 	}
 	statuses := make([]response, n)
 	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			statuses[i] = a.signInFrom(fmt.Sprintf("203.0.113.%d:4000", i+1), emails[i], "wrong password number "+strconv.Itoa(i))
-		})
-	}
-	wg.Wait()
+	peak := heapPeak(func() {
+		for i := range n {
+			wg.Go(func() {
+				statuses[i] = a.signInFrom(fmt.Sprintf("203.0.113.%d:4000", i+1), emails[i], "wrong password number "+strconv.Itoa(i))
+			})
+		}
+		wg.Wait()
+	})
 	counted := map[int]int{}
+	defer func() {
+		t.Logf("80 concurrent sign-ins to 80 accounts: statuses %v; peak heap in use %d MiB", counted, peak>>20)
+	}()
 	for _, r := range statuses {
 		counted[r.status]++
 		if r.status == http.StatusServiceUnavailable && r.header.Get("Retry-After") == "" {
@@ -415,4 +423,30 @@ func TestSecurityProviderEditsRecordBeforeAndAfter(t *testing.T) {
 	if strings.Contains(summary, "name ") {
 		t.Errorf("the audit entry names a field that did not change: %q", summary)
 	}
+}
+
+// heapPeak runs f and returns the most heap in use while it ran, sampled every 2 ms.
+func heapPeak(f func()) uint64 {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(done)
+	<-sampled
+	return peak.Load()
 }
