@@ -1,5 +1,5 @@
 # Shareline in a container. Build: docker build -t shareline .  (docker compose up does it for you)
-FROM golang:1.27-bookworm AS build
+FROM golang:1.27.3-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

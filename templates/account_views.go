@@ -61,6 +61,7 @@ type TwoStepView struct {
 	Secret, URL   string
 	QRCode        string
 	RecoveryCodes []string
+	Regenerated   bool // RecoveryCodes replace earlier ones
 	Errors        map[string]string
 }
 

@@ -532,6 +532,23 @@ type Nav struct {
 	Name, Role     string
 	CanAddProvider bool
 	CanAdmin       bool
+	// Notices are changes to the user's credentials not shown before: the page shows them once.
+	Notices []NoticeRow
+}
+
+// NoticeRow is one change to the user's credentials or sessions, as a page tells them of it.
+type NoticeRow struct {
+	At                time.Time
+	Title, Summary    string
+	Actor, RemoteAddr string
+}
+
+// Who says who made the change, and from where when known.
+func (n NoticeRow) Who() string {
+	if n.RemoteAddr == "" {
+		return "by " + n.Actor
+	}
+	return "by " + n.Actor + ", from " + n.RemoteAddr
 }
 
 type navKey struct{}
@@ -539,8 +556,8 @@ type navKey struct{}
 // WithNav returns a context carrying the header of a signed-in user.
 func WithNav(ctx context.Context, n Nav) context.Context { return context.WithValue(ctx, navKey{}, n) }
 
-// navFrom is the signed-in user's header, if anyone is signed in.
-func navFrom(ctx context.Context) (Nav, bool) {
+// NavFrom is the signed-in user's header, if anyone is signed in.
+func NavFrom(ctx context.Context) (Nav, bool) {
 	n, ok := ctx.Value(navKey{}).(Nav)
 	return n, ok
 }

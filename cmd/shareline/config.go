@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"shareline/internal/mail"
 	"shareline/internal/pglocal"
 	"shareline/internal/postgres"
 )
@@ -57,6 +58,10 @@ type Config struct {
 	// APIRateLimit (SHARELINE_API_RATE_LIMIT, --api-rate-limit) is the requests one API token
 	// may make per minute: 600 by default, "off" for no limit.
 	APIRateLimit int
+	// Mail (SHARELINE_SMTP_URL, --smtp-url, with SHARELINE_MAIL_FROM, --mail-from) is where the
+	// emails telling users of changes to their credentials go; nil: no email, the notices are
+	// shown in the app only.
+	Mail *mail.Config
 }
 
 // parseConfig reads flags over environment defaults.
@@ -85,6 +90,7 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 	}
 	trustedProxies := getenv("SHARELINE_TRUSTED_PROXIES")
 	corsOrigins, rateLimit := getenv("SHARELINE_CORS_ORIGINS"), getenv("SHARELINE_API_RATE_LIMIT")
+	smtpURL, mailFrom := getenv("SHARELINE_SMTP_URL"), getenv("SHARELINE_MAIL_FROM")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL connection URL (default: $DATABASE_URL, else the local server, else a private cluster)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory of the private PostgreSQL cluster started when no server answers")
 	fs.BoolVar(&cfg.LogJSON, "log-json", cfg.LogJSON, "write logs as JSON lines")
@@ -99,6 +105,8 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		fs.StringVar(&trustedProxies, "trusted-proxies", trustedProxies, "comma-separated CIDRs or IP addresses of the reverse proxies whose X-Forwarded-For is believed (also $SHARELINE_TRUSTED_PROXIES)")
 		fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "deprecated: trust a proxy on loopback only; use --trusted-proxies (also $SHARELINE_TRUST_PROXY)")
 		fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated origins (https://app.example.com) whose pages may call the API with a token (also $SHARELINE_CORS_ORIGINS)")
+		fs.StringVar(&smtpURL, "smtp-url", smtpURL, "smtp://user:password@host:587 or smtps://...: email users of changes to their credentials (also $SHARELINE_SMTP_URL; empty: in the app only)")
+		fs.StringVar(&mailFrom, "mail-from", mailFrom, "the sender of Shareline's emails, such as \"Shareline <shareline@example.com>\" (also $SHARELINE_MAIL_FROM)")
 		fs.StringVar(&rateLimit, "api-rate-limit", rateLimit, "requests per minute one API token may make: a number, or off (default 600; also $SHARELINE_API_RATE_LIMIT)")
 	}
 	if err := fs.Parse(args); err != nil {
@@ -119,6 +127,13 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 	}
 	if cfg.APIRateLimit, err = parseRateLimit(rateLimit); err != nil {
 		return cfg, err
+	}
+	if smtpURL != "" {
+		m, err := mail.ParseURL(smtpURL, mailFrom)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Mail = &m
 	}
 	if cfg.BaseURL != "" {
 		if cfg.BaseURL, err = checkBaseURL(cfg.BaseURL); err != nil {

@@ -138,3 +138,31 @@ func TestBaseURLTurnsOnSecureCookies(t *testing.T) {
 		}
 	}
 }
+
+// SHARELINE_SMTP_URL turns on the emails of security notices, with SHARELINE_MAIL_FROM as their
+// sender; without it there is no email, and a bad URL stops serve before it starts, without
+// quoting the password.
+func TestMailConfig(t *testing.T) {
+	cfg, err := secServeConfig(t, nil)
+	if err != nil || cfg.Mail != nil {
+		t.Fatalf("nothing set: got %+v, %v; want no mail", cfg.Mail, err)
+	}
+	cfg, err = secServeConfig(t, map[string]string{"SHARELINE_SMTP_URL": "smtps://shareline:s3cret-relay@mail.example.com", "SHARELINE_MAIL_FROM": "Shareline <shareline@example.com>"})
+	if err != nil || cfg.Mail == nil || cfg.Mail.Addr() != "mail.example.com:465" || !cfg.Mail.ImplicitTLS || cfg.Mail.From != "Shareline <shareline@example.com>" {
+		t.Fatalf("smtps URL: got %+v, %v", cfg.Mail, err)
+	}
+	cfg, err = secServeConfig(t, nil, "--smtp-url", "smtp://127.0.0.1:2525", "--mail-from", "shareline@example.com")
+	if err != nil || cfg.Mail == nil || cfg.Mail.Addr() != "127.0.0.1:2525" {
+		t.Fatalf("flags: got %+v, %v", cfg.Mail, err)
+	}
+	for _, vars := range []map[string]string{
+		{"SHARELINE_SMTP_URL": "smtp://shareline:s3cret-relay@mail.example.com"},
+		{"SHARELINE_SMTP_URL": "smtp://shareline:s3cret-relay@mail.example.com?starttls=off", "SHARELINE_MAIL_FROM": "shareline@example.com"},
+		{"SHARELINE_SMTP_URL": "imap://shareline:s3cret-relay@mail.example.com", "SHARELINE_MAIL_FROM": "shareline@example.com"},
+	} {
+		_, err := secServeConfig(t, vars)
+		if err == nil || strings.Contains(err.Error(), "s3cret-relay") {
+			t.Errorf("%v: got error %v, want one that does not quote the password", vars, err)
+		}
+	}
+}

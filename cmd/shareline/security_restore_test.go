@@ -55,3 +55,48 @@ func TestSecurityRestoreKeepsThePasswordOffTheCommandLine(t *testing.T) {
 		})
 	}
 }
+
+// Finding 11: a backup holds every evaluation, so it is written readable by its owner only
+// (0600, in a 0700 directory it makes), and the password in DATABASE_URL never reaches
+// pg_dump's command line. A stand-in pg_dump records what it was given and writes the file.
+func TestSecurityBackupIsPrivateAndKeepsThePasswordOffTheCommandLine(t *testing.T) {
+	t.Parallel()
+	root := repoRoot(t)
+	bin := t.TempDir()
+	record := filepath.Join(bin, "record")
+	stub := "#!/usr/bin/env bash\n" +
+		"{ printf '%s\\n' \"$@\"; echo \"PGPASSFILE=${PGPASSFILE:-}\"; [[ -n \"${PGPASSFILE:-}\" ]] && { echo \"mode=$(stat -c %a \"$PGPASSFILE\")\"; cat \"$PGPASSFILE\"; }; } >" + record + "\n" +
+		"for a in \"$@\"; do case $a in --file=*) echo dump > \"${a#--file=}\";; esac; done\nexit 0\n"
+	if err := os.WriteFile(filepath.Join(bin, "pg_dump"), []byte(stub), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	out := filepath.Join(dir, "nightly.dump")
+	cmd := exec.Command("bash", "scripts/backup.sh", out)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "PGPASSWORD=",
+		"DATABASE_URL=postgres://shareline:s3cr%3At@db.example:5432/shareline?sslmode=disable")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("backup.sh: %v\n%s", err, b)
+	}
+	got, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, passfile, _ := strings.Cut(string(got), "PGPASSFILE=")
+	if strings.Contains(args, "s3cr") || !strings.Contains(args, "db.example") {
+		t.Errorf("pg_dump's command line: want the connection string without its password, got:\n%s", args)
+	}
+	if !strings.Contains(passfile, "mode=600") || !strings.Contains(passfile, `:s3cr\:t`+"\n") {
+		t.Errorf("pg_dump was not given the password in a private password file:\n%s", passfile)
+	}
+	for path, want := range map[string]os.FileMode{out: 0o600, dir: 0o700} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %o, want %o", path, fi.Mode().Perm(), want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"shareline/internal/app"
 	"shareline/internal/assess"
+	"shareline/internal/mail"
 	"shareline/internal/postgres"
 	"shareline/internal/questionnaires"
 	"shareline/internal/server"
@@ -53,6 +54,10 @@ func serve(ctx context.Context, args []string, c console) error {
 		return err
 	}
 	go maintain(ctx, uc, store, log)
+	if cfg.Mail != nil {
+		log.Info("security notices are also sent by email", "smtp", cfg.Mail.Addr(), "from", cfg.Mail.From)
+		go uc.RunNoticeMail(ctx, mail.New(*cfg.Mail), app.MailOptions{BaseURL: cfg.BaseURL}, log)
+	}
 	// Expired sessions are deleted by the maintenance loop below rather than by the store's own
 	// goroutine, whose stop races with its start. The table keeps a SHA-256 of each token only.
 	sessions := sessionstore.New(pgxstore.NewWithCleanupInterval(db.pool, 0))

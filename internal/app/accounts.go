@@ -193,11 +193,18 @@ func (a *App) changeUser(ctx context.Context, p Principal, id int64, notSelf boo
 	return u, err
 }
 
-// recordAbout writes an audit entry made by p about user subject.
+// recordAbout writes an audit entry made by p about user subject; a change to the subject's
+// credentials or sessions (auth.NoticeActions) is also told to them, in the same transaction.
 func recordAbout(ctx context.Context, tx Tx, p Principal, subject int64, action string, format string, args ...any) error {
 	e := p.Actor().Entry(action, fmt.Sprintf(format, args...))
 	e.SubjectUserID = subject
-	return tx.Audit().Record(ctx, e)
+	if err := tx.Audit().Record(ctx, e); err != nil {
+		return err
+	}
+	if subject == 0 || !auth.Noticed(action) {
+		return nil
+	}
+	return tx.Notices().Add(ctx, auth.Notice{UserID: subject, Action: action, Actor: e.Actor, RemoteAddr: e.RemoteAddr, Summary: e.Summary})
 }
 
 // CreateToken makes an API token for user (0: p's own) and returns it, shown this once; only

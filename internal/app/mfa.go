@@ -108,6 +108,32 @@ func (a *App) DisableTOTP(ctx context.Context, p Principal, password string) err
 	})
 }
 
+// RegenerateRecoveryCodes replaces p's recovery codes with new ones, given p's password, and
+// returns them, shown this once: the old ones stop working.
+func (a *App) RegenerateRecoveryCodes(ctx context.Context, p Principal, password string) ([]string, error) {
+	codes, hashes, err := auth.NewRecoveryCodes()
+	if err != nil {
+		return nil, err
+	}
+	err = a.checkOwnPassword(ctx, p, "recovery_password", password, func(tx Tx) error {
+		st, err := tx.MFA().TOTP(ctx, p.User.ID)
+		if err != nil {
+			return err
+		}
+		if !st.Enabled {
+			return assess.Invalid("recovery_password", "two-step sign-in is off: recovery codes come with turning it on")
+		}
+		if err := tx.MFA().ReplaceRecoveryCodes(ctx, p.User.ID, hashes); err != nil {
+			return err
+		}
+		return recordAbout(ctx, tx, p, p.User.ID, auth.ActionRecoveryCodesRegenerated, "%s made %d new recovery codes; the old ones no longer work", p.User.Email, len(codes))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
 // ResetTOTP turns another user's TOTP off (an admin's help when the authenticator and the
 // recovery codes are lost) and ends their sessions.
 func (a *App) ResetTOTP(ctx context.Context, p Principal, id int64) (auth.User, error) {

@@ -54,6 +54,8 @@ type Sessions interface {
 type StoredSession struct {
 	Data []byte
 	User auth.User
+	// UnseenNotices counts the user's security notices not shown yet (auth.Notice).
+	UnseenNotices int
 }
 
 // SessionMeta is what is kept beside a session's data, to show and end it.
@@ -87,4 +89,29 @@ type TOTPState struct {
 	Secret   string
 	LastStep int64
 	Enabled  bool
+}
+
+// Notices stores the security notices told to users (auth.Notice) and the outbox of their
+// emails. Times of the outbox are the database's, the one clock every server process shares.
+type Notices interface {
+	Add(ctx context.Context, n auth.Notice) error
+	// TakeUnseen marks a user's notices not yet shown as seen and returns them, newest first.
+	TakeUnseen(ctx context.Context, userID int64, limit int) ([]auth.Notice, error)
+	// ClaimMail gives up the mails of notices older than maxAge, then takes up to limit notices
+	// whose mail is due, holds them for lease (another process skips them meanwhile), counts the
+	// attempt, and returns them grouped by user.
+	ClaimMail(ctx context.Context, lease, maxAge time.Duration, limit int) ([]MailBatch, error)
+	// Mailed marks notices as mailed.
+	Mailed(ctx context.Context, ids []int64) error
+	// MailFailed notes a failed try: the next one after retryIn, or none when giveUp.
+	MailFailed(ctx context.Context, ids []int64, retryIn time.Duration, reason string, giveUp bool) error
+}
+
+// MailBatch is the notices of one user whose email is due, with where it goes.
+type MailBatch struct {
+	UserID   int64
+	Email    string
+	Name     string
+	Attempts int // tries so far, this one included (the most of its notices)
+	Notices  []auth.Notice
 }

@@ -38,9 +38,13 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 	a.signIn(t, ctx, auth.Admin)
 	f := a.portfolio(t)
 
+	admin := a.user(t, string(auth.Admin)+"@example.com")
+	var twoStepOn sync.Once
 	pages := []struct {
 		name string
 		path string
+		// before, when set, runs before the page is opened (at each width), to make the state.
+		before func(t *testing.T)
 		// act, when set, runs on the loaded page to reach the state checked (a refused form).
 		act []chromedp.Action[chromedp.Void]
 	}{
@@ -76,6 +80,25 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		{name: "admin-tokens", path: "/admin/tokens"},
 		{name: "admin-audit", path: "/admin/audit"},
 		{name: "account", path: "/account"},
+		// A change to the admin's credentials made elsewhere: the next page tells of it once.
+		{name: "security-notice", path: "/providers", before: func(t *testing.T) {
+			if _, _, err := a.uc.CreateToken(context.Background(), usecase.CommandLine(), admin.ID, "made elsewhere"); err != nil {
+				t.Fatal(err)
+			}
+		}, act: []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(`[data-testid=security-notices]`))}},
+		{name: "two-step-setup", path: "/account/two-step"},
+		{name: "two-step-on", path: "/account/two-step", before: func(t *testing.T) { twoStepOn.Do(func() { a.enableTOTP(t, admin) }) },
+			act: []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(`[data-testid=recovery-codes-new]`))}},
+		{name: "recovery-codes-refused", path: "/account/two-step", act: []chromedp.Action[chromedp.Void]{
+			chromedp.SendKeys(chromedp.CSS(`#recovery-password`), "not my password"),
+			chromedp.Click(chromedp.CSS(`[data-testid=recovery-codes-new] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`#error-recovery_password`)),
+		}},
+		{name: "recovery-codes-new", path: "/account/two-step", act: []chromedp.Action[chromedp.Void]{
+			chromedp.SendKeys(chromedp.CSS(`#recovery-password`), password),
+			chromedp.Click(chromedp.CSS(`[data-testid=recovery-codes-new] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=recovery-codes]`)),
+		}},
 		{name: "not-found", path: "/providers/987654321"},
 		{name: "method-not-allowed", path: "/logout"},
 	}
@@ -85,6 +108,9 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 	for _, p := range pages {
 		for _, width := range []int64{1366, 390} {
 			t.Run(fmt.Sprintf("%s/%d", p.name, width), func(t *testing.T) {
+				if p.before != nil {
+					p.before(t)
+				}
 				run(t, ctx, "open "+p.path,
 					chromedp.EmulateViewport(width, 900),
 					chromedp.Navigate(a.url+p.path),
@@ -94,7 +120,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 					run(t, ctx, "act on "+p.path, p.act...)
 				}
 				if width == 1366 {
-					saveHTML(t, ctx, filepath.Join(htmlDir, p.name+".html"), len(p.act) > 0)
+					saveHTML(t, ctx, filepath.Join(htmlDir, p.name+".html"), len(p.act) > 0 || p.before != nil)
 				}
 				for _, v := range axeViolations(t, ctx, axe) {
 					t.Errorf("axe: %s", v)
@@ -160,6 +186,33 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 			t.Error(msg)
 		}
 	})
+}
+
+// user finds a user by email.
+func (a app) user(t *testing.T, email string) auth.User {
+	t.Helper()
+	u, err := a.uc.UserByEmail(context.Background(), usecase.CommandLine(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// enableTOTP turns two-step sign-in on for u, as its setup page would.
+func (a app) enableTOTP(t *testing.T, u auth.User) {
+	t.Helper()
+	p := usecase.Principal{User: u, Via: "session"}
+	key, err := a.uc.NewTOTPKey(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := auth.TOTPCode(key.Secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.uc.EnableTOTP(context.Background(), p, key.Secret, code); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fixture is a small portfolio with every kind of page to show.

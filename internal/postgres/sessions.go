@@ -22,6 +22,7 @@ type sessionUserRow struct {
 	Data []byte `db:"data"`
 	userRow
 	UserID *int64 `db:"session_user_id"`
+	Unseen int    `db:"unseen_notices"`
 }
 
 // Find returns a live session's data and, in the same query, its user: a session whose user
@@ -32,7 +33,8 @@ func (r sessions) Find(ctx context.Context, key string) (app.StoredSession, erro
 		       coalesce(u.id, 0) AS id, coalesce(u.email, '') AS email, coalesce(u.name, '') AS name,
 		       coalesce(u.role, '') AS role, '' AS password_hash, coalesce(u.active, false) AS active,
 		       coalesce(u.created_at, s.created_at) AS created_at, coalesce(u.updated_at, s.created_at) AS updated_at,
-		       coalesce(u.session_epoch, 0) AS session_epoch, coalesce(u.totp_enabled_at IS NOT NULL, false) AS totp_enabled
+		       coalesce(u.session_epoch, 0) AS session_epoch, coalesce(u.totp_enabled_at IS NOT NULL, false) AS totp_enabled,
+		       (SELECT count(*)::int FROM security_notices AS n WHERE n.user_id = s.user_id AND n.seen_at IS NULL) AS unseen_notices
 		FROM sessions AS s LEFT JOIN users AS u ON u.id = s.user_id
 		WHERE s.token = $1 AND now() < s.expiry AND NOT s.ended
 			AND (s.user_id IS NULL OR (u.active AND u.session_epoch = s.user_epoch))`, key)
@@ -42,7 +44,7 @@ func (r sessions) Find(ctx context.Context, key string) (app.StoredSession, erro
 	}
 	out := app.StoredSession{Data: row.Data}
 	if row.UserID != nil {
-		out.User = row.user()
+		out.User, out.UnseenNotices = row.user(), row.Unseen
 	}
 	return out, nil
 }

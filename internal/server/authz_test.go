@@ -35,6 +35,7 @@ var expectedRoles = map[string]auth.Role{
 	"GET /account/two-step":                        auth.Viewer,
 	"POST /account/two-step":                       auth.Viewer,
 	"POST /account/two-step/disable":               auth.Viewer,
+	"POST /account/two-step/recovery-codes":        auth.Viewer,
 	"POST /admin/users/{id}/two-step/reset":        auth.Admin,
 	"GET /admin/security":                          auth.Admin,
 	"POST /admin/security":                         auth.Admin,

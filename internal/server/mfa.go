@@ -144,6 +144,25 @@ func (s *Server) handleTwoStepDisable(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/account/two-step", http.StatusSeeOther)
 }
 
+// handleRecoveryCodes replaces the user's recovery codes with new ones, given their password,
+// and shows them once.
+func (s *Server) handleRecoveryCodes(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	codes, err := s.app.RegenerateRecoveryCodes(r.Context(), principal(r), r.PostForm.Get("recovery_password"))
+	if s.passwordFormFailed(w, r, err, func(status int, fields map[string]string) {
+		if msg, ok := fields["password"]; ok {
+			fields = map[string]string{"recovery_password": msg}
+		}
+		s.render(w, r, status, templates.TwoStepPage(templates.TwoStepView{Enabled: true, Errors: fields}))
+	}) {
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.TwoStepPage(templates.TwoStepView{Enabled: true, RecoveryCodes: codes, Regenerated: true}))
+}
+
 // handleSecurityPage shows the admin's security settings: who must use two-step sign-in.
 func (s *Server) handleSecurityPage(w http.ResponseWriter, r *http.Request) {
 	m, err := s.app.MFARequirement(r.Context())

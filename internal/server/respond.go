@@ -35,10 +35,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(append(b, '\n'))
 }
 
-// render writes a templ component as an HTML page or fragment.
+// render writes a templ component as an HTML page or fragment. A whole page for a signed-in
+// user also tells them, once, of changes to their credentials not shown yet (withNotices).
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	if err := c.Render(s.withNotices(r), &buf); err != nil {
 		s.log.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "Something went wrong while rendering this page.", http.StatusInternalServerError)
 		return

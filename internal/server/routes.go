@@ -39,6 +39,7 @@ func (s *Server) table() []route {
 		{get, "/account/two-step", app.ManageOwnAccount, s.handleTwoStepPage},
 		{post, "/account/two-step", app.ManageOwnAccount, s.handleTwoStepEnable},
 		{post, "/account/two-step/disable", app.ManageOwnAccount, s.handleTwoStepDisable},
+		{post, "/account/two-step/recovery-codes", app.ManageOwnAccount, s.handleRecoveryCodes},
 		{get, "/account/confirm", app.ManageOwnAccount, s.handleConfirmPasswordPage},
 		{post, "/account/confirm", app.ManageOwnAccount, s.handleConfirmPassword},
 

@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"shareline/internal/app"
+	"shareline/internal/assess"
 	"shareline/internal/auth"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
@@ -82,6 +85,7 @@ func TestSecuritySignInParallelGuessesAreCounted(t *testing.T) {
 	}
 	wg.Wait()
 	counted := map[int]int{}
+	defer func() { t.Logf("80 concurrent wrong passwords for one account: statuses %v", counted) }()
 	for _, r := range statuses {
 		counted[r.status]++
 		if r.status == http.StatusTooManyRequests || r.status == http.StatusServiceUnavailable {
@@ -111,13 +115,18 @@ func TestSecuritySignInHashesAreCapped(t *testing.T) {
 	}
 	statuses := make([]response, n)
 	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			statuses[i] = a.signInFrom(fmt.Sprintf("203.0.113.%d:4000", i+1), emails[i], "wrong password number "+strconv.Itoa(i))
-		})
-	}
-	wg.Wait()
+	peak := heapPeak(func() {
+		for i := range n {
+			wg.Go(func() {
+				statuses[i] = a.signInFrom(fmt.Sprintf("203.0.113.%d:4000", i+1), emails[i], "wrong password number "+strconv.Itoa(i))
+			})
+		}
+		wg.Wait()
+	})
 	counted := map[int]int{}
+	defer func() {
+		t.Logf("80 concurrent sign-ins to 80 accounts: statuses %v; peak heap in use %d MiB", counted, peak>>20)
+	}()
 	for _, r := range statuses {
 		counted[r.status]++
 		if r.status == http.StatusServiceUnavailable && r.header.Get("Retry-After") == "" {
@@ -388,4 +397,56 @@ func TestSecurityAuthenticationIsOneQuery(t *testing.T) {
 	}
 	wantSignedOut(t, "deactivated on another server", &other)
 	wantTokenStatus(t, "deactivated on another server", &otherAPI, http.StatusUnauthorized)
+}
+
+// Finding 10: a provider edit records what it changed, before and after, in the audit log
+// (through the form, as a person edits).
+func TestSecurityProviderEditsRecordBeforeAndAfter(t *testing.T) {
+	t.Parallel()
+	d := newDBApp(t)
+	name := "Before Cloud " + tag(t)
+	p, err := d.uc.CreateProvider(context.Background(), app.CommandLine(), assess.ProviderInput{Name: name, Offering: "Object storage", ServiceModel: "iaas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"name": {name}, "offering": {"Block storage"}, "service_model": {"iaas"}, "website": {""}, "notes": {"under NDA"}}
+	wantStatus(t, d.post(t, "/providers/"+idOf(p.ID), form), http.StatusSeeOther)
+	var summary string
+	if err := d.pool.QueryRow(context.Background(), `SELECT summary FROM audit_log WHERE action = 'provider.edited' AND provider_id = $1`, p.ID).Scan(&summary); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`offering "Object storage" → "Block storage"`, `notes "" → "under NDA"`} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the audit entry of the edit: got %q, want it to say %s", summary, want)
+		}
+	}
+	if strings.Contains(summary, "name ") {
+		t.Errorf("the audit entry names a field that did not change: %q", summary)
+	}
+}
+
+// heapPeak runs f and returns the most heap in use while it ran, sampled every 2 ms.
+func heapPeak(f func()) uint64 {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(done)
+	<-sampled
+	return peak.Load()
 }

@@ -47,9 +47,10 @@ var _ scs.CtxStore = appSessions{}
 // it, which authenticate answers as any failed lookup is answered (scs would turn it into an
 // outage whatever it was).
 type sessionSlot struct {
-	user  auth.User
-	found bool
-	err   error
+	user   auth.User
+	found  bool
+	unseen int // the user's security notices not shown yet
+	err    error
 }
 
 type sessionSlotKey struct{}
@@ -67,7 +68,7 @@ func (st appSessions) FindCtx(ctx context.Context, token string) ([]byte, bool, 
 		return nil, false, err
 	}
 	if hasSlot {
-		slot.user, slot.found = s.User, s.User.ID != 0
+		slot.user, slot.found, slot.unseen = s.User, s.User.ID != 0, s.UnseenNotices
 	}
 	return s.Data, true, nil
 }
@@ -119,6 +120,15 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionSlotKey{}, &sessionSlot{})))
 	})
+}
+
+// unseenNotices counts the security notices of the session's user not shown yet, as read
+// with the session.
+func unseenNotices(ctx context.Context) int {
+	if slot, ok := ctx.Value(sessionSlotKey{}).(*sessionSlot); ok {
+		return slot.unseen
+	}
+	return 0
 }
 
 // sessionUser is the user the request's session was found with, if any, or the error that
