@@ -249,16 +249,16 @@ func TestSessionIdleTimeout(t *testing.T) {
 	}
 	first := at(now)
 	cookie := first.signIn(t, first.addUser(t, auth.Viewer))
-	later := at(now.Add(50 * time.Minute))
+	later := at(now.Add(25 * time.Minute))
 	later.header = cookie
 	wantStatus(t, later.get(t, "/providers"), http.StatusOK)
-	// 50 minutes after that request the session is still fresh: the request moved "seen" on.
-	again := at(now.Add(100 * time.Minute))
+	// 25 minutes after that request the session is still fresh: the request moved "seen" on.
+	again := at(now.Add(50 * time.Minute))
 	again.header = cookie
 	wantStatus(t, again.get(t, "/providers"), http.StatusOK)
-	idle := at(now.Add(170 * time.Minute))
+	idle := at(now.Add(82 * time.Minute))
 	idle.header = cookie
 	if r := idle.get(t, "/providers"); r.status != http.StatusSeeOther {
-		t.Errorf("after 70 idle minutes: got %d, want 303 to sign in", r.status)
+		t.Errorf("after 32 idle minutes: got %d, want 303 to sign in", r.status)
 	}
 }
