@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -28,6 +29,7 @@ type Server struct {
 	metrics        *Metrics
 	api            *apiManners
 	pdf            *pdf.Renderer
+	linkTries      *rateLimiter // openings of request links, per client address
 }
 
 // Options configure a Server. Now (the clock of file names and sessions; the App has its own)
@@ -52,6 +54,9 @@ type Options struct {
 	API APIOptions
 	// PDF prints the PDF reports; nil shares the process's one warm Chromium (pdfRenderer).
 	PDF *pdf.Renderer
+	// LinkTries is how many times a minute one client address may open request links (/r/):
+	// 0 means 20, a negative number no limit.
+	LinkTries int
 }
 
 // New returns a Server; Handler gives its routes.
@@ -75,6 +80,9 @@ func New(opt Options) *Server {
 	}
 	s.log = slog.New(withRequestIDs{s.log.Handler()})
 	s.api = newAPIManners(opt.API, s.now)
+	if opt.LinkTries >= 0 {
+		s.linkTries = &rateLimiter{limit: cmp.Or(opt.LinkTries, defaultLinkTries), window: time.Minute, now: s.now, used: map[[32]byte]int{}}
+	}
 	return s
 }
 
