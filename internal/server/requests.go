@@ -71,6 +71,7 @@ func (s *Server) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	out := s.newRequestJSON(link.Request)
 	out.URL = s.linkURL(r, link.Token)
+	keepSecretOut(r, "url")
 	w.Header().Set("Location", "/api/v1/evaluations/"+idString(id)+"/requests")
 	writeJSON(w, http.StatusCreated, out)
 }
@@ -122,6 +123,7 @@ func (s *Server) handleRequestReissue(w http.ResponseWriter, r *http.Request) {
 	}
 	out := s.newRequestJSON(link.Request)
 	out.URL = s.linkURL(r, link.Token)
+	keepSecretOut(r, "url")
 	writeJSON(w, http.StatusCreated, out)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"shareline/internal/app"
 	"shareline/internal/auth"
+	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
 )
@@ -427,3 +428,64 @@ func TestRequestFormsOnTheEvaluationPage(t *testing.T) {
 }
 
 var regexpLink = regexp.MustCompile(`/r/[A-Za-z0-9_-]{43}`)
+
+// TestRequestLinkNeverKeptForReplays: an Idempotency-Key keeps the answer for retries, but not
+// the link in it: the token is stored nowhere, and a replay comes without url.
+func TestRequestLinkNeverKeptForReplays(t *testing.T) {
+	t.Parallel()
+	pool := postgrestest.Pool(t)
+	store := postgres.New(pool)
+	seed(t, store)
+	a := newAppOn(t, store)
+	_, ev := a.evaluated(t, "Replayed "+tag(t), "saas")
+	body := `{"contact_name":"Ada","contact_email":"ada@acme.example","due_date":"2026-04-30"}`
+	key := http.Header{"Content-Type": {"application/json"}, "Idempotency-Key": {"create-" + tag(t)}}
+	send := func() (response, requestOut) {
+		r := a.do(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/requests", strings.NewReader(body), key)
+		var out requestOut
+		decodeJSON(t, r, http.StatusCreated, "Request", &out)
+		return r, out
+	}
+	_, first := send()
+	replay, again := send()
+	if replay.header.Get("Idempotent-Replayed") != "true" || again.ID != first.ID || again.URL != "" || first.URL == "" {
+		t.Errorf("replay: got id %s, url %q (Idempotent-Replayed %q); want request %s again without its link",
+			again.ID, again.URL, replay.header.Get("Idempotent-Replayed"), first.ID)
+	}
+	var reissued requestOut
+	decodeJSON(t, a.do(t, http.MethodPost, "/api/v1/requests/"+first.ID+"/reissue", nil, http.Header{"Idempotency-Key": {"reissue-" + tag(t)}}),
+		http.StatusCreated, "Request", &reissued)
+	for _, link := range []string{first.URL, reissued.URL} {
+		token := strings.TrimPrefix(linkPath(t, link), "/r/")
+		var n int
+		if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM idempotency_keys WHERE position($1::bytea IN body) > 0`, []byte(token)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("idempotency_keys: %d answers hold the link's token, want none", n)
+		}
+	}
+}
+
+// TestRespondentCookieSecureWhenCookiesAre: under Secure cookies the respondent's cookie is a
+// Secure __Host- cookie, apart from the team's session cookie.
+func TestRespondentCookieSecureWhenCookiesAre(t *testing.T) {
+	t.Parallel()
+	store := postgrestest.Store(t)
+	uc := app.New(store, func() time.Time { return now })
+	srv := server.New(server.Options{App: uc, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler), SecureCookies: true})
+	a := &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
+	plain := newAppOn(t, store)
+	_, ev := plain.evaluated(t, "Secure "+tag(t), "saas")
+	link := plain.sendRequest(t, ev.ID).URL
+	r := a.get(t, linkPath(t, link))
+	wantStatus(t, r, http.StatusSeeOther)
+	cookies := (&http.Response{Header: r.header}).Cookies()
+	if len(cookies) != 1 || cookies[0].Name != "__Host-shareline_respondent" || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteLaxMode {
+		t.Fatalf("cookies: got %+v, want one Secure, HttpOnly, SameSite=Lax __Host-shareline_respondent", cookies)
+	}
+	a.header = http.Header{"Cookie": {cookies[0].Name + "=" + cookies[0].Value}}
+	wantStatus(t, a.get(t, "/respond"), http.StatusOK)
+	a.header = http.Header{"Cookie": {"shareline_respondent=" + cookies[0].Value}}
+	wantStatus(t, a.get(t, "/respond"), http.StatusUnauthorized)
+}

@@ -1081,7 +1081,7 @@ type Request struct {
 	Status      RequestStatus `json:"status"`
 	SubmittedAt *Timestamp    `json:"submitted_at"`
 
-	// Url The link to send the contact (https://host/r/<token>, the token 32 random bytes in base64url). Only in the answer that made it (creating or reissuing the request): only a SHA-256 of the token is stored, so it can never be shown again.
+	// Url The link to send the contact (https://host/r/<token>, the token 32 random bytes in base64url). Only in the answer that made it (creating or reissuing the request): only a SHA-256 of the token is stored, so it can never be shown again, and a replay of the answer for the same Idempotency-Key comes without it (reissue the request for a new link).
 	Url *string `json:"url,omitempty"`
 }
 
