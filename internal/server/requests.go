@@ -38,9 +38,12 @@ func (s *Server) newRequestJSON(req assess.Request) requestJSON {
 	}
 }
 
-// linkURL is the address of a request link, on the host the request came to (the team's own
-// address for Shareline), https when cookies are secure.
+// linkURL is the address of a request link: on the configured base URL, else on the host the
+// request came to (the team's own address for Shareline), https when cookies are secure.
 func (s *Server) linkURL(r *http.Request, token string) string {
+	if s.baseURL != "" {
+		return s.baseURL + "/r/" + token
+	}
 	scheme := "http"
 	if r.TLS != nil || s.secure {
 		scheme = "https"

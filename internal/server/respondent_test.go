@@ -473,11 +473,16 @@ func TestRespondentCookieSecureWhenCookiesAre(t *testing.T) {
 	t.Parallel()
 	store := postgrestest.Store(t)
 	uc := app.New(store, func() time.Time { return now })
-	srv := server.New(server.Options{App: uc, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler), SecureCookies: true})
+	srv := server.New(server.Options{App: uc, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler), SecureCookies: true,
+		BaseURL: "https://shareline.example.com/"})
 	a := &testApp{h: srv.Handler(), logs: &syncBuffer{}, uc: uc}
-	plain := newAppOn(t, store)
-	_, ev := plain.evaluated(t, "Secure "+tag(t), "saas")
-	link := plain.sendRequest(t, ev.ID).URL
+	a.header = a.bearer(t, auth.Evaluator)
+	_, ev := a.evaluated(t, "Secure "+tag(t), "saas")
+	link := a.sendRequest(t, ev.ID).URL
+	a.header = nil
+	if !strings.HasPrefix(link, "https://shareline.example.com/r/") {
+		t.Errorf("link: got %q, want it on the base URL", link)
+	}
 	r := a.get(t, linkPath(t, link))
 	wantStatus(t, r, http.StatusSeeOther)
 	cookies := (&http.Response{Header: r.header}).Cookies()

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -30,6 +31,7 @@ type Server struct {
 	api            *apiManners
 	pdf            *pdf.Renderer
 	linkTries      *rateLimiter // openings of request links, per client address
+	baseURL        string
 }
 
 // Options configure a Server. Now (the clock of file names and sessions; the App has its own)
@@ -57,13 +59,16 @@ type Options struct {
 	// LinkTries is how many times a minute one client address may open request links (/r/):
 	// 0 means 20, a negative number no limit.
 	LinkTries int
+	// BaseURL is the address users reach Shareline at (https://shareline.example.com), which
+	// request links are made on; empty makes them on the host each request came to.
+	BaseURL string
 }
 
 // New returns a Server; Handler gives its routes.
 func New(opt Options) *Server {
 	s := &Server{app: opt.App, now: opt.Now, log: opt.Log,
 		sessions: newSessions(opt.Sessions, opt.SecureCookies), secure: opt.SecureCookies, trustedProxies: opt.TrustedProxies,
-		metrics: opt.Metrics, pdf: opt.PDF}
+		metrics: opt.Metrics, pdf: opt.PDF, baseURL: strings.TrimRight(opt.BaseURL, "/")}
 	// A session store that fails is the database failing: answer as for any outage, never with
 	// scs's default of the raw error text.
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
