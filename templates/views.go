@@ -66,6 +66,40 @@ type EvaluationView struct {
 	CanEdit, CanComplete, CanReopen, CanReassess bool
 	// Unanswered of Total elements: completing below full progress asks for a confirmation.
 	Unanswered, Total int
+	// Respondent marks the page of a provider's contact who came through a request link: saves
+	// go to /respond/answers/, and no credit, score, deviation or history is shown.
+	Respondent bool
+	// Requests is the team's side: the evaluation's requests to provider contacts.
+	Requests RequestsView
+}
+
+// RequestsView is the requests part of the team's evaluation page.
+type RequestsView struct {
+	List []RequestRow
+	// CanSend: the user may send requests and the evaluation takes answers.
+	CanSend bool
+	// NewLink is the link of a request just sent or reissued: shown this once, never again.
+	NewLink     string
+	NewLinkFor  string // the contact it is for
+	Form        assess.RequestInput
+	FormErrors  map[string]string
+	DefaultDate string // the due date the form proposes
+}
+
+// RequestRow is one request as the team's page lists it.
+type RequestRow struct {
+	Request assess.Request
+	Status  assess.RequestStatus
+	// CanRevoke and CanReissue as the user's role and the request's state allow.
+	CanRevoke, CanReissue bool
+}
+
+// RespondView is the page of a provider's contact answering through a request link.
+type RespondView struct {
+	EvaluationView
+	Request assess.Request
+	// Team is who asks: the evaluator who sent the request.
+	Submitted bool
 }
 
 // ElementState is what one element's form shows: the stored answer, or what the person sent when

@@ -63,7 +63,7 @@ func serve(ctx context.Context, args []string, c console) error {
 	sessions := sessionstore.New(pgxstore.NewWithCleanupInterval(db.pool, 0))
 	opts := server.Options{
 		App: uc, Log: log, Sessions: sessions,
-		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.proxies(log),
+		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.proxies(log), BaseURL: cfg.BaseURL,
 		API: server.APIOptions{CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.APIRateLimit},
 	}
 	if cfg.MetricsAddr != "" {

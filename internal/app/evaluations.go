@@ -176,6 +176,9 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 	var saved assess.Answer
 	var score assess.Score
 	err := a.store.Update(ctx, func(tx Tx) error {
+		if err := a.respondentMayChange(ctx, tx, p); err != nil {
+			return err
+		}
 		ed, err := a.editing(ctx, tx, evaluationID, question, element)
 		if err != nil {
 			return err

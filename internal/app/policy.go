@@ -18,7 +18,14 @@ const (
 	ManageOwnTokens      Action = "manage own tokens"
 	ManageAccounts       Action = "manage accounts"
 	ReadAudit            Action = "read the audit log"
+	SendRequests         Action = "send requests"
+	// Respond is what only a respondent does: submit its answers.
+	Respond Action = "respond"
 )
+
+// respondentActions are all a respondent may do, and only to the evaluation of its request:
+// read it (as the respondent's pages show it, without scores), answer, and submit.
+var respondentActions = map[Action]bool{Read: true, EditAnswers: true, Respond: true}
 
 // Resource is what an action is done to: an evaluation (with its provider), a provider, or
 // nothing in particular (the zero Resource, for lists and account pages).
@@ -41,6 +48,7 @@ var minimumRole = map[Action]auth.Role{
 	PublishQuestionnaire: auth.Admin,
 	ManageAccounts:       auth.Admin,
 	ReadAudit:            auth.Admin,
+	SendRequests:         auth.Evaluator,
 }
 
 // Can is the one policy: whether principal p may do action a to resource r. A user may do what
@@ -48,7 +56,13 @@ var minimumRole = map[Action]auth.Role{
 // anything. Whether the resource's state allows the change (a completed evaluation is locked)
 // is the domain's rule, decided in assess, not here.
 func Can(p Principal, a Action, r Resource) bool {
-	_ = r // every user reaches every resource; grants scoped to one evaluation will not
+	if p.Grant != nil {
+		// A request link reaches its own evaluation and nothing else: not the lists (the zero
+		// Resource), not another evaluation, not the provider's record.
+		return respondentActions[a] && r.EvaluationID == p.Grant.EvaluationID &&
+			(r.ProviderID == 0 || r.ProviderID == p.Grant.ProviderID)
+	}
+	// Every user reaches every resource.
 	need, known := minimumRole[a]
 	if p.operator {
 		return known
@@ -61,7 +75,7 @@ func allow(p Principal, a Action, r Resource) error {
 	switch {
 	case Can(p, a, r):
 		return nil
-	case !p.Signed() && !p.operator:
+	case !p.Signed() && !p.operator && p.Grant == nil:
 		return auth.ErrUnauthenticated
 	}
 	return auth.ErrForbidden

@@ -8,8 +8,25 @@ import "shareline/internal/auth"
 type Principal struct {
 	User       auth.User // zero for an anonymous request
 	RemoteAddr string
-	Via        string // "session", "token" or "cli"
+	Via        string // "session", "token", "cli" or "request link"
 	operator   bool   // the command line, run by whoever runs the server
+	// Grant, for a provider's contact who opened a request link, is the one request (and so
+	// the one evaluation) the principal reaches; User is then zero.
+	Grant *Grant
+}
+
+// Grant is what a respondent session reaches: one request for one evaluation.
+type Grant struct {
+	RequestID, EvaluationID, ProviderID int64
+	ContactName                         string
+}
+
+// ViaLink is how the audit log and the answers' history name a respondent.
+const ViaLink = "request link"
+
+// Respondent is the principal of a provider's contact in a session opened from a request link.
+func Respondent(g Grant, remoteAddr string) Principal {
+	return Principal{RemoteAddr: remoteAddr, Via: ViaLink, Grant: &g}
 }
 
 // CommandLine is the operator at the command line: whoever can run the binary against the
@@ -26,5 +43,8 @@ func (p Principal) Signed() bool { return p.User.ID != 0 }
 
 // Actor is the principal as the audit log records it.
 func (p Principal) Actor() auth.Actor {
+	if p.Grant != nil {
+		return auth.Actor{Name: p.Grant.ContactName + " via " + ViaLink, RemoteAddr: p.RemoteAddr, Via: ViaLink}
+	}
 	return auth.Actor{UserID: p.User.ID, Name: p.User.Name, Role: p.User.Role, RemoteAddr: p.RemoteAddr, Via: p.Via}
 }

@@ -36,6 +36,7 @@ type Tx interface {
 	Sessions() Sessions
 	MFA() MFA
 	Notices() Notices
+	Requests() Requests
 	// Later runs f with the statements it makes held back and sent with the commit, in the same
 	// round trip: for writes whose results nobody reads. Their errors fail the transaction
 	// (Update returns them); inside f only repository methods that say they may wait can run.

@@ -174,6 +174,11 @@ const (
 	ActionSettingChanged         = "setting.changed"
 	ActionSignInPassword         = "signin.password_accepted"
 	ActionReauthenticated        = "user.reauthenticated"
+	ActionRequestSent            = "request.sent"
+	ActionRequestRevoked         = "request.revoked"
+	ActionRequestReissued        = "request.reissued"
+	ActionRequestOpened          = "request.opened"
+	ActionRequestSubmitted       = "request.submitted"
 )
 
 // CredentialActions are the audit actions that change a user's credentials or sessions: what a

@@ -66,6 +66,17 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] input[name=value]`), "-1"),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] .field-error`)),
 		}},
+		{name: "evaluation-request-link", path: "/evaluations/" + id(f.draft), act: []chromedp.Action[chromedp.Void]{
+			chromedp.SendKeys(chromedp.CSS(`[data-testid=request-form] input[name=contact_name]`), "Rita Respondent"),
+			chromedp.SendKeys(chromedp.CSS(`[data-testid=request-form] input[name=contact_email]`), "rita@provider.example"),
+			chromedp.Click(chromedp.CSS(`[data-testid=send-request]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=new-link]`)),
+		}},
+		{name: "evaluation-request-refused", path: "/evaluations/" + id(f.draft), act: []chromedp.Action[chromedp.Void]{
+			chromedp.SetValue(chromedp.CSS(`[data-testid=request-form] input[name=contact_email]`), "not an address"),
+			chromedp.Click(chromedp.CSS(`[data-testid=send-request]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=request-form-errors]`)),
+		}},
 		{name: "evaluation-completed", path: "/evaluations/" + id(f.completed)},
 		{name: "evaluation-summary", path: "/evaluations/" + id(f.draft) + "/summary"},
 		{name: "report", path: "/evaluations/" + id(f.completed) + "/report"},
@@ -181,6 +192,43 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 			}
 		}
 	})
+	t.Run("respondent", func(t *testing.T) {
+		out := browser(t) // no account: the provider's contact
+		states := []struct {
+			name string
+			act  []chromedp.Action[chromedp.Void]
+		}{
+			{"respond", []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.link), chromedp.WaitVisible(chromedp.CSS(`[data-testid=respond-title]`))}},
+			{"respond-refused-save", []chromedp.Action[chromedp.Void]{
+				chromedp.SetValue(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] input[name=value]`), "-1"),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] .field-error`)),
+			}},
+			{"respond-submitted", []chromedp.Action[chromedp.Void]{
+				chromedp.Navigate(a.url + "/respond"),
+				chromedp.Click(chromedp.CSS(`[data-testid=confirm-submit]`)),
+				chromedp.Click(chromedp.CSS(`[data-testid=submit-answers]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid=submitted]`)),
+			}},
+			{"respond-revoked", []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.revokedLink), chromedp.WaitVisible(chromedp.CSS(`h1`))}},
+		}
+		for _, st := range states {
+			// Each state is reached once, then checked at both widths (the page reflows).
+			run(t, out, st.name, append([]chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(1366, 900)}, st.act...)...)
+			saveHTML(t, out, filepath.Join(htmlDir, st.name+".html"), st.name == "respond-refused-save")
+			for _, width := range []int64{1366, 390} {
+				run(t, out, "resize", chromedp.EmulateViewport(width, 900))
+				for _, v := range axeViolations(t, out, axe) {
+					t.Errorf("%s/%d: axe: %s", st.name, width, v)
+				}
+				if sw := eval[int64](t, out, `document.documentElement.scrollWidth`); sw > width {
+					t.Errorf("%s: the page is %d px wide in a %d px window; widest: %s", st.name, sw, width, overflowing(t, out, width))
+				}
+				if shots != "" {
+					screenshot(t, out, filepath.Join(shots, fmt.Sprintf("%s-%d.png", st.name, width)))
+				}
+			}
+		}
+	})
 	t.Run("nu-html-checker", func(t *testing.T) {
 		for _, msg := range vnuErrors(t, htmlDir) {
 			t.Error(msg)
@@ -220,6 +268,8 @@ type fixture struct {
 	provider, draft, completed, empty int64
 	compared                          []int64
 	archived, archivedDraft           int64 // an archived provider and its draft
+	// link is a request link for the draft of another provider, revokedLink one revoked.
+	link, revokedLink string
 }
 
 func (a app) portfolio(t *testing.T) fixture {
@@ -279,6 +329,24 @@ func (a app) portfolio(t *testing.T) fixture {
 	if f.archived, f.archivedDraft, err = a.archivedProvider(t); err != nil {
 		t.Fatal(err)
 	}
+	due := time.Now().UTC().AddDate(0, 0, 14).Format("2006-01-02")
+	sent, err := a.uc.CreateRequest(ctx, cli, f.draft, assess.RequestInput{ContactName: "Priya Provider", ContactEmail: "priya@provider.example",
+		DueDate: due, Message: "Please answer the questions below by the due date. Ask me if anything is unclear."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.uc.CreateRequest(ctx, cli, f.draft, assess.RequestInput{ContactName: "Sam Sent", ContactEmail: "sam@provider.example", DueDate: due}); err != nil {
+		t.Fatal(err)
+	}
+	f.link = a.url + "/r/" + sent.Token
+	revoked, err := a.uc.CreateRequest(ctx, cli, f.empty, assess.RequestInput{ContactName: "Rex Revoked", ContactEmail: "rex@provider.example", DueDate: due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.uc.RevokeRequest(ctx, cli, revoked.Request.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.revokedLink = a.url + "/r/" + revoked.Token
 	u, err := a.uc.CreateUser(ctx, cli, usecase.UserInput{Email: "viewer@example.com", Name: "Vera Viewer", Role: "viewer", Password: "a viewer's long password"})
 	if err != nil {
 		t.Fatal(err)

@@ -55,11 +55,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	return translate(s.pool.Ping(ctx), "ping")
 }
 
-// DeleteExpiredSessions removes sessions past their expiry; sessions are read through scs,
+// DeleteExpiredSessions removes sessions past their expiry, respondent sessions included; sessions are read through scs,
 // which ignores expired ones, so this only keeps the table small.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
-	return tag.RowsAffected(), translate(err, "delete expired sessions")
+	if err != nil {
+		return 0, translate(err, "delete expired sessions")
+	}
+	// Respondent sessions (request links) too, and those opened from a link since reissued.
+	rtag, err := s.pool.Exec(ctx, `DELETE FROM request_sessions AS s USING evaluation_requests AS r
+		WHERE r.id = s.request_id AND (s.expires_at < now() OR s.token_hash <> r.token_hash)`)
+	return tag.RowsAffected() + rtag.RowsAffected(), translate(err, "delete expired respondent sessions")
 }
 
 // tx is the repositories bound to one transaction.

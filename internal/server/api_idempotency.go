@@ -2,7 +2,9 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -77,6 +79,8 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		rec := &keepingWriter{ResponseWriter: w}
+		secret := &secretNote{}
+		r = r.WithContext(context.WithValue(r.Context(), secretNoteKey{}, secret))
 		defer func() {
 			if v := recover(); v != nil {
 				s.releaseKey(r, p, key)
@@ -92,6 +96,9 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		res := app.IdempotentResponse{RequestHash: hash, Done: true, Status: rec.status, Header: map[string][]string{}, Body: rec.buf.Bytes()}
+		if secret.field != "" {
+			res.Body = withoutField(res.Body, secret.field)
+		}
 		for _, h := range keptHeaders {
 			if v := w.Header().Values(h); len(v) > 0 {
 				res.Header[h] = v
@@ -102,6 +109,35 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			s.releaseKey(r, p, key)
 		}
 	})
+}
+
+// secretNote is how a handler tells idempotent that a field of its JSON answer is a secret
+// shown once (a request link), which is left out of the answer kept for replays: a replay comes
+// without it, and the secret is stored nowhere.
+type secretNote struct{ field string }
+
+type secretNoteKey struct{}
+
+// keepSecretOut marks the top-level field of the request's JSON answer that must not be kept.
+func keepSecretOut(r *http.Request, field string) {
+	if n, ok := r.Context().Value(secretNoteKey{}).(*secretNote); ok {
+		n.field = field
+	}
+}
+
+// withoutField is a JSON object without one of its top-level fields; a body that is not an
+// object is kept as nothing rather than with the secret.
+func withoutField(body []byte, field string) []byte {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return []byte("{}\n")
+	}
+	delete(m, field)
+	b, err := json.Marshal(m)
+	if err != nil {
+		return []byte("{}\n")
+	}
+	return append(b, '\n')
 }
 
 func (s *Server) releaseKey(r *http.Request, p app.Principal, key string) {

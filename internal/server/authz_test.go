@@ -100,7 +100,28 @@ var expectedRoles = map[string]auth.Role{
 	"POST /api/v1/providers":                             auth.Evaluator,
 	"POST /api/v1/providers/{id}/evaluations":            auth.Evaluator,
 	"PUT /api/v1/evaluations/{id}/answers/{ref}":         auth.Evaluator,
+	"GET /api/v1/evaluations/{id}/requests":              auth.Viewer,
+	"POST /api/v1/evaluations/{id}/requests":             auth.Evaluator,
+	"POST /api/v1/requests/{id}/revoke":                  auth.Evaluator,
+	"POST /api/v1/requests/{id}/reissue":                 auth.Evaluator,
+	"POST /evaluations/{id}/requests":                    auth.Evaluator,
+	"POST /requests/{id}/revoke":                         auth.Evaluator,
+	"POST /requests/{id}/reissue":                        auth.Evaluator,
+
+	// A request link is public (an unknown one is 404); the respondent's pages take only the
+	// session it opens, which no team credential is (respondent_test.go tests them with one).
+	"GET /r/{token}":              respondentLink,
+	"GET /respond":                respondentOnly,
+	"POST /respond/answers/{ref}": respondentOnly,
+	"PUT /respond/answers/{ref}":  respondentOnly,
+	"POST /respond/submit":        respondentOnly,
 }
+
+// respondentOnly marks the routes of a respondent session, and respondentLink the request link.
+const (
+	respondentOnly auth.Role = "respondent session"
+	respondentLink auth.Role = "request link"
+)
 
 // principal is someone making requests: a session cookie or a bearer token, or neither.
 type principal struct {
@@ -126,7 +147,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	victim := a.addUser(t, auth.Viewer)
 	victimUser := a.user(t, victim)
 	victimToken := a.token(t, victimUser.ID, "victim")
-	ids := map[string]string{"providers": p.ID, "evaluations": ev.ID, "users": idOf(victimUser.ID), "tokens": idOf(victimToken)}
+	req := admin.sendRequest(t, ev.ID)
+	ids := map[string]string{"providers": p.ID, "evaluations": ev.ID, "users": idOf(victimUser.ID), "tokens": idOf(victimToken), "requests": req.ID}
 
 	principals := []principal{{name: "anonymous"}}
 	for _, role := range auth.Roles {
@@ -185,6 +207,14 @@ func checkAccess(t *testing.T, rt string, pr principal, need auth.Role, api bool
 		// The API's description is public, whatever credentials come with the request.
 		if r.status != http.StatusOK {
 			t.Errorf("%s as %s: got %d, want 200", rt, pr.name, r.status)
+		}
+	case need == respondentLink:
+		if r.status != http.StatusNotFound {
+			t.Errorf("%s as %s: got %d, want 404 (no such link; the team's credentials mean nothing here)", rt, pr.name, r.status)
+		}
+	case need == respondentOnly:
+		if r.status != http.StatusUnauthorized {
+			t.Errorf("%s as %s: got %d, want 401 (only a respondent session reaches it)", rt, pr.name, r.status)
 		}
 	case pr.token && !(valid && api):
 		// A token that is not valid here (unknown, revoked, deactivated, or outside the API) is

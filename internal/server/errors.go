@@ -31,9 +31,16 @@ var (
 // httpError is the one table from errors to statuses and codes.
 func httpError(err error) (status int, code string) {
 	var ve *assess.ValidationError
+	var closed *assess.LinkClosed
 	switch {
 	case errors.As(err, &ve):
 		return http.StatusUnprocessableEntity, "invalid"
+	case errors.As(err, &closed):
+		return http.StatusGone, "gone"
+	case errors.Is(err, errNoRespondent):
+		return http.StatusUnauthorized, "unauthenticated"
+	case errors.Is(err, errTooManyLinkTries):
+		return http.StatusTooManyRequests, "too_many_requests"
 	case errors.Is(err, errPreconditionFailed):
 		return http.StatusPreconditionFailed, "precondition_failed"
 	case errors.Is(err, assess.ErrNotFound), errors.Is(err, errRouteMissing):
@@ -69,7 +76,7 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 	switch {
 	case status == http.StatusInternalServerError:
 		ref := reference(r)
-		s.log.ErrorContext(r.Context(), "request failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "request failed", "ref", ref, "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
 		return "Something went wrong on our side. Reference: " + ref
 	case errors.As(err, &ve) && len(ve.Fields) == 1 && !isAPI(r):
 		// A page says its one problem as a sentence naming what to change in words:
@@ -85,7 +92,7 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 		return "This page cannot be opened that way: use the links and buttons of the pages."
 	case status == http.StatusServiceUnavailable:
 		ref := reference(r)
-		s.log.WarnContext(r.Context(), "database unavailable", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.WarnContext(r.Context(), "database unavailable", "ref", ref, "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
 		return "The database cannot be reached just now, so nothing was read or changed. Try again in a moment. Reference: " + ref
 	case status == http.StatusUnauthorized && isAPI(r):
 		return "Sign-in required: send an API token as Authorization: Bearer <token>."
@@ -133,7 +140,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized && isAPI(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="shareline"`)
 	}
-	if isAPI(r) {
+	if jsonErrors(r) {
 		body := apiError{Code: code, Message: msg}
 		var ve *assess.ValidationError
 		if errors.As(err, &ve) {
@@ -170,7 +177,13 @@ type apiError struct {
 	Current *answerJSON       `json:"current,omitempty"` // the stored answer, on a version conflict
 }
 
-func isAPI(r *http.Request) bool  { return strings.HasPrefix(r.URL.Path, "/api/") }
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// jsonErrors reports whether a failure is answered in the API's JSON shape: under /api/, and
+// a respondent's JSON save (PUT /respond/answers/...).
+func jsonErrors(r *http.Request) bool {
+	return isAPI(r) || (r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/respond/"))
+}
 func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
 
 // reference is what a person quotes to find their failed request in the log: its request id.

@@ -66,32 +66,12 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	var in *assess.AnswerInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if in == nil {
-		s.error(w, r, assess.Invalid("body", `want an object such as {"value": "yes"}; {"value": null} clears an answer`))
-		return
-	}
-	if in.BaseVersion != nil && *in.BaseVersion > maxVersion {
-		s.error(w, r, assess.Invalid("base_version", "want 0 (not answered yet) or a version number up to %d", maxVersion))
-		return
-	}
-	// If-Match names the version the change was made from, as base_version does.
-	matched, err := ifMatchVersion(r)
-	if err == nil && matched != nil && in.BaseVersion != nil && *in.BaseVersion != *matched {
-		err = assess.Invalid("base_version", "is %d but If-Match names version %d: send one of them", *in.BaseVersion, *matched)
-	}
+	in, matched, err := decodeAnswerPut(w, r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if matched != nil {
-		in.BaseVersion = matched
-	}
-	saved, score, err := s.app.SaveAnswer(r.Context(), principal(r), id, chi.URLParam(r, "ref"), *in)
+	saved, score, err := s.app.SaveAnswer(r.Context(), principal(r), id, chi.URLParam(r, "ref"), in)
 	var vc *assess.VersionConflict
 	if matched != nil && errors.As(err, &vc) {
 		err = preconditionFailed{vc}
@@ -102,6 +82,33 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("ETag", answerTag(saved.Version))
 	writeJSON(w, http.StatusOK, answerSaved{newAnswerJSON(saved), report.NewScoreJSON(score)})
+}
+
+// decodeAnswerPut reads the body of an answer PUT (the API's, and a respondent's), with the
+// version If-Match names, which becomes its base_version; matched is that version, if any.
+func decodeAnswerPut(w http.ResponseWriter, r *http.Request) (assess.AnswerInput, *int, error) {
+	var in *assess.AnswerInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return assess.AnswerInput{}, nil, err
+	}
+	if in == nil {
+		return assess.AnswerInput{}, nil, assess.Invalid("body", `want an object such as {"value": "yes"}; {"value": null} clears an answer`)
+	}
+	if in.BaseVersion != nil && *in.BaseVersion > maxVersion {
+		return assess.AnswerInput{}, nil, assess.Invalid("base_version", "want 0 (not answered yet) or a version number up to %d", maxVersion)
+	}
+	// If-Match names the version the change was made from, as base_version does.
+	matched, err := ifMatchVersion(r)
+	if err == nil && matched != nil && in.BaseVersion != nil && *in.BaseVersion != *matched {
+		err = assess.Invalid("base_version", "is %d but If-Match names version %d: send one of them", *in.BaseVersion, *matched)
+	}
+	if err != nil {
+		return assess.AnswerInput{}, nil, err
+	}
+	if matched != nil {
+		in.BaseVersion = matched
+	}
+	return *in, matched, nil
 }
 
 type revisionJSON struct {

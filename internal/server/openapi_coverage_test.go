@@ -106,6 +106,7 @@ func TestOpenAPIValidationCoversEveryOperation(t *testing.T) {
 		}
 	}
 	wantStatus(t, a.get(t, "/api/v1/compare?ids="+p.ID+","+other.ID), http.StatusOK)
+	exerciseRequests(t, a, ev.ID)
 	wantStatus(t, a.sendJSON(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/complete", map[string]bool{"confirm": true}), http.StatusOK)
 	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/reopen", nil, nil), http.StatusOK)
 	wantStatus(t, a.sendJSON(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/complete", map[string]bool{"confirm": true}), http.StatusOK)
@@ -129,6 +130,7 @@ func TestOpenAPIUnavailableOnEveryOperation(t *testing.T) {
 	bodies := map[string]string{
 		"createProvider": `{"name":"Down","service_model":"saas"}`, "saveAnswer": `{"value":"yes"}`,
 		"updateProvider": `{"notes":"x"}`,
+		"createRequest":  `{"contact_name":"Ada","contact_email":"ada@acme.example","due_date":"2026-04-30"}`,
 	}
 	for _, op := range documentOperations(t) {
 		switch op.id {
@@ -225,4 +227,16 @@ func exerciseManagement(t *testing.T, a *testApp, p, other providerOut) {
 	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/providers/"+other.ID+"/archive", nil, nil), http.StatusConflict)
 	wantStatus(t, a.get(t, "/api/v1/compare?ids="+p.ID+","+other.ID), http.StatusUnprocessableEntity)
 	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/providers/"+other.ID+"/restore", nil, nil), http.StatusOK)
+}
+
+// exerciseRequests calls the operations on requests for a draft evaluation.
+func exerciseRequests(t *testing.T, a *testApp, evaluationID string) {
+	t.Helper()
+	var req requestOut
+	decodeJSON(t, a.sendJSON(t, http.MethodPost, "/api/v1/evaluations/"+evaluationID+"/requests",
+		map[string]string{"contact_name": "Ada Contact", "contact_email": "ada@acme.example", "due_date": "2026-04-30"}),
+		http.StatusCreated, "Request", &req)
+	wantStatus(t, a.get(t, "/api/v1/evaluations/"+evaluationID+"/requests"), http.StatusOK)
+	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/requests/"+req.ID+"/reissue", nil, nil), http.StatusCreated)
+	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/requests/"+req.ID+"/revoke", nil, nil), http.StatusOK)
 }

@@ -243,6 +243,10 @@ func semanticField(field, msg string) bool {
 		return !strings.Contains(msg, "at most") && !strings.Contains(msg, "twice")
 	case strings.HasSuffix(msg, "is in the future"):
 		return true // today is the server's
+	case field == "due_date" && (strings.HasPrefix(msg, "is in the past") || strings.Contains(msg, "days ahead")):
+		return true // today is the server's
+	case field == "due_date" && strings.Contains(msg, "YYYY-MM-DD"):
+		return true // a day that does not exist (2026-02-30) has the Date pattern's shape
 	case field == "base_version" && strings.Contains(msg, "If-Match"):
 		return true // a header and the body disagree
 	case field == "Idempotency-Key" && strings.Contains(msg, "another request"):

@@ -25,6 +25,7 @@ var notices = map[string]string{
 	"reassessed": "Reassessment started from the completed evaluation's answers. Review each answer and save changes as you go.",
 	"restored":   "Restored: the earlier answer is saved again as a new version.",
 	"saved":      "Saved.",
+	"revoked":    "Revoked: the request's link no longer works.",
 }
 
 // page builds the evaluation page's view, every element showing its stored answer, with what
@@ -70,7 +71,12 @@ func (s *Server) handleEvaluationCreateForm(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *Server) handleEvaluationPage(w http.ResponseWriter, r *http.Request) {
-	s.renderEvaluation(w, r, templates.EvaluationPage)
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.renderEvaluationPage(w, r, http.StatusOK, id, nil)
 }
 
 func (s *Server) handleEvaluationSummaryPage(w http.ResponseWriter, r *http.Request) {
@@ -91,16 +97,34 @@ func (s *Server) renderEvaluation(w http.ResponseWriter, r *http.Request, page f
 	s.render(w, r, http.StatusOK, page(s.page(r, v)))
 }
 
-// handleAnswerSaveForm saves one element from its form. htmx gets the element's status and the
-// new score panel; a plain form post is redirected back to the element, or, when refused, gets
-// the page again with the person's input kept and the problems shown beside the element.
+// handleAnswerSaveForm saves one element from the team's evaluation form.
 func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	ref := chi.URLParam(r, "ref")
+	s.saveAnswerForm(w, r, id, chi.URLParam(r, "ref"), answerPage{
+		view: func(v app.EvaluationView) templates.EvaluationView { return s.page(r, v) },
+		full: templates.EvaluationPage,
+		done: "/evaluations/" + idString(id),
+	})
+}
+
+// answerPage is the page an element's form is on: the team's evaluation page or a
+// respondent's. view builds its view model, full renders the whole page, done is where a plain
+// form post goes once saved.
+type answerPage struct {
+	view func(app.EvaluationView) templates.EvaluationView
+	full func(templates.EvaluationView) templ.Component
+	done string
+}
+
+// saveAnswerForm saves one element from its form, for the team and for respondents alike. htmx
+// gets the element's status (and, on the team's page, the new score panel); a plain form post
+// is redirected back to the element, or, when refused, gets the page again with the person's
+// input kept and the problems shown beside the element.
+func (s *Server) saveAnswerForm(w http.ResponseWriter, r *http.Request, id int64, ref string, pg answerPage) {
 	if err := parseForm(w, r); err != nil {
 		s.error(w, r, err)
 		return
@@ -110,7 +134,7 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, rows := answerFromForm(r.PostForm)
-	_, _, err = s.app.SaveAnswer(r.Context(), principal(r), id, ref, in)
+	_, _, err := s.app.SaveAnswer(r.Context(), principal(r), id, ref, in)
 	// A bad evidence link does not hold back the rest of the element: the rest is saved, each
 	// refused row keeping what was stored in its place, and the refused rows stay on the form
 	// with their problems until fixed.
@@ -142,7 +166,7 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		_, el, _ := v.Questionnaire.Element(vc.Current.Question, vc.Current.Element)
 		ve = assess.Invalid("value", "%s Current answer: %s.", conflictMessage(vc), assess.AnswerText(el, vc.Current.Value))
 	}
-	tv := s.page(r, v)
+	tv := pg.view(v)
 	st := tv.Elements[ref]
 	switch {
 	case ve != nil:
@@ -164,9 +188,9 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 	case isHTMX(r):
 		s.render(w, r, http.StatusOK, templates.SaveResponse(tv, st))
 	case ve != nil:
-		s.render(w, r, status, templates.EvaluationPage(tv))
+		s.render(w, r, status, pg.full(tv))
 	default:
-		http.Redirect(w, r, "/evaluations/"+idString(id)+"?done=saved#"+templates.DOMID("el", ref), http.StatusSeeOther)
+		http.Redirect(w, r, pg.done+"?done=saved#"+templates.DOMID("el", ref), http.StatusSeeOther)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -47,7 +48,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		route := chi.RouteContext(r.Context()).RoutePattern()
 		s.metrics.observe(route, r.Method, ww.Status(), time.Since(start))
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.Path),
+			slog.String("method", r.Method), slog.String("route", route), slog.String("path", loggedPath(r.URL.Path)),
 			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", time.Since(start)),
 			slog.Int64("user_id", note.userID.Load()), slog.String("client_addr", clientAddr(r)))
@@ -78,4 +79,13 @@ func (h withRequestIDs) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h withRequestIDs) WithGroup(name string) slog.Handler {
 	return withRequestIDs{h.Handler.WithGroup(name)}
+}
+
+// loggedPath is a request's path as the log keeps it: a request link's token (/r/{token}) is
+// a credential, and is replaced by a mark.
+func loggedPath(p string) string {
+	if strings.HasPrefix(p, "/r/") {
+		return "/r/[redacted]"
+	}
+	return p
 }

@@ -40,7 +40,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
 	if err := c.Render(s.withNotices(r), &buf); err != nil {
-		s.log.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "render failed", "path", loggedPath(r.URL.Path), "err", err)
 		http.Error(w, "Something went wrong while rendering this page.", http.StatusInternalServerError)
 		return
 	}

@@ -105,8 +105,27 @@ func (s *Server) table() []route {
 		{post, "/api/v1/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
 		{post, "/api/v1/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
 		{post, "/api/v1/evaluations/{id}/reassess", app.ReassessEvaluations, s.handleEvaluationReassess},
+		{post, "/evaluations/{id}/requests", app.SendRequests, s.handleRequestCreateForm},
+		{post, "/requests/{id}/revoke", app.SendRequests, s.handleRequestRevokeForm},
+		{post, "/requests/{id}/reissue", app.SendRequests, s.handleRequestReissueForm},
+		{post, "/api/v1/evaluations/{id}/requests", app.SendRequests, s.handleRequestCreate},
+		{get, "/api/v1/evaluations/{id}/requests", app.Read, s.handleRequestList},
+		{post, "/api/v1/requests/{id}/revoke", app.SendRequests, s.handleRequestRevoke},
+		{post, "/api/v1/requests/{id}/reissue", app.SendRequests, s.handleRequestReissue},
 		{get, "/api/v1/compare", app.Read, s.handleCompareAPI},
 		{get, "/api/v1/compare.{format}", app.Read, s.handleCompareFile},
+	}
+}
+
+// respondentTable lists the routes of a provider's contact who came through a request link.
+// They read the respondent session only (respondentSession), never the team's; the link itself
+// (/r/{token}) needs no session and is limited per client address.
+func (s *Server) respondentTable() []route {
+	return []route{
+		{http.MethodGet, "/respond", app.Read, s.handleRespondPage},
+		{http.MethodPost, "/respond/answers/{ref}", app.EditAnswers, s.handleRespondAnswerForm},
+		{http.MethodPut, "/respond/answers/{ref}", app.EditAnswers, s.handleRespondAnswer},
+		{http.MethodPost, "/respond/submit", app.Respond, s.handleRespondSubmit},
 	}
 }
 
@@ -138,6 +157,18 @@ func (s *Server) routes() http.Handler {
 			h = s.limitRate(h) // API tokens only
 			r.Method(rt.method, rt.pattern, h)
 		}
+	})
+	// Request links and the respondent's pages: the same cross-origin protection as the team's
+	// forms, and nothing of the team's session.
+	r.Group(func(r chi.Router) {
+		r.Use(s.crossOrigin)
+		r.With(s.limitLinkTries).Get("/r/{token}", s.handleRequestLink)
+		r.Group(func(r chi.Router) {
+			r.Use(s.respondentSession)
+			for _, rt := range s.respondentTable() {
+				r.Method(rt.method, rt.pattern, s.requireGrant(rt.action, rt.handler))
+			}
+		})
 	})
 	return r
 }

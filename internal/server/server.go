@@ -4,10 +4,12 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -28,6 +30,8 @@ type Server struct {
 	metrics        *Metrics
 	api            *apiManners
 	pdf            *pdf.Renderer
+	linkTries      *rateLimiter // openings of request links, per client address
+	baseURL        string
 }
 
 // Options configure a Server. Now (the clock of file names and sessions; the App has its own)
@@ -52,13 +56,19 @@ type Options struct {
 	API APIOptions
 	// PDF prints the PDF reports; nil shares the process's one warm Chromium (pdfRenderer).
 	PDF *pdf.Renderer
+	// LinkTries is how many times a minute one client address may open request links (/r/):
+	// 0 means 20, a negative number no limit.
+	LinkTries int
+	// BaseURL is the address users reach Shareline at (https://shareline.example.com), which
+	// request links are made on; empty makes them on the host each request came to.
+	BaseURL string
 }
 
 // New returns a Server; Handler gives its routes.
 func New(opt Options) *Server {
 	s := &Server{app: opt.App, now: opt.Now, log: opt.Log,
 		sessions: newSessions(opt.Sessions, opt.SecureCookies), secure: opt.SecureCookies, trustedProxies: opt.TrustedProxies,
-		metrics: opt.Metrics, pdf: opt.PDF}
+		metrics: opt.Metrics, pdf: opt.PDF, baseURL: strings.TrimRight(opt.BaseURL, "/")}
 	// A session store that fails is the database failing: answer as for any outage, never with
 	// scs's default of the raw error text.
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
@@ -75,6 +85,9 @@ func New(opt Options) *Server {
 	}
 	s.log = slog.New(withRequestIDs{s.log.Handler()})
 	s.api = newAPIManners(opt.API, s.now)
+	if opt.LinkTries >= 0 {
+		s.linkTries = &rateLimiter{limit: cmp.Or(opt.LinkTries, defaultLinkTries), window: time.Minute, now: s.now, used: map[[32]byte]int{}}
+	}
 	return s
 }
 

@@ -1,0 +1,234 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"shareline/internal/app"
+	"shareline/internal/assess"
+	"shareline/templates"
+)
+
+// requestJSON is a request as the API shows it. URL is set only in the answer that made the
+// link (a new request, a reissue): the link is never shown again.
+type requestJSON struct {
+	ID           string   `json:"id"`
+	EvaluationID string   `json:"evaluation_id"`
+	ContactName  string   `json:"contact_name"`
+	ContactEmail string   `json:"contact_email"`
+	DueDate      string   `json:"due_date"`
+	Message      string   `json:"message"`
+	Status       string   `json:"status"`
+	ExpiresAt    apiTime  `json:"expires_at"`
+	SentBy       string   `json:"sent_by"`
+	CreatedAt    apiTime  `json:"created_at"`
+	OpenedAt     *apiTime `json:"opened_at"`
+	SubmittedAt  *apiTime `json:"submitted_at"`
+	RevokedAt    *apiTime `json:"revoked_at"`
+	URL          string   `json:"url,omitempty"`
+}
+
+func (s *Server) newRequestJSON(req assess.Request) requestJSON {
+	return requestJSON{
+		ID: idString(req.ID), EvaluationID: idString(req.EvaluationID), ContactName: req.ContactName,
+		ContactEmail: req.ContactEmail, DueDate: req.DueDate.String(), Message: req.Message,
+		Status: string(req.Status(s.app.Now())), ExpiresAt: apiTime(req.ExpiresAt), SentBy: req.SentBy,
+		CreatedAt: apiTime(req.CreatedAt), OpenedAt: apiTimePtr(req.OpenedAt), SubmittedAt: apiTimePtr(req.SubmittedAt),
+		RevokedAt: apiTimePtr(req.RevokedAt),
+	}
+}
+
+// linkURL is the address of a request link: on the configured base URL, else on the host the
+// request came to (the team's own address for Shareline), https when cookies are secure.
+func (s *Server) linkURL(r *http.Request, token string) string {
+	if s.baseURL != "" {
+		return s.baseURL + "/r/" + token
+	}
+	scheme := "http"
+	if r.TLS != nil || s.secure {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/r/" + token
+}
+
+// handleRequestCreate sends a request for an evaluation: 201 with the link, shown this once.
+func (s *Server) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var in *assess.RequestInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if in == nil {
+		s.error(w, r, assess.Invalid("body", `want an object such as {"contact_name": "...", "contact_email": "...", "due_date": "YYYY-MM-DD"}`))
+		return
+	}
+	link, err := s.app.CreateRequest(r.Context(), principal(r), id, *in)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := s.newRequestJSON(link.Request)
+	out.URL = s.linkURL(r, link.Token)
+	keepSecretOut(r, "url")
+	w.Header().Set("Location", "/api/v1/evaluations/"+idString(id)+"/requests")
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// handleRequestList lists an evaluation's requests, without their links.
+func (s *Server) handleRequestList(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	list, err := s.app.Requests(r.Context(), principal(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := make([]requestJSON, 0, len(list))
+	for _, req := range list {
+		out = append(out, s.newRequestJSON(req))
+	}
+	writeJSON(w, http.StatusOK, map[string][]requestJSON{"requests": out})
+}
+
+func (s *Server) handleRequestRevoke(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	req, err := s.app.RevokeRequest(r.Context(), principal(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.newRequestJSON(req))
+}
+
+// handleRequestReissue gives a request a new link (the old one stops working): 201 with it.
+func (s *Server) handleRequestReissue(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	link, err := s.app.ReissueRequest(r.Context(), principal(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := s.newRequestJSON(link.Request)
+	out.URL = s.linkURL(r, link.Token)
+	keepSecretOut(r, "url")
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// requestsView is the requests part of the team's evaluation page.
+func (s *Server) requestsView(r *http.Request, v app.EvaluationView) (templates.RequestsView, error) {
+	list, err := s.app.Requests(r.Context(), principal(r), v.Evaluation.ID)
+	if err != nil {
+		return templates.RequestsView{}, err
+	}
+	res := app.Resource{ProviderID: v.Evaluation.ProviderID, EvaluationID: v.Evaluation.ID}
+	send := can(r, app.SendRequests, res)
+	now := s.app.Now()
+	out := templates.RequestsView{
+		CanSend:     send && assess.CheckEditable(v.Evaluation) == nil,
+		DefaultDate: assess.DateOf(now.AddDate(0, 0, 14)).String(),
+	}
+	for _, req := range list {
+		out.List = append(out.List, templates.RequestRow{
+			Request: req, Status: req.Status(now),
+			CanRevoke:  send && assess.CheckRevocable(req) == nil,
+			CanReissue: send && assess.CheckReissuable(req) == nil,
+		})
+	}
+	return out, nil
+}
+
+// renderEvaluationPage renders the team's evaluation page with its requests; change, when set,
+// adjusts the requests part (a link to show once, a refused form).
+func (s *Server) renderEvaluationPage(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*templates.RequestsView)) {
+	v, err := s.app.Evaluation(r.Context(), principal(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	tv := s.page(r, v)
+	if tv.Requests, err = s.requestsView(r, v); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if change != nil {
+		change(&tv.Requests)
+	}
+	s.render(w, r, status, templates.EvaluationPage(tv))
+}
+
+// handleRequestCreateForm sends a request from the evaluation page, which then shows the link
+// once (201); a refused form comes back with its problems on their fields (422).
+func (s *Server) handleRequestCreateForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	in := assess.RequestInput{ContactName: r.PostForm.Get("contact_name"), ContactEmail: r.PostForm.Get("contact_email"),
+		DueDate: r.PostForm.Get("due_date"), Message: r.PostForm.Get("message")}
+	link, err := s.app.CreateRequest(r.Context(), principal(r), id, in)
+	var ve *assess.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		s.renderEvaluationPage(w, r, http.StatusUnprocessableEntity, id, func(rv *templates.RequestsView) {
+			rv.Form, rv.FormErrors = in, ve.Fields
+		})
+	case err != nil:
+		s.error(w, r, err)
+	default:
+		s.renderEvaluationPage(w, r, http.StatusCreated, id, func(rv *templates.RequestsView) {
+			rv.NewLink, rv.NewLinkFor = s.linkURL(r, link.Token), link.Request.ContactName
+		})
+	}
+}
+
+func (s *Server) handleRequestRevokeForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	req, err := s.app.RevokeRequest(r.Context(), principal(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/evaluations/"+idString(req.EvaluationID)+"?done=revoked#requests-heading", http.StatusSeeOther)
+}
+
+// handleRequestReissueForm shows the new link once on the evaluation page.
+func (s *Server) handleRequestReissueForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	link, err := s.app.ReissueRequest(r.Context(), principal(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.renderEvaluationPage(w, r, http.StatusCreated, link.Request.EvaluationID, func(rv *templates.RequestsView) {
+		rv.NewLink, rv.NewLinkFor = s.linkURL(r, link.Token), link.Request.ContactName
+	})
+}
