@@ -181,6 +181,9 @@ func TestBrowserEvaluation(t *testing.T) {
 	waitText(t, ctx, `[data-testid=deviation-application]`, "Deviation: Customer instead of Provider")
 	waitText(t, ctx, `[data-testid=deviation-count]`, "1")
 
+	// A save still in flight would make the page ask before it reloads (and the reload wait
+	// for an answer): reload once nothing is left unsaved, as a person would see "Saved".
+	waitFor(t, "every edit saved before the reload", func() bool { return !eval[bool](t, ctx, leaving) }, func() string { return "an edit still unsaved" })
 	run(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid=score-panel]`)))
 	if !eval[bool](t, ctx, `document.querySelector('`+element+` input[name=value][value=partial]').checked`) {
 		t.Error("after a reload the answer 'partial' is not checked; want it kept")
