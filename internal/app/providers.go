@@ -214,7 +214,10 @@ func (a *App) Overview(ctx context.Context, p Principal) (assess.Overview, error
 	var o assess.Overview
 	err := a.store.Read(ctx, func(tx Tx) error {
 		var err error
-		o, err = tx.Providers().Overview(ctx, overviewLength)
+		if o, err = tx.Providers().Overview(ctx, overviewLength); err != nil {
+			return err
+		}
+		o.Overdue, err = tx.Requests().Overdue(ctx, a.now(), overviewLength)
 		return err
 	})
 	return o, err

@@ -26,6 +26,9 @@ type Requests interface {
 	// Session returns the request of a live respondent session (not expired at now, opened from
 	// the request's current link).
 	Session(ctx context.Context, hash []byte, now time.Time) (assess.Request, error)
+	// Overdue lists up to limit requests that are overdue at now (assess.Request.Overdue) on
+	// drafts of providers not archived, the earliest due first.
+	Overdue(ctx context.Context, now time.Time, limit int) ([]assess.OverdueRequest, error)
 	// EndSessions ends every respondent session of a request.
 	EndSessions(ctx context.Context, requestID int64) error
 }

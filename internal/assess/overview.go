@@ -14,6 +14,9 @@ type Overview struct {
 	ByTier map[Tier]int
 	Drafts []ProviderListing // drafts in progress, most recently changed first
 	Recent []ProviderListing // providers whose evaluations changed most recently
+	// Overdue are requests to providers' contacts past their due day, unanswered, the most
+	// overdue first.
+	Overdue []OverdueRequest
 }
 
 // OverviewTiers are the tiers the overview counts, in the order it shows them.

@@ -130,6 +130,18 @@ func (r Request) Status(now time.Time) RequestStatus {
 	return RequestSent
 }
 
+// Overdue says whether the request is past its due day (UTC) with nothing submitted and the
+// request not revoked: what the overview lists as overdue.
+func (r Request) Overdue(now time.Time) bool {
+	return r.RevokedAt == nil && r.SubmittedAt == nil && !now.Before(r.DueDate.Time().Add(24*time.Hour))
+}
+
+// OverdueRequest is an overdue request with the name of its provider, as the overview lists it.
+type OverdueRequest struct {
+	Request
+	ProviderName string
+}
+
 // LinkClosed is the answer to a request link that was revoked or has expired: it names who to
 // ask for a new one.
 type LinkClosed struct {

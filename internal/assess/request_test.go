@@ -114,3 +114,24 @@ func TestReissuedExpiry(t *testing.T) {
 		t.Errorf("an expired request: got %v, want 14 days from now", got)
 	}
 }
+
+func TestRequestOverdue(t *testing.T) {
+	due := DateOf(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	later := at.Add(24 * time.Hour)
+	for _, c := range []struct {
+		name string
+		r    Request
+		now  time.Time
+		want bool
+	}{
+		{"on its due day", Request{DueDate: due}, at, false},
+		{"the day after", Request{DueDate: due}, later, true},
+		{"submitted", Request{DueDate: due, SubmittedAt: &at}, later, false},
+		{"revoked", Request{DueDate: due, RevokedAt: &at}, later, false},
+	} {
+		if got := c.r.Overdue(c.now); got != c.want {
+			t.Errorf("%s: Overdue = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -96,6 +96,32 @@ func (r requests) OfEvaluation(ctx context.Context, evaluationID int64) ([]asses
 	return out, nil
 }
 
+func (r requests) Overdue(ctx context.Context, now time.Time, limit int) ([]assess.OverdueRequest, error) {
+	// The candidates in SQL (due before today, not submitted, not revoked); the rule itself
+	// is assess.Request.Overdue, applied to each.
+	rows, _ := r.q.Query(ctx, `SELECT `+requestColumns+`, p.name AS provider_name
+		FROM evaluation_requests AS r JOIN evaluations AS e ON e.id = r.evaluation_id
+		JOIN providers AS p ON p.id = e.provider_id
+		WHERE r.revoked_at IS NULL AND r.submitted_at IS NULL AND r.due_date < $1::date
+			AND e.status = 'draft' AND p.archived_at IS NULL
+		ORDER BY r.due_date, r.id LIMIT $2`, now.UTC().Format("2006-01-02"), limit)
+	type overdueRow struct {
+		requestRow
+		ProviderName string `db:"provider_name"`
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[overdueRow])
+	if err != nil {
+		return nil, translate(err, "list overdue requests")
+	}
+	out := make([]assess.OverdueRequest, 0, len(list))
+	for _, row := range list {
+		if req := row.request(); req.Overdue(now) {
+			out = append(out, assess.OverdueRequest{Request: req, ProviderName: row.ProviderName})
+		}
+	}
+	return out, nil
+}
+
 func (r requests) Update(ctx context.Context, req assess.Request) error {
 	tag, err := r.q.Exec(ctx, `UPDATE evaluation_requests SET expires_at = $2, opened_at = $3, started_at = $4,
 		submitted_at = $5, revoked_at = $6 WHERE id = $1`,

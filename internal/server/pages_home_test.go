@@ -1,9 +1,15 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+
+	"shareline/internal/app"
+	"shareline/internal/assess"
+	"shareline/internal/postgres/postgrestest"
 )
 
 // The home page shows the portfolio at a glance: providers by status and tier, drafts in
@@ -44,5 +50,47 @@ func TestHomePage(t *testing.T) {
 	}
 	if n := len(p.byTestID("recent-row")); n != 2 {
 		t.Errorf("recent activity: got %d rows, want the draft and the completed evaluation", n)
+	}
+}
+
+// Requests to providers' contacts past their due day, unanswered and not revoked, are listed
+// on the home page; one not yet due or revoked is not.
+func TestHomePageListsOverdueRequests(t *testing.T) {
+	t.Parallel()
+	store := postgrestest.Store(t)
+	a := newAppOn(t, store)
+	_, draft := a.evaluated(t, "Awaited Cloud "+tag(t), "saas")
+	id, err := strconv.ParseInt(draft.ID, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	day := func(d int) string { return now.UTC().AddDate(0, 0, d).Format("2006-01-02") }
+	for _, in := range []assess.RequestInput{
+		{ContactName: "Olive Overdue", ContactEmail: "olive@provider.example", DueDate: day(1)},
+		{ContactName: "Nora Notyet", ContactEmail: "nora@provider.example", DueDate: day(30)},
+		{ContactName: "Rex Revoked", ContactEmail: "rex@provider.example", DueDate: day(1)},
+	} {
+		sent, err := a.uc.CreateRequest(ctx, app.CommandLine(), id, in)
+		if err != nil {
+			t.Fatalf("request to %s: %v", in.ContactName, err)
+		}
+		if in.ContactName == "Rex Revoked" {
+			if _, err := a.uc.RevokeRequest(ctx, app.CommandLine(), sent.Request.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if p := parsePage(t, a.get(t, "/"), http.StatusOK); !p.has("no-overdue") || len(p.byTestID("overdue-row")) != 0 {
+		t.Error("before any due date has passed, the home page lists overdue requests")
+	}
+	later := newAppAt(t, store, now.AddDate(0, 0, 3), true)
+	rows := parsePage(t, later.get(t, "/"), http.StatusOK).byTestID("overdue-row")
+	if len(rows) != 1 || !strings.Contains(text(rows[0]), "Olive Overdue") || !strings.Contains(text(rows[0]), "Awaited Cloud") {
+		var got []string
+		for _, r := range rows {
+			got = append(got, text(r))
+		}
+		t.Errorf("overdue requests three days on: got %q, want Olive Overdue's alone, with the provider", got)
 	}
 }
