@@ -74,13 +74,20 @@ type EvaluationView struct {
 }
 
 // RequestsView is the requests part of the team's evaluation page.
+// NewLink is a request link just made, for the team to copy, and whether it was emailed.
+type NewLink struct {
+	URL        string
+	For, Email string // the contact it is for
+	// Emailed is "sent", "failed" (the mail server did not take it) or "off" (no mail server).
+	Emailed string
+}
+
 type RequestsView struct {
 	List []RequestRow
 	// CanSend: the user may send requests and the evaluation takes answers.
 	CanSend bool
 	// NewLink is the link of a request just sent or reissued: shown this once, never again.
-	NewLink     string
-	NewLinkFor  string // the contact it is for
+	NewLink     NewLink
 	Form        assess.RequestInput
 	FormErrors  map[string]string
 	DefaultDate string // the due date the form proposes

@@ -55,8 +55,10 @@ func serve(ctx context.Context, args []string, c console) error {
 	}
 	go maintain(ctx, uc, store, log)
 	if cfg.Mail != nil {
-		log.Info("security notices are also sent by email", "smtp", cfg.Mail.Addr(), "from", cfg.Mail.From)
-		go uc.RunNoticeMail(ctx, mail.New(*cfg.Mail), app.MailOptions{BaseURL: cfg.BaseURL}, log)
+		log.Info("security notices and request links are also sent by email", "smtp", cfg.Mail.Addr(), "from", cfg.Mail.From)
+		sender := mail.New(*cfg.Mail)
+		uc.UseMailer(sender)
+		go uc.RunNoticeMail(ctx, sender, app.MailOptions{BaseURL: cfg.BaseURL}, log)
 	}
 	// Expired sessions are deleted by the maintenance loop below rather than by the store's own
 	// goroutine, whose stop races with its start. The table keeps a SHA-256 of each token only.

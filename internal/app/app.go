@@ -20,6 +20,8 @@ type App struct {
 	// questionnaires caches stored versions by key and version: a version never changes once
 	// stored, so a cached one is never stale.
 	questionnaires sync.Map
+	// mailer, when set (UseMailer), emails request links to their contacts.
+	mailer Mailer
 }
 
 // New returns an App on store; now is the clock (nil: time.Now).

@@ -34,6 +34,7 @@ func (a *App) TakeNotices(ctx context.Context, p Principal) ([]auth.Notice, erro
 // Mail is one email to a user.
 type Mail struct {
 	To, ToName    string
+	ReplyTo       string // where replies go ("": the sender)
 	Subject, Body string
 }
 

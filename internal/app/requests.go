@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"shareline/internal/assess"
@@ -20,7 +23,25 @@ const RespondentSessionLifetime = 12 * time.Hour
 type RequestLink struct {
 	Request assess.Request
 	Token   string
+	// Email is what became of the link's email to the contact; EmailErr, when it failed, why
+	// (for the log, not for people: it may name the mail server).
+	Email    EmailOutcome
+	EmailErr error
 }
+
+// EmailOutcome says whether a link was emailed.
+type EmailOutcome string
+
+// The outcomes of a link's email.
+const (
+	EmailOff    EmailOutcome = "off" // no mail server configured: the team sends the link
+	EmailSent   EmailOutcome = "sent"
+	EmailFailed EmailOutcome = "failed"
+)
+
+// RequestMailTimeout bounds the sending of a link's email, which the person sending the
+// request waits for: the page then says whether it went, or that the link must be sent by hand.
+const RequestMailTimeout = 15 * time.Second
 
 // newSecret is 32 random bytes, base64url without padding, and its SHA-256.
 func newSecret() (string, []byte) {
@@ -37,12 +58,15 @@ func SecretHash(token string) []byte {
 }
 
 // CreateRequest sends a request for a draft evaluation to a provider's contact, and returns it
-// with its link's token, which is shown once.
-func (a *App) CreateRequest(ctx context.Context, p Principal, evaluationID int64, in assess.RequestInput) (RequestLink, error) {
+// with its link's token, which is shown once. With a mailer (UseMailer) and linkURL, which makes
+// the link's address from its token, the link is also emailed to the contact once the request
+// is stored; a failed email leaves the request in place (RequestLink.Email says what happened).
+func (a *App) CreateRequest(ctx context.Context, p Principal, evaluationID int64, in assess.RequestInput, linkURL func(token string) string) (RequestLink, error) {
 	if err := allow(p, SendRequests, Resource{EvaluationID: evaluationID}); err != nil {
 		return RequestLink{}, err
 	}
 	var out RequestLink
+	var about assess.Evaluation
 	err := a.store.Update(ctx, func(tx Tx) error {
 		ev, err := tx.Evaluations().Find(ctx, evaluationID, false)
 		if err != nil {
@@ -61,11 +85,79 @@ func (a *App) CreateRequest(ctx context.Context, p Principal, evaluationID int64
 		if req, err = tx.Requests().Create(ctx, req, hash, p.User.ID); err != nil {
 			return err
 		}
-		out = RequestLink{Request: req, Token: token}
+		out, about = RequestLink{Request: req, Token: token}, ev
 		return record(ctx, tx, p, auth.ActionRequestSent, ev.ProviderID, ev.ID,
 			"sent request %d for evaluation %d to %s <%s>, due %s", req.ID, ev.ID, req.ContactName, req.ContactEmail, req.DueDate)
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	return a.emailLink(ctx, p, out, about, linkURL), nil
+}
+
+// UseMailer makes request links go out by email as well; call it before serving.
+func (a *App) UseMailer(m Mailer) { a.mailer = m }
+
+// emailLink emails a link just made to its contact, when there is a mailer, and notes the
+// outcome on the request (and, once sent, in the audit log).
+func (a *App) emailLink(ctx context.Context, p Principal, link RequestLink, ev assess.Evaluation, linkURL func(string) string) RequestLink {
+	link.Email = EmailOff
+	if a.mailer == nil || linkURL == nil {
+		return link
+	}
+	// The request is stored: a client that goes away does not stop its email half-way.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), RequestMailTimeout)
+	err := a.mailer.Send(sendCtx, RequestMail(link.Request, ev, linkURL(link.Token)))
+	cancel()
+	link.Email, link.EmailErr = EmailSent, err
+	if err != nil {
+		link.Email = EmailFailed
+	}
+	req := link.Request
+	if uerr := a.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
+		noted, err := tx.Requests().Emailed(ctx, req.ID, SecretHash(link.Token), a.now(), link.Email == EmailSent)
+		if err != nil {
+			return err
+		}
+		link.Request = noted
+		if link.Email != EmailSent {
+			return nil
+		}
+		return record(ctx, tx, p, auth.ActionRequestEmailed, req.ProviderID, req.EvaluationID,
+			"emailed the link of request %d to %s <%s>", req.ID, req.ContactName, req.ContactEmail)
+	}); uerr != nil && !errors.Is(uerr, assess.ErrNotFound) {
+		link.EmailErr = errors.Join(link.EmailErr, fmt.Errorf("noting the email of request %d: %w", req.ID, uerr))
+	}
+	return link
+}
+
+// RequestMail is the email that brings a contact their request's link. It says who asks, about
+// what, by when, and that the link needs no account and opens this request only.
+func RequestMail(req assess.Request, ev assess.Evaluation, url string) Mail {
+	about := ev.ProviderName
+	if ev.Offering != "" {
+		about += " (" + ev.Offering + ")"
+	}
+	var body strings.Builder
+	fmt.Fprintf(&body, "Hello %s,\n\n", req.ContactName)
+	fmt.Fprintf(&body, "%s asks you to answer a security questionnaire about %s by %s.\n\n", sender(req), about, req.DueDate)
+	if req.Message != "" {
+		fmt.Fprintf(&body, "Their message:\n\n%s\n\n", req.Message)
+	}
+	fmt.Fprintf(&body, "Open this link to answer; no account is needed:\n\n%s\n\n", url)
+	fmt.Fprintf(&body, "The link opens this request and nothing else, and works until %s. It is yours: do not forward it. Your answers save as you type, and you submit them when they are complete.\n\n",
+		req.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&body, "If you did not expect this email, or the link stops working, write to %s.\n", sender(req))
+	return Mail{To: req.ContactEmail, ToName: req.ContactName, ReplyTo: req.SentByEmail,
+		Subject: "Security questionnaire about " + about + ", due " + req.DueDate.String(), Body: body.String()}
+}
+
+// sender names who sent a request, with their email when known.
+func sender(req assess.Request) string {
+	if req.SentByEmail == "" {
+		return req.SentBy
+	}
+	return req.SentBy + " (" + req.SentByEmail + ")"
 }
 
 // Requests lists an evaluation's requests, oldest first.
@@ -128,8 +220,11 @@ func (a *App) RevokeRequest(ctx context.Context, p Principal, id int64) (assess.
 
 // ReissueRequest gives a request a new link: the old one, and every session opened from it,
 // stop working. An expired request's link lives RequestGrace from now.
-func (a *App) ReissueRequest(ctx context.Context, p Principal, id int64) (RequestLink, error) {
+//
+// With a mailer and linkURL, the new link is emailed as CreateRequest's is.
+func (a *App) ReissueRequest(ctx context.Context, p Principal, id int64, linkURL func(token string) string) (RequestLink, error) {
 	var out RequestLink
+	var about assess.Evaluation
 	err := a.changeRequest(ctx, p, id, func(tx Tx, req assess.Request) error {
 		if err := assess.CheckReissuable(req); err != nil {
 			return err
@@ -142,11 +237,19 @@ func (a *App) ReissueRequest(ctx context.Context, p Principal, id int64) (Reques
 		if err := tx.Requests().EndSessions(ctx, req.ID); err != nil {
 			return err
 		}
-		out = RequestLink{Request: req, Token: token}
+		ev, err := tx.Evaluations().Find(ctx, req.EvaluationID, false)
+		if err != nil {
+			return err
+		}
+		req.EmailedAt, req.EmailFailedAt = nil, nil // the new link has not been emailed
+		out, about = RequestLink{Request: req, Token: token}, ev
 		return record(ctx, tx, p, auth.ActionRequestReissued, req.ProviderID, req.EvaluationID,
 			"reissued the link of request %d to %s (the old link no longer works)", req.ID, req.ContactName)
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	return a.emailLink(ctx, p, out, about, linkURL), nil
 }
 
 // grant is the respondent grant of a request.

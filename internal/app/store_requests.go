@@ -19,6 +19,9 @@ type Requests interface {
 	OfEvaluation(ctx context.Context, evaluationID int64) ([]assess.Request, error)
 	// Update writes a request's expiry and the times of what happened to it.
 	Update(ctx context.Context, r assess.Request) error
+	// Emailed notes that the link whose hash is tokenHash was emailed at at (sent) or failed to
+	// be; a link reissued since is ErrNotFound (its new link is not the one emailed).
+	Emailed(ctx context.Context, id int64, tokenHash []byte, at time.Time, sent bool) (assess.Request, error)
 	// SetToken gives a request a new link (its hash), which ends the old one and its sessions.
 	SetToken(ctx context.Context, id int64, tokenHash []byte, expiresAt time.Time) error
 	// StartSession stores a respondent session opened from the request's current link.

@@ -61,6 +61,9 @@ type Request struct {
 	StartedAt           *time.Time // the contact's first save
 	SubmittedAt         *time.Time
 	RevokedAt           *time.Time
+	// EmailedAt is when the current link was emailed to the contact; EmailFailedAt when the
+	// last try to email it failed (nil: not tried, as when no mail server is configured).
+	EmailedAt, EmailFailedAt *time.Time
 }
 
 // RequestInput is a request as a person or a client sent it.

@@ -177,6 +177,7 @@ const (
 	ActionRequestSent            = "request.sent"
 	ActionRequestRevoked         = "request.revoked"
 	ActionRequestReissued        = "request.reissued"
+	ActionRequestEmailed         = "request.emailed"
 	ActionRequestOpened          = "request.opened"
 	ActionRequestSubmitted       = "request.submitted"
 )

@@ -333,15 +333,15 @@ func (a app) portfolio(t *testing.T) fixture {
 	}
 	due := time.Now().UTC().AddDate(0, 0, 14).Format("2006-01-02")
 	sent, err := a.uc.CreateRequest(ctx, cli, f.draft, assess.RequestInput{ContactName: "Priya Provider", ContactEmail: "priya@provider.example",
-		DueDate: due, Message: "Please answer the questions below by the due date. Ask me if anything is unclear."})
+		DueDate: due, Message: "Please answer the questions below by the due date. Ask me if anything is unclear."}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.uc.CreateRequest(ctx, cli, f.draft, assess.RequestInput{ContactName: "Sam Sent", ContactEmail: "sam@provider.example", DueDate: due}); err != nil {
+	if _, err := a.uc.CreateRequest(ctx, cli, f.draft, assess.RequestInput{ContactName: "Sam Sent", ContactEmail: "sam@provider.example", DueDate: due}, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.link = a.url + "/r/" + sent.Token
-	revoked, err := a.uc.CreateRequest(ctx, cli, f.empty, assess.RequestInput{ContactName: "Rex Revoked", ContactEmail: "rex@provider.example", DueDate: due})
+	revoked, err := a.uc.CreateRequest(ctx, cli, f.empty, assess.RequestInput{ContactName: "Rex Revoked", ContactEmail: "rex@provider.example", DueDate: due}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

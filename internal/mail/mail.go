@@ -136,6 +136,11 @@ func (s *Sender) Send(ctx context.Context, m app.Mail) error {
 	if err := msg.AddToFormat(m.ToName, m.To); err != nil {
 		return fmt.Errorf("mail: to: %w", err)
 	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return fmt.Errorf("mail: reply-to: %w", err)
+		}
+	}
 	msg.Subject(m.Subject)
 	msg.SetDate()
 	msg.SetMessageID()

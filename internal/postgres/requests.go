@@ -18,7 +18,8 @@ type requests struct{ q querier }
 func (t tx) Requests() app.Requests { return requests(t) }
 
 const requestColumns = `r.id, r.evaluation_id, e.provider_id, r.contact_name, r.contact_email, r.due_date, r.message,
-	r.expires_at, r.sent_by_name, r.sent_by_email, r.created_at, r.opened_at, r.started_at, r.submitted_at, r.revoked_at`
+	r.expires_at, r.sent_by_name, r.sent_by_email, r.created_at, r.opened_at, r.started_at, r.submitted_at, r.revoked_at,
+	r.emailed_at, r.email_failed_at`
 
 type requestRow struct {
 	ID           int64      `db:"id"`
@@ -36,6 +37,8 @@ type requestRow struct {
 	StartedAt    *time.Time `db:"started_at"`
 	SubmittedAt  *time.Time `db:"submitted_at"`
 	RevokedAt    *time.Time `db:"revoked_at"`
+	EmailedAt    *time.Time `db:"emailed_at"`
+	EmailFailed  *time.Time `db:"email_failed_at"`
 }
 
 func (r requestRow) request() assess.Request {
@@ -44,6 +47,7 @@ func (r requestRow) request() assess.Request {
 		ContactEmail: r.ContactEmail, DueDate: assess.DateOf(r.DueDate), Message: r.Message, ExpiresAt: r.ExpiresAt,
 		SentBy: r.SentByName, SentByEmail: r.SentByEmail, CreatedAt: r.CreatedAt, OpenedAt: r.OpenedAt,
 		StartedAt: r.StartedAt, SubmittedAt: r.SubmittedAt, RevokedAt: r.RevokedAt,
+		EmailedAt: r.EmailedAt, EmailFailedAt: r.EmailFailed,
 	}
 }
 
@@ -132,8 +136,19 @@ func (r requests) Update(ctx context.Context, req assess.Request) error {
 	return translate(err, fmt.Sprintf("update request %d", req.ID))
 }
 
+func (r requests) Emailed(ctx context.Context, id int64, tokenHash []byte, at time.Time, sent bool) (assess.Request, error) {
+	return r.one(ctx, fmt.Sprintf("note the email of request %d", id), `
+		WITH r AS (
+			UPDATE evaluation_requests SET
+				emailed_at = CASE WHEN $4 THEN $3 ELSE emailed_at END,
+				email_failed_at = CASE WHEN $4 THEN NULL ELSE $3 END
+			WHERE id = $1 AND token_hash = $2 RETURNING *)
+		SELECT `+requestColumns+` FROM r JOIN evaluations AS e ON e.id = r.evaluation_id`, id, tokenHash, at, sent)
+}
+
 func (r requests) SetToken(ctx context.Context, id int64, tokenHash []byte, expiresAt time.Time) error {
-	tag, err := r.q.Exec(ctx, `UPDATE evaluation_requests SET token_hash = $2, expires_at = $3 WHERE id = $1`, id, tokenHash, expiresAt)
+	tag, err := r.q.Exec(ctx, `UPDATE evaluation_requests SET token_hash = $2, expires_at = $3,
+		emailed_at = NULL, email_failed_at = NULL WHERE id = $1`, id, tokenHash, expiresAt)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = pgx.ErrNoRows
 	}

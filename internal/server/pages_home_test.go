@@ -71,7 +71,7 @@ func TestHomePageListsOverdueRequests(t *testing.T) {
 		{ContactName: "Nora Notyet", ContactEmail: "nora@provider.example", DueDate: day(30)},
 		{ContactName: "Rex Revoked", ContactEmail: "rex@provider.example", DueDate: day(1)},
 	} {
-		sent, err := a.uc.CreateRequest(ctx, app.CommandLine(), id, in)
+		sent, err := a.uc.CreateRequest(ctx, app.CommandLine(), id, in, nil)
 		if err != nil {
 			t.Fatalf("request to %s: %v", in.ContactName, err)
 		}

@@ -25,7 +25,12 @@ type requestJSON struct {
 	OpenedAt     *apiTime `json:"opened_at"`
 	SubmittedAt  *apiTime `json:"submitted_at"`
 	RevokedAt    *apiTime `json:"revoked_at"`
+	EmailedAt    *apiTime `json:"emailed_at"`
+	EmailFailed  *apiTime `json:"email_failed_at"`
 	URL          string   `json:"url,omitempty"`
+	// Email, only beside URL, says whether the link was emailed to the contact: "sent",
+	// "failed" (send it yourself) or "off" (no mail server configured).
+	Email string `json:"email,omitempty"`
 }
 
 func (s *Server) newRequestJSON(req assess.Request) requestJSON {
@@ -34,7 +39,27 @@ func (s *Server) newRequestJSON(req assess.Request) requestJSON {
 		ContactEmail: req.ContactEmail, DueDate: req.DueDate.String(), Message: req.Message,
 		Status: string(req.Status(s.app.Now())), ExpiresAt: apiTime(req.ExpiresAt), SentBy: req.SentBy,
 		CreatedAt: apiTime(req.CreatedAt), OpenedAt: apiTimePtr(req.OpenedAt), SubmittedAt: apiTimePtr(req.SubmittedAt),
-		RevokedAt: apiTimePtr(req.RevokedAt),
+		RevokedAt: apiTimePtr(req.RevokedAt), EmailedAt: apiTimePtr(req.EmailedAt), EmailFailed: apiTimePtr(req.EmailFailedAt),
+	}
+}
+
+// linkJSON is a request with the link just made and what became of its email.
+func (s *Server) linkJSON(r *http.Request, link app.RequestLink) requestJSON {
+	out := s.newRequestJSON(link.Request)
+	out.URL, out.Email = s.linkURL(r, link.Token), string(link.Email)
+	keepSecretOut(r, "url")
+	return out
+}
+
+// linkMaker makes the addresses of the links a use case creates while serving r.
+func (s *Server) linkMaker(r *http.Request) func(string) string {
+	return func(token string) string { return s.linkURL(r, token) }
+}
+
+// noteEmail logs why a link's email was not sent.
+func (s *Server) noteEmail(r *http.Request, link app.RequestLink) {
+	if link.EmailErr != nil {
+		s.log.WarnContext(r.Context(), "a request link was not emailed", "request_id", link.Request.ID, "err", link.EmailErr)
 	}
 }
 
@@ -67,16 +92,14 @@ func (s *Server) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, assess.Invalid("body", `want an object such as {"contact_name": "...", "contact_email": "...", "due_date": "YYYY-MM-DD"}`))
 		return
 	}
-	link, err := s.app.CreateRequest(r.Context(), principal(r), id, *in)
+	link, err := s.app.CreateRequest(r.Context(), principal(r), id, *in, s.linkMaker(r))
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	out := s.newRequestJSON(link.Request)
-	out.URL = s.linkURL(r, link.Token)
-	keepSecretOut(r, "url")
+	s.noteEmail(r, link)
 	w.Header().Set("Location", "/api/v1/evaluations/"+idString(id)+"/requests")
-	writeJSON(w, http.StatusCreated, out)
+	writeJSON(w, http.StatusCreated, s.linkJSON(r, link))
 }
 
 // handleRequestList lists an evaluation's requests, without their links.
@@ -119,15 +142,13 @@ func (s *Server) handleRequestReissue(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	link, err := s.app.ReissueRequest(r.Context(), principal(r), id)
+	link, err := s.app.ReissueRequest(r.Context(), principal(r), id, s.linkMaker(r))
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	out := s.newRequestJSON(link.Request)
-	out.URL = s.linkURL(r, link.Token)
-	keepSecretOut(r, "url")
-	writeJSON(w, http.StatusCreated, out)
+	s.noteEmail(r, link)
+	writeJSON(w, http.StatusCreated, s.linkJSON(r, link))
 }
 
 // requestsView is the requests part of the team's evaluation page.
@@ -186,7 +207,7 @@ func (s *Server) handleRequestCreateForm(w http.ResponseWriter, r *http.Request)
 	}
 	in := assess.RequestInput{ContactName: r.PostForm.Get("contact_name"), ContactEmail: r.PostForm.Get("contact_email"),
 		DueDate: r.PostForm.Get("due_date"), Message: r.PostForm.Get("message")}
-	link, err := s.app.CreateRequest(r.Context(), principal(r), id, in)
+	link, err := s.app.CreateRequest(r.Context(), principal(r), id, in, s.linkMaker(r))
 	var ve *assess.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -196,9 +217,7 @@ func (s *Server) handleRequestCreateForm(w http.ResponseWriter, r *http.Request)
 	case err != nil:
 		s.error(w, r, err)
 	default:
-		s.renderEvaluationPage(w, r, http.StatusCreated, id, func(rv *templates.RequestsView) {
-			rv.NewLink, rv.NewLinkFor = s.linkURL(r, link.Token), link.Request.ContactName
-		})
+		s.showLink(w, r, link)
 	}
 }
 
@@ -223,12 +242,20 @@ func (s *Server) handleRequestReissueForm(w http.ResponseWriter, r *http.Request
 		s.error(w, r, err)
 		return
 	}
-	link, err := s.app.ReissueRequest(r.Context(), principal(r), id)
+	link, err := s.app.ReissueRequest(r.Context(), principal(r), id, s.linkMaker(r))
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	s.showLink(w, r, link)
+}
+
+// showLink renders the evaluation page with a link just made, shown this once, and whether it
+// was emailed.
+func (s *Server) showLink(w http.ResponseWriter, r *http.Request, link app.RequestLink) {
+	s.noteEmail(r, link)
 	s.renderEvaluationPage(w, r, http.StatusCreated, link.Request.EvaluationID, func(rv *templates.RequestsView) {
-		rv.NewLink, rv.NewLinkFor = s.linkURL(r, link.Token), link.Request.ContactName
+		rv.NewLink = templates.NewLink{URL: s.linkURL(r, link.Token), For: link.Request.ContactName,
+			Email: link.Request.ContactEmail, Emailed: string(link.Email)}
 	})
 }

@@ -26,6 +26,9 @@ type requestOut struct {
 	DueDate     string  `json:"due_date"`
 	SentBy      string  `json:"sent_by"`
 	SubmittedAt *string `json:"submitted_at"`
+	Email       string  `json:"email"`
+	EmailedAt   *string `json:"emailed_at"`
+	EmailFailed *string `json:"email_failed_at"`
 }
 
 // sendRequest asks Ada at the provider to answer an evaluation, through the API.
@@ -79,6 +82,9 @@ func TestRequestsAPI(t *testing.T) {
 	a := newApp(t)
 	_, ev := a.evaluated(t, "Requested "+tag(t), "saas")
 	req := a.sendRequest(t, ev.ID)
+	if req.Email != "off" || req.EmailedAt != nil {
+		t.Errorf("created without a mail server: got email %q, emailed_at %v; want off and null", req.Email, req.EmailedAt)
+	}
 	if req.Status != "sent" || req.ExpiresAt != "2026-05-15T00:00:00.000000Z" || !strings.HasPrefix(req.URL, "http://example.com/r/") {
 		t.Errorf("created: got status %q, expires %q, url %q; want sent, 2026-05-15T00:00:00.000000Z (due day + 14), a /r/ link", req.Status, req.ExpiresAt, req.URL)
 	}

@@ -264,30 +264,51 @@ func (e ReportRetainedLayersFrom) Valid() bool {
 	}
 }
 
+// Defines values for RequestEmail.
+const (
+	RequestEmailFailed RequestEmail = "failed"
+	RequestEmailOff    RequestEmail = "off"
+	RequestEmailSent   RequestEmail = "sent"
+)
+
+// Valid indicates whether the value is a known member of the RequestEmail enum.
+func (e RequestEmail) Valid() bool {
+	switch e {
+	case RequestEmailFailed:
+		return true
+	case RequestEmailOff:
+		return true
+	case RequestEmailSent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RequestStatus.
 const (
-	Expired    RequestStatus = "expired"
-	InProgress RequestStatus = "in_progress"
-	Opened     RequestStatus = "opened"
-	Revoked    RequestStatus = "revoked"
-	Sent       RequestStatus = "sent"
-	Submitted  RequestStatus = "submitted"
+	RequestStatusExpired    RequestStatus = "expired"
+	RequestStatusInProgress RequestStatus = "in_progress"
+	RequestStatusOpened     RequestStatus = "opened"
+	RequestStatusRevoked    RequestStatus = "revoked"
+	RequestStatusSent       RequestStatus = "sent"
+	RequestStatusSubmitted  RequestStatus = "submitted"
 )
 
 // Valid indicates whether the value is a known member of the RequestStatus enum.
 func (e RequestStatus) Valid() bool {
 	switch e {
-	case Expired:
+	case RequestStatusExpired:
 		return true
-	case InProgress:
+	case RequestStatusInProgress:
 		return true
-	case Opened:
+	case RequestStatusOpened:
 		return true
-	case Revoked:
+	case RequestStatusRevoked:
 		return true
-	case Sent:
+	case RequestStatusSent:
 		return true
-	case Submitted:
+	case RequestStatusSubmitted:
 		return true
 	default:
 		return false
@@ -1068,6 +1089,15 @@ type Request struct {
 	// DueDate A calendar day, YYYY-MM-DD.
 	DueDate Date `json:"due_date"`
 
+	// Email Only beside url: whether the link was emailed to the contact. sent; failed (the mail server did not take it within 15 seconds: send the link yourself); off (no mail server is configured: send the link yourself).
+	Email *RequestEmail `json:"email,omitempty"`
+
+	// EmailFailedAt When the last try to email the current link failed: send the link to the contact yourself.
+	EmailFailedAt *Timestamp `json:"email_failed_at"`
+
+	// EmailedAt When the current link was emailed to the contact (null: not emailed, as when no mail server is configured, or the email failed).
+	EmailedAt *Timestamp `json:"emailed_at"`
+
 	// EvaluationId A record id as a decimal string.
 	EvaluationId ID `json:"evaluation_id"`
 
@@ -1090,6 +1120,9 @@ type Request struct {
 	// Url The link to send the contact (https://host/r/<token>, the token 32 random bytes in base64url). Only in the answer that made it (creating or reissuing the request): only a SHA-256 of the token is stored, so it can never be shown again, and a replay of the answer for the same Idempotency-Key comes without it (reissue the request for a new link).
 	Url *string `json:"url,omitempty"`
 }
+
+// RequestEmail Only beside url: whether the link was emailed to the contact. sent; failed (the mail server did not take it within 15 seconds: send the link yourself); off (no mail server is configured: send the link yourself).
+type RequestEmail string
 
 // RequestInput A request for an evaluation to a provider's contact. Unknown fields are refused (422). The due date must be today or later, and at most 366 days ahead (the server's today, UTC).
 type RequestInput struct {
