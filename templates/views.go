@@ -443,10 +443,13 @@ type UsersView struct {
 
 // TokenRow is one API token's record.
 type TokenRow struct {
-	ID                    int64
-	UserEmail, Label      string
-	CreatedAt             time.Time
-	LastUsedAt, RevokedAt *time.Time
+	ID                       int64
+	UserEmail, Label         string
+	CreatedAt                time.Time
+	LastUsedAt, RevokedAt    *time.Time
+	ExpiresAt, IdleExpiresAt time.Time
+	// Expired says why the token no longer works ("": it does, unless revoked).
+	Expired string
 }
 
 // TokensView lists API tokens: the user's own, or everyone's (All) for an admin. NewToken is a
@@ -455,7 +458,13 @@ type TokensView struct {
 	Tokens   []TokenRow
 	All      bool
 	NewToken string
-	Errors   map[string]string
+	// NewTokenExpires is when the token just made expires.
+	NewTokenExpires time.Time
+	Days            string // the lifetime typed in the form
+	DefaultDays     int
+	MaxDays         int
+	IdleDays        int
+	Errors          map[string]string
 }
 
 // AuditRow is one line of the audit log.

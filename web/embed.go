@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 )
@@ -26,6 +27,11 @@ func Static() http.Handler {
 	fileServer := http.FileServer(http.FS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/")
+		// Files only: no directory is listed (ASVS 4.3.2), nor redirected to one.
+		if st, err := fs.Stat(sub, path.Clean("/" + name)[1:]); name == "" || strings.HasSuffix(name, "/") || err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
 		if hash, ok := versions()[name]; ok {
 			w.Header().Set("ETag", `"`+hash+`"`)
 			if r.URL.Query().Get("v") == hash {

@@ -42,3 +42,17 @@ func TestStaticCaching(t *testing.T) {
 		t.Errorf("favicon: got %d %q, want 200 image/svg+xml", got.Code, got.Header().Get("Content-Type"))
 	}
 }
+
+// ASVS 4.3.2: /static serves its files and nothing about them: no directory listing (of the
+// root or of any directory), and a file named as a directory is not found either.
+func TestStaticListsNoDirectory(t *testing.T) {
+	h := http.StripPrefix("/static/", web.Static())
+	for _, target := range []string{"/static/", "/static/.", "/static/./", "/static/nothing/", "/static/app.css/", "/static/%2e/"} {
+		r := httptest.NewRequest(http.MethodGet, target, nil)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "app.css") {
+			t.Errorf("GET %s: got %d %q, want 404 without a listing", target, w.Code, w.Body.String())
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"shareline/internal/app"
@@ -46,16 +47,18 @@ func userCmd(ctx context.Context, args []string, c console) error {
 	})
 }
 
-// tokenCmd is `shareline token create --email E --name LABEL` and `shareline token revoke --token T`.
+// tokenCmd is `shareline token create --email E --name LABEL [--expires-in-days N]` and
+// `shareline token revoke --token T`.
 func tokenCmd(ctx context.Context, args []string, c console) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
-		return fmt.Errorf("usage: shareline token create --email E --name LABEL | shareline token revoke --token T")
+		return fmt.Errorf("usage: shareline token create --email E --name LABEL [--expires-in-days N] | shareline token revoke --token T")
 	}
 	fs := flag.NewFlagSet("shareline token "+args[0], flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	email := fs.String("email", "", "the email of the user the token acts as")
 	label := fs.String("name", "", "a label saying what the token is for")
 	token := fs.String("token", "", "the token to revoke")
+	days := fs.String("expires-in-days", strconv.Itoa(auth.DefaultTokenDays), fmt.Sprintf("how many days the token lasts, 1 to %d (it also stops working once unused for %d days)", auth.MaxTokenDays, int(auth.TokenIdle.Hours()/24)))
 	cfg, err := parseConfigWith("token "+args[0], fs, args[1:], c.getenv)
 	if err != nil {
 		return err
@@ -82,11 +85,13 @@ func tokenCmd(ctx context.Context, args []string, c console) error {
 		if err != nil {
 			return err
 		}
-		plain, _, err := uc.CreateToken(ctx, cli, u.ID, *label)
+		plain, t, err := uc.CreateToken(ctx, cli, u.ID, *label, *days)
 		if err != nil {
 			return describe(err)
 		}
 		fmt.Fprintln(c.stdout, plain)
+		fmt.Fprintf(c.stderr, "token %q for %s expires %s, or once unused for %d days (the first time it would: %s)\n", t.Label, t.UserEmail,
+			t.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"), int(auth.TokenIdle.Hours()/24), t.IdleExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))
 		return nil
 	})
 }

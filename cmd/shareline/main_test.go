@@ -141,6 +141,17 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if _, err := cli("", "token", "create", "--email", "nobody@example.com", "--name", "CI"); err == nil {
 		t.Error("token create for an unknown user: got no error")
 	}
+
+	// ASVS 3.5.2: a token's lifetime is chosen at creation (1 to 365 days) and said.
+	var said strings.Builder
+	err = run(context.Background(), []string{"token", "create", "--email", "eve@example.com", "--name", "week", "--expires-in-days", "7"},
+		console{env(vars), strings.NewReader(""), io.Discard, &said})
+	if want := time.Now().UTC().Add(7 * 24 * time.Hour).Format("2006-01-02"); err != nil || !strings.Contains(said.String(), "expires "+want) || !strings.Contains(said.String(), "unused for 30 days") {
+		t.Errorf("token create --expires-in-days 7: got %q, %v; want it to say it expires %s, or once unused for 30 days", said.String(), err, want)
+	}
+	if _, err := cli("", "token", "create", "--email", "eve@example.com", "--name", "long", "--expires-in-days", "400"); err == nil || !strings.Contains(err.Error(), "from 1 to 365") {
+		t.Errorf("token create --expires-in-days 400: got %v, want a refusal asking for 1 to 365", err)
+	}
 }
 
 func TestLogsAreJSONWhenAsked(t *testing.T) {

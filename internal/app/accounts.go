@@ -20,23 +20,36 @@ func (a *App) SignOut(ctx context.Context, p Principal) error {
 	})
 }
 
-// TokenUser is the active user an API token acts as; an unknown or revoked token, or one whose
-// user is deactivated, is auth.ErrUnauthenticated, and is recorded in the audit log (without
-// the token) as a failed token authentication from remoteAddr.
-func (a *App) TokenUser(ctx context.Context, token, remoteAddr string) (auth.User, error) {
+// TokenUser is the active user an API token acts as, in one query that also notes the use (at
+// most once every auth.TokenTouch, which moves the idle expiry on). An unknown or revoked
+// token, or one whose user is deactivated, is auth.ErrUnauthenticated; one past its expiry or
+// idle expiry is *auth.TokenExpired (an auth.ErrUnauthenticated too). Both are recorded in the
+// audit log (without the token) as a failed token authentication from remoteAddr. The token's
+// record comes too, as it was before this use.
+func (a *App) TokenUser(ctx context.Context, token, remoteAddr string) (auth.User, auth.Token, error) {
 	var u auth.User
+	var t auth.Token
+	now := a.now()
 	err := a.store.Lookup(ctx, func(tx Tx) error {
 		var err error
-		u, err = tx.Tokens().User(ctx, auth.HashToken(token))
+		u, t, err = tx.Tokens().Use(ctx, auth.HashToken(token), now, now.Add(-auth.TokenTouch), now.Add(auth.TokenIdle))
 		return err
 	})
-	if assess.IsNotFound(err) {
-		err := a.store.Update(ctx, func(tx Tx) error {
-			return record(ctx, tx, Anonymous(remoteAddr), auth.ActionTokenFailed, 0, 0, "an API request with an unknown, revoked or deactivated token was refused")
-		})
-		return auth.User{}, errors.Join(auth.ErrUnauthenticated, err)
+	var refused error
+	summary := "an API request with an unknown, revoked or deactivated token was refused"
+	switch expired := t.Expiry(now); {
+	case assess.IsNotFound(err):
+		refused = auth.ErrUnauthenticated
+	case err == nil && expired != nil:
+		refused, summary = expired, fmt.Sprintf("an API request with the expired token %q of %s was refused", t.Label, u.Email)
 	}
-	return u, err
+	if refused != nil {
+		err := a.store.Update(ctx, func(tx Tx) error {
+			return record(ctx, tx, Anonymous(remoteAddr), auth.ActionTokenFailed, 0, 0, "%s", summary)
+		})
+		return auth.User{}, auth.Token{}, errors.Join(refused, err)
+	}
+	return u, t, err
 }
 
 // UserInput is a new account as typed.
@@ -207,9 +220,10 @@ func recordAbout(ctx context.Context, tx Tx, p Principal, subject int64, action 
 	return tx.Notices().Add(ctx, auth.Notice{UserID: subject, Action: action, Actor: e.Actor, RemoteAddr: e.RemoteAddr, Summary: e.Summary})
 }
 
-// CreateToken makes an API token for user (0: p's own) and returns it, shown this once; only
-// its hash is stored. Making one for another user takes ManageAccounts.
-func (a *App) CreateToken(ctx context.Context, p Principal, user int64, label string) (string, auth.Token, error) {
+// CreateToken makes an API token for user (0: p's own) that lasts days (as typed; "": the
+// default) and returns it, shown this once; only its hash is stored. Making one for another
+// user takes ManageAccounts.
+func (a *App) CreateToken(ctx context.Context, p Principal, user int64, label, days string) (string, auth.Token, error) {
 	action := ManageOwnTokens
 	if user == 0 {
 		user = p.User.ID
@@ -220,7 +234,8 @@ func (a *App) CreateToken(ctx context.Context, p Principal, user int64, label st
 		return "", auth.Token{}, err
 	}
 	label, err := auth.CheckName("name", label, auth.MaxLabelLength)
-	if err != nil {
+	lifetime, derr := auth.CheckTokenDays(days)
+	if err := assess.JoinInvalid(err, derr); err != nil {
 		return "", auth.Token{}, err
 	}
 	plain, hash, err := auth.NewToken()
@@ -236,10 +251,11 @@ func (a *App) CreateToken(ctx context.Context, p Principal, user int64, label st
 		if !owner.Active {
 			return assess.Invalid("user", "%s is deactivated", owner.Email)
 		}
-		if t, err = tx.Tokens().Create(ctx, user, label, hash); err != nil {
+		now := a.now()
+		if t, err = tx.Tokens().Create(ctx, user, label, hash, now.Add(lifetime), now.Add(auth.TokenIdle)); err != nil {
 			return err
 		}
-		return recordAbout(ctx, tx, p, t.UserID, auth.ActionTokenCreated, "created token %q for %s", t.Label, t.UserEmail)
+		return recordAbout(ctx, tx, p, t.UserID, auth.ActionTokenCreated, "created token %q for %s, expiring %s", t.Label, t.UserEmail, t.ExpiresAt.UTC().Format("2006-01-02"))
 	})
 	return plain, t, err
 }

@@ -166,9 +166,12 @@ type Users interface {
 
 // Tokens stores API tokens (their hashes).
 type Tokens interface {
-	Create(ctx context.Context, userID int64, label string, hash []byte) (auth.Token, error)
-	// User returns the active user a live token belongs to, and notes the token's use.
-	User(ctx context.Context, hash []byte) (auth.User, error)
+	Create(ctx context.Context, userID int64, label string, hash []byte, expires, idleExpires time.Time) (auth.Token, error)
+	// Use returns an unrevoked token of an active user, with the user, in one statement (a
+	// revoked or unknown one is assess.ErrNotFound), and notes its use at now when the last
+	// note is older than touchBefore, moving its idle expiry to idleExpires; a token past
+	// either expiry is returned unchanged.
+	Use(ctx context.Context, hash []byte, now, touchBefore, idleExpires time.Time) (auth.User, auth.Token, error)
 	List(ctx context.Context, userID int64) ([]auth.Token, error)
 	// Revoke ends a token; ownerID limits it to one user's tokens (0: any); byHash, when
 	// non-nil, names the token by its hash instead of its id.

@@ -88,6 +88,9 @@ type Token struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	// ExpiresAt is the end chosen when the token was made; IdleExpiresAt is when it ends if it
+	// is not used before, moved on by each use noted (TokenIdle after it).
+	ExpiresAt, IdleExpiresAt time.Time
 }
 
 // Actor is who makes a request, as recorded in the audit log.

@@ -95,3 +95,47 @@ func TestNewUser(t *testing.T) {
 		t.Errorf("a password of %d characters was accepted, want at least %d", MinPasswordLength-1, MinPasswordLength)
 	}
 }
+
+// ASVS 2.1.3: a password is used whole, never truncated: two passwords that differ only after
+// byte 72 (where bcrypt would stop) or byte 100 are different passwords, and a long one is
+// accepted by the policy.
+func TestPasswordIsNotTruncated(t *testing.T) {
+	long := strings.Repeat("abcdefghij", 12) // 120 bytes
+	if err := CheckPasswordPolicy(long); err != nil {
+		t.Fatalf("a 120-byte password refused: %v", err)
+	}
+	hash, err := HashPassword(long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []int{72, 100, 119} {
+		other := long[:at] + "Z" + long[at+1:]
+		if CheckPassword(hash, other) {
+			t.Errorf("a password differing only at byte %d was accepted", at)
+		}
+	}
+	if CheckPassword(hash, long[:100]) {
+		t.Error("the first 100 bytes of the password were accepted for the whole")
+	}
+}
+
+// ASVS 2.1.4: any printable Unicode is accepted in a password, emoji and spaces included, and
+// checked as typed.
+func TestPasswordTakesAnyUnicode(t *testing.T) {
+	for _, pw := range []string{"🔐 my vault 🗝️ of keys 🦄", "пароль-для-входа-2026", "密码很长很长的句子就好了吗", "Ünïcödé pässwörd ñ ø"} {
+		if err := CheckPasswordPolicy(pw); err != nil {
+			t.Errorf("%q refused: %v", pw, err)
+			continue
+		}
+		u, hash, err := NewUser("u@example.com", "U", "viewer", pw)
+		if err != nil || u.Email == "" {
+			t.Fatalf("NewUser with %q: %v", pw, err)
+		}
+		if !CheckPassword(hash, pw) {
+			t.Errorf("%q does not check against its own hash", pw)
+		}
+		if r := []rune(pw); CheckPassword(hash, string(r[:len(r)-1])) {
+			t.Errorf("%q without its last character was accepted", pw)
+		}
+	}
+}

@@ -52,7 +52,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := uc.CreateToken(ctx, cli, u.ID, "test")
+	token, _, err := uc.CreateToken(ctx, cli, u.ID, "test", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		{name: "account", path: "/account"},
 		// A change to the admin's credentials made elsewhere: the next page tells of it once.
 		{name: "security-notice", path: "/providers", before: func(t *testing.T) {
-			if _, _, err := a.uc.CreateToken(context.Background(), usecase.CommandLine(), admin.ID, "made elsewhere"); err != nil {
+			if _, _, err := a.uc.CreateToken(context.Background(), usecase.CommandLine(), admin.ID, "made elsewhere", ""); err != nil {
 				t.Fatal(err)
 			}
 		}, act: []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(`[data-testid=security-notices]`))}},
@@ -353,7 +353,7 @@ func (a app) portfolio(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := a.uc.CreateToken(ctx, cli, u.ID, "reporting"); err != nil {
+	if _, _, err := a.uc.CreateToken(ctx, cli, u.ID, "reporting", ""); err != nil {
 		t.Fatal(err)
 	}
 	return f

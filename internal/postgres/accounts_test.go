@@ -84,24 +84,31 @@ func TestTokens(t *testing.T) {
 	f := newFixture(t)
 	ada := f.createUser(t, "ada@example.com", "Ada")
 	bob := f.createUser(t, "bob@example.com", "Bob")
+	now := time.Now().Truncate(time.Microsecond)
 	create := func(t *testing.T, userID int64, label string, hash []byte) auth.Token {
 		t.Helper()
 		var tok auth.Token
 		f.update(t, func(tx app.Tx) error {
 			var err error
-			tok, err = tx.Tokens().Create(t.Context(), userID, label, hash)
+			tok, err = tx.Tokens().Create(t.Context(), userID, label, hash, now.Add(90*24*time.Hour), now.Add(auth.TokenIdle))
 			return err
 		})
 		return tok
 	}
-	user := func(t *testing.T, hash []byte) (auth.User, error) {
+	use := func(t *testing.T, hash []byte, at time.Time) (auth.User, auth.Token, error) {
 		t.Helper()
 		var u auth.User
+		var tok auth.Token
 		err := f.store.Update(t.Context(), func(tx app.Tx) error {
 			var err error
-			u, err = tx.Tokens().User(t.Context(), hash)
+			u, tok, err = tx.Tokens().Use(t.Context(), hash, at, at.Add(-auth.TokenTouch), at.Add(auth.TokenIdle))
 			return err
 		})
+		return u, tok, err
+	}
+	user := func(t *testing.T, hash []byte) (auth.User, error) {
+		t.Helper()
+		u, _, err := use(t, hash, now)
 		return u, err
 	}
 	revoke := func(t *testing.T, id, owner int64, hash []byte) (auth.Token, error) {
@@ -121,7 +128,31 @@ func TestTokens(t *testing.T) {
 		t.Errorf("Create: got %+v, want Ada's unused laptop token", adaTok)
 	}
 
-	t.Run("a live token is its user, and its use is noted at most once a minute", func(t *testing.T) {
+	t.Run("a token past its idle expiry is returned as it is, and its use is not noted", func(t *testing.T) {
+		idle := create(t, f.createUser(t, "cy@example.com", "Cy").ID, "idle", []byte("hash-idle"))
+		later := now.Add(auth.TokenIdle + time.Minute)
+		_, tok, err := use(t, []byte("hash-idle"), later)
+		if err != nil || tok.ID != idle.ID || !tok.IdleExpiresAt.Equal(idle.IdleExpiresAt) || tok.Expiry(later) == nil || !tok.Expiry(later).Idle {
+			t.Fatalf("Use after the idle expiry: got %+v, error %v; want the token, idle-expired", tok, err)
+		}
+		var idleEnds time.Time
+		var lastUsed *time.Time
+		f.pool.QueryRow(t.Context(), `SELECT idle_expires_at, last_used_at FROM api_tokens WHERE id = $1`, idle.ID).Scan(&idleEnds, &lastUsed)
+		if !idleEnds.Equal(idle.IdleExpiresAt) || lastUsed != nil {
+			t.Errorf("after a use past the idle expiry: idle_expires_at %v (was %v), last_used_at %v; want both unchanged", idleEnds, idle.IdleExpiresAt, lastUsed)
+		}
+		// Used within its idle time, the idle expiry moves on; within the hour after, it does not.
+		soon := now.Add(2 * time.Hour)
+		if _, _, err := use(t, []byte("hash-idle"), soon); err != nil {
+			t.Fatal(err)
+		}
+		_, tok, _ = use(t, []byte("hash-idle"), soon.Add(30*time.Minute))
+		if !tok.IdleExpiresAt.Equal(soon.Add(auth.TokenIdle)) {
+			t.Errorf("idle expiry after uses at +2h and +2h30: got %v, want %v (moved by the first only)", tok.IdleExpiresAt, soon.Add(auth.TokenIdle))
+		}
+	})
+
+	t.Run("a live token is its user, and its use is noted at most once an hour", func(t *testing.T) {
 		u, err := user(t, []byte("hash-a"))
 		if err != nil || u.ID != ada.ID {
 			t.Fatalf("User(hash-a): got %d, error %v; want %d", u.ID, err, ada.ID)
@@ -139,7 +170,7 @@ func TestTokens(t *testing.T) {
 
 	t.Run("List is one user's tokens or everyone's, newest first", func(t *testing.T) {
 		f.read(t, func(tx app.Tx) error {
-			for owner, want := range map[int64][]int64{0: {spare.ID, bobTok.ID, adaTok.ID}, bob.ID: {spare.ID, bobTok.ID}} {
+			for owner, want := range map[int64][]int64{0: {spare.ID + 1, spare.ID, bobTok.ID, adaTok.ID}, bob.ID: {spare.ID, bobTok.ID}} {
 				list, err := tx.Tokens().List(t.Context(), owner)
 				if err != nil {
 					return err

@@ -20,37 +20,65 @@ type tokenRow struct {
 	CreatedAt  time.Time  `db:"created_at"`
 	LastUsedAt *time.Time `db:"last_used_at"`
 	RevokedAt  *time.Time `db:"revoked_at"`
+	ExpiresAt  time.Time  `db:"expires_at"`
+	IdleEnds   time.Time  `db:"idle_expires_at"`
 }
 
 func (r tokenRow) token() auth.Token {
 	return auth.Token{ID: r.ID, UserID: r.UserID, UserEmail: r.UserEmail, Label: r.Label,
-		CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
+		CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt,
+		ExpiresAt: r.ExpiresAt, IdleExpiresAt: r.IdleEnds}
 }
 
-const tokenColumns = `t.id, t.user_id, u.email AS user_email, t.label, t.created_at, t.last_used_at, t.revoked_at`
+const tokenColumns = `t.id, t.user_id, u.email AS user_email, t.label, t.created_at, t.last_used_at, t.revoked_at, t.expires_at, t.idle_expires_at`
 
-// Create stores a new token's hash for a user.
-func (r tokens) Create(ctx context.Context, userID int64, label string, hash []byte) (auth.Token, error) {
+// Create stores a new token's hash for a user, with its expiry and first idle expiry.
+func (r tokens) Create(ctx context.Context, userID int64, label string, hash []byte, expires, idleExpires time.Time) (auth.Token, error) {
 	rows, _ := r.q.Query(ctx, `
-		WITH t AS (INSERT INTO api_tokens (user_id, label, hash) VALUES ($1, $2, $3) RETURNING *)
-		SELECT `+tokenColumns+` FROM t JOIN users AS u ON u.id = t.user_id`, userID, label, hash)
+		WITH t AS (INSERT INTO api_tokens (user_id, label, hash, expires_at, idle_expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING *)
+		SELECT `+tokenColumns+` FROM t JOIN users AS u ON u.id = t.user_id`, userID, label, hash, expires, idleExpires)
 	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[tokenRow])
 	return row.token(), translate(err, "create token")
 }
 
-// User returns the active user a live token belongs to, and marks the token used (at most once
-// a minute, so that API traffic does not turn every read into a write), in one statement.
-func (r tokens) User(ctx context.Context, hash []byte) (auth.User, error) {
-	row, err := collectUser(r.q.Query(ctx, `
+// tokenUseRow is a token's record with its user, as Use reads them.
+type tokenUseRow struct {
+	userRow
+	TokenID         int64      `db:"token_id"`
+	TokenLabel      string     `db:"token_label"`
+	TokenCreatedAt  time.Time  `db:"token_created_at"`
+	TokenLastUsedAt *time.Time `db:"token_last_used_at"`
+	TokenExpiresAt  time.Time  `db:"token_expires_at"`
+	TokenIdleEnds   time.Time  `db:"token_idle_expires_at"`
+}
+
+// Use returns an unrevoked token of an active user, with the user, in one statement, and notes
+// its use at now when the last note is older than touchBefore, moving its idle expiry to
+// idleExpires; a token already past either expiry is returned unchanged, for the caller to
+// refuse, and is never moved back to life.
+func (r tokens) Use(ctx context.Context, hash []byte, now, touchBefore, idleExpires time.Time) (auth.User, auth.Token, error) {
+	rows, _ := r.q.Query(ctx, `
 		WITH u AS (
-			SELECT t.id AS token_id, t.last_used_at, `+userColumns+`
+			SELECT t.id AS token_id, t.label AS token_label, t.created_at AS token_created_at,
+				t.last_used_at AS token_last_used_at, t.expires_at AS token_expires_at,
+				t.idle_expires_at AS token_idle_expires_at, `+userColumns+`
 			FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id
 			WHERE t.hash = $1 AND t.revoked_at IS NULL AND u.active),
 		used AS (
-			UPDATE api_tokens SET last_used_at = now()
-			WHERE id = (SELECT token_id FROM u WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
-		SELECT id, email, name, role, password_hash, active, created_at, updated_at, session_epoch, totp_enabled FROM u`, hash))
-	return row.user(), translate(err, "find token")
+			UPDATE api_tokens SET last_used_at = $2, idle_expires_at = $4
+			WHERE id = (SELECT token_id FROM u
+				WHERE $2 < token_expires_at AND $2 < token_idle_expires_at
+					AND (token_last_used_at IS NULL OR token_last_used_at < $3)))
+		SELECT token_id, token_label, token_created_at, token_last_used_at, token_expires_at, token_idle_expires_at,
+			id, email, name, role, password_hash, active, created_at, updated_at, session_epoch, totp_enabled FROM u`,
+		hash, now, touchBefore, idleExpires)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[tokenUseRow])
+	if err != nil {
+		return auth.User{}, auth.Token{}, translate(err, "find token")
+	}
+	t := tokenRow{ID: row.TokenID, UserID: row.ID, UserEmail: row.Email, Label: row.TokenLabel, CreatedAt: row.TokenCreatedAt,
+		LastUsedAt: row.TokenLastUsedAt, ExpiresAt: row.TokenExpiresAt, IdleEnds: row.TokenIdleEnds}
+	return row.user(), t.token(), nil
 }
 
 // RevokeAll ends every live token of a user and says how many there were.

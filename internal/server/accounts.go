@@ -111,9 +111,20 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 		s.error(w, r, err)
 		return
 	}
+	v.DefaultDays, v.MaxDays, v.IdleDays = auth.DefaultTokenDays, auth.MaxTokenDays, int(auth.TokenIdle.Hours()/24)
+	if v.Days == "" {
+		v.Days = strconv.Itoa(auth.DefaultTokenDays)
+	}
+	now := s.app.Now()
 	for _, t := range tokens {
-		v.Tokens = append(v.Tokens, templates.TokenRow{ID: t.ID, UserEmail: t.UserEmail, Label: t.Label,
-			CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt})
+		row := templates.TokenRow{ID: t.ID, UserEmail: t.UserEmail, Label: t.Label, CreatedAt: t.CreatedAt,
+			LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt, ExpiresAt: t.ExpiresAt, IdleExpiresAt: t.IdleExpiresAt}
+		if e := t.Expiry(now); e != nil && e.Idle {
+			row.Expired = "expired: unused since " + templates.Stamp(t.IdleExpiresAt.Add(-auth.TokenIdle))
+		} else if e != nil {
+			row.Expired = "expired " + templates.Stamp(t.ExpiresAt)
+		}
+		v.Tokens = append(v.Tokens, row)
 	}
 	s.render(w, r, status, templates.TokensPage(v))
 }
@@ -124,10 +135,11 @@ func (s *Server) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	plain, _, err := s.app.CreateToken(r.Context(), principal(r), 0, r.PostForm.Get("name"))
+	days := r.PostForm.Get("expires_in_days")
+	plain, t, err := s.app.CreateToken(r.Context(), principal(r), 0, r.PostForm.Get("name"), days)
 	var ve *assess.ValidationError
 	if errors.As(err, &ve) {
-		s.renderTokens(w, r, http.StatusUnprocessableEntity, templates.TokensView{Errors: ve.Fields})
+		s.renderTokens(w, r, http.StatusUnprocessableEntity, templates.TokensView{Errors: ve.Fields, Days: days})
 		return
 	}
 	if err != nil {
@@ -135,7 +147,7 @@ func (s *Server) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.renderTokens(w, r, http.StatusCreated, templates.TokensView{NewToken: plain})
+	s.renderTokens(w, r, http.StatusCreated, templates.TokensView{NewToken: plain, NewTokenExpires: t.ExpiresAt})
 }
 
 func (s *Server) handleTokenRevokeForm(w http.ResponseWriter, r *http.Request) {

@@ -92,7 +92,7 @@ func BenchmarkSaveAnswer16(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	token, _, err := uc.CreateToken(ctx, by, u.ID, "bench")
+	token, _, err := uc.CreateToken(ctx, by, u.ID, "bench", "")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,10 @@ var (
 func httpError(err error) (status int, code string) {
 	var ve *assess.ValidationError
 	var closed *assess.LinkClosed
+	var expired *auth.TokenExpired
 	switch {
+	case errors.As(err, &expired):
+		return http.StatusUnauthorized, "token_expired"
 	case errors.As(err, &ve):
 		return http.StatusUnprocessableEntity, "invalid"
 	case errors.As(err, &closed):
@@ -73,6 +76,7 @@ func httpError(err error) (status int, code string) {
 // the reference is shown: no SQL, no stack, no internals.
 func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 	var ve *assess.ValidationError
+	var expired *auth.TokenExpired
 	switch {
 	case status == http.StatusInternalServerError:
 		ref := reference(r)
@@ -94,6 +98,8 @@ func (s *Server) publicMessage(r *http.Request, err error, status int) string {
 		ref := reference(r)
 		s.log.WarnContext(r.Context(), "database unavailable", "ref", ref, "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
 		return "The database cannot be reached just now, so nothing was read or changed. Try again in a moment. Reference: " + ref
+	case errors.As(err, &expired):
+		return capitalize(expired.Error())
 	case status == http.StatusUnauthorized && isAPI(r):
 		return "Sign-in required: send an API token as Authorization: Bearer <token>."
 	case status == http.StatusForbidden && errors.Is(err, auth.ErrForbidden):
@@ -137,7 +143,10 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")
 	}
-	if status == http.StatusUnauthorized && isAPI(r) {
+	switch {
+	case code == "token_expired":
+		w.Header().Set("WWW-Authenticate", `Bearer realm="shareline", error="invalid_token", error_description="the token expired"`)
+	case status == http.StatusUnauthorized && isAPI(r):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="shareline"`)
 	}
 	if jsonErrors(r) {

@@ -341,7 +341,7 @@ func wantInternalsHidden(t *testing.T, r response) {
 // token makes an API token for a user through the store and returns its id.
 func (a *testApp) token(t *testing.T, userID int64, label string) int64 {
 	t.Helper()
-	_, tok, err := a.uc.CreateToken(context.Background(), app.CommandLine(), userID, label)
+	_, tok, err := a.uc.CreateToken(context.Background(), app.CommandLine(), userID, label, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +357,7 @@ func (a *testApp) bearer(t *testing.T, role auth.Role) http.Header {
 // bearerFor is the Authorization header of a new token of the user with email.
 func (a *testApp) bearerFor(t *testing.T, email string) http.Header {
 	t.Helper()
-	plain, _, err := a.uc.CreateToken(context.Background(), app.CommandLine(), a.user(t, email).ID, "test")
+	plain, _, err := a.uc.CreateToken(context.Background(), app.CommandLine(), a.user(t, email).ID, "test", "")
 	if err != nil {
 		t.Fatal(err)
 	}

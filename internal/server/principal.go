@@ -47,7 +47,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.error(w, r, auth.ErrUnauthenticated)
 				return
 			}
-			u, err := s.app.TokenUser(ctx, token, clientAddr(r))
+			u, _, err := s.app.TokenUser(ctx, token, clientAddr(r))
 			if err != nil {
 				s.error(w, r, err)
 				return

@@ -59,7 +59,7 @@ func TestSecurityEveryCredentialChangeIsNoticed(t *testing.T) {
 	_, err = d.uc.SecondFactor(ctx, u.ID, codes[0], "192.0.2.10")
 	must("sign in with a recovery code", err)
 	must("disable TOTP", d.uc.DisableTOTP(ctx, me, second))
-	_, tok, err := d.uc.CreateToken(ctx, me, 0, "CI export")
+	_, tok, err := d.uc.CreateToken(ctx, me, 0, "CI export", "")
 	must("create a token", err)
 	must("revoke a token", d.uc.RevokeToken(ctx, me, tok.ID, false, ""))
 	_, err = d.uc.EndOtherSessions(ctx, me, "")
@@ -110,7 +110,7 @@ func TestSecurityNoticesAreShownOnceOnTheNextPage(t *testing.T) {
 	if page := me.get(t, "/providers"); strings.Contains(string(page.body), `data-testid="security-notices"`) {
 		t.Fatal("a notice is shown before any change")
 	}
-	_, _, err := a.uc.CreateToken(context.Background(), a.adminPrincipal(t), u.ID, "made by the admin")
+	_, _, err := a.uc.CreateToken(context.Background(), a.adminPrincipal(t), u.ID, "made by the admin", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestSecurityNoticeMailIsRetried(t *testing.T) {
 	ctx := context.Background()
 	email := d.addUser(t, auth.Viewer)
 	u := d.user(t, email)
-	if _, _, err := d.uc.CreateToken(ctx, app.CommandLine(), u.ID, "one"); err != nil {
+	if _, _, err := d.uc.CreateToken(ctx, app.CommandLine(), u.ID, "one", ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -319,7 +319,7 @@ func TestSecurityNoticeMailIsRetried(t *testing.T) {
 	}
 
 	// Refused every time: given up after the third try, and not tried again.
-	if _, _, err := d.uc.CreateToken(ctx, app.CommandLine(), u.ID, "two"); err != nil {
+	if _, _, err := d.uc.CreateToken(ctx, app.CommandLine(), u.ID, "two", ""); err != nil {
 		t.Fatal(err)
 	}
 	srv.Refuse(true)
