@@ -111,7 +111,7 @@ func NewReview(ev Evaluation, current Answer, in ReviewInput, by string, at time
 	if err := f.err(); err != nil {
 		return Review{}, err
 	}
-	if current.Version == 0 {
+	if current.Version == 0 || !current.Answered() {
 		return Review{}, ErrNothingToReview
 	}
 	return Review{Verdict: v, Comment: comment, By: by, At: at, Open: v == Clarify}, nil

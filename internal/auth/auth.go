@@ -97,6 +97,8 @@ type Actor struct {
 	Role       Role
 	RemoteAddr string
 	Via        string // "session", "token" or "cli"
+	// RequestID is the request whose link a provider's contact acts through; 0 for everyone else.
+	RequestID int64
 }
 
 // ErrUnauthenticated means no valid credentials came with the request.
@@ -179,6 +181,8 @@ const (
 	ActionRequestReissued        = "request.reissued"
 	ActionRequestOpened          = "request.opened"
 	ActionRequestSubmitted       = "request.submitted"
+	ActionAnswerReviewed         = "answer.reviewed"
+	ActionAnswerReplied          = "answer.replied"
 )
 
 // CredentialActions are the audit actions that change a user's credentials or sessions: what a
