@@ -231,7 +231,7 @@ func (s *Server) handleRequestReissueForm(w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.renderEvaluationPage(w, r, http.StatusCreated, link.Request.EvaluationID, func(tv *templates.EvaluationView) {
-			rv := &tv.Requests
+		rv := &tv.Requests
 		rv.NewLink, rv.NewLinkFor = s.linkURL(r, link.Token), link.Request.ContactName
 	})
 }
