@@ -71,6 +71,60 @@ type EvaluationView struct {
 	Respondent bool
 	// Requests is the team's side: the evaluation's requests to provider contacts.
 	Requests RequestsView
+	// CanReview: the user may give verdicts and the evaluation takes them. Pending counts the
+	// answers awaiting review, which completing asks about; ReviewFilter shows only elements
+	// under one verdict ("" for every element), ReviewCounts how many are under each.
+	CanReview    bool
+	Pending      int
+	ReviewFilter assess.Verdict
+	ReviewCounts map[assess.Verdict]int
+}
+
+// Shows says whether the page lists an element under its review filter: every element without
+// one, else the answered elements under that verdict.
+func (v EvaluationView) Shows(st ElementState) bool {
+	return v.ReviewFilter == "" || (st.Answered && st.Review.State() == v.ReviewFilter)
+}
+
+// ShowsQuestion says whether any element of question q shows under the review filter.
+func (v EvaluationView) ShowsQuestion(q *assess.Question) bool {
+	for i := range q.Elements {
+		if v.Shows(v.Elements[assess.Ref(q.Key, q.Elements[i].Key)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReviewFilterURL is the evaluation page under a review filter ("" for every element).
+func (v EvaluationView) ReviewFilterURL(f assess.Verdict) string {
+	u := "/evaluations/" + ID(v.Evaluation.ID)
+	if f != "" {
+		u += "?review=" + string(f)
+	}
+	return u
+}
+
+// CompleteConfirmText is what the person confirms before completing: how many elements are
+// unanswered and how many answers await review, and what completing does.
+func (v EvaluationView) CompleteConfirmText() string {
+	const does = "the score is frozen and the evaluation locked, speaking for the provider until reassessed."
+	pending := ""
+	switch {
+	case v.Pending == 1:
+		pending = "1 answer is pending review"
+	case v.Pending > 1:
+		pending = fmt.Sprintf("%d answers are pending review", v.Pending)
+	}
+	switch {
+	case v.Unanswered > 0 && pending != "":
+		return fmt.Sprintf("%d of %d elements are unanswered and %s. Complete anyway: unanswered elements count as 0, %s", v.Unanswered, v.Total, pending, does)
+	case v.Unanswered > 0:
+		return fmt.Sprintf("%d of %d elements are unanswered. Complete anyway: they count as 0, %s", v.Unanswered, v.Total, does)
+	case pending != "":
+		return fmt.Sprintf("%s. Complete anyway: they stay unverified, %s", strings.ToUpper(pending[:1])+pending[1:], does)
+	}
+	return "Complete: " + does
 }
 
 // RequestsView is the requests part of the team's evaluation page.
@@ -107,6 +161,9 @@ type RespondView struct {
 	Request assess.Request
 	// Team is who asks: the evaluator who sent the request.
 	Submitted bool
+	// Clarifications counts the elements the team asked about and has not settled: after
+	// submitting, those alone take answers again.
+	Clarifications int
 }
 
 // ElementState is what one element's form shows: the stored answer, or what the person sent when
@@ -126,6 +183,17 @@ type ElementState struct {
 	Saved       bool              // just saved: say so beside the element
 	Conflict    bool              // refused because someone saved since: offer to take theirs
 	ReadOnly    bool              // shown to someone who may not change it: every control disabled
+	// The review of the stored answer, the thread on the element, and who gave the answer.
+	Answered   bool
+	Review     assess.Review
+	Thread     []assess.Message
+	AnsweredBy assess.AnsweredBy
+	// ReviewInput and ReviewErrors are a refused review form's input and problems; ReplyBody
+	// and ReplyErrors a respondent's refused reply.
+	ReviewInput  assess.ReviewInput
+	ReviewErrors map[string]string
+	ReplyBody    string
+	ReplyErrors  map[string]string
 }
 
 // Ref is the element's "question.element" key.
@@ -134,7 +202,8 @@ func (e ElementState) Ref() string { return assess.Ref(e.Question.Key, e.Element
 // StateFromAnswer shows a stored answer (a zero Answer for an unanswered element).
 func StateFromAnswer(q *assess.Question, el *assess.Element, model assess.ServiceModel, a assess.Answer) ElementState {
 	st := ElementState{Question: q, Element: el, Model: model, Explanation: a.Explanation,
-		Version: a.Version, UpdatedAt: a.UpdatedAt, Matrix: map[assess.Layer]string{}}
+		Version: a.Version, UpdatedAt: a.UpdatedAt, Matrix: map[assess.Layer]string{},
+		Answered: a.Answered(), Review: a.Review, Thread: a.Thread, AnsweredBy: a.By}
 	v := a.Value
 	switch v.Type {
 	case assess.TypeStatus:

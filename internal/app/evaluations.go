@@ -129,6 +129,16 @@ func (a *App) load(ctx context.Context, tx Tx, id int64, lock bool) (EvaluationV
 	if ev.Answers, err = tx.Answers().All(ctx, q, id); err != nil {
 		return EvaluationView{}, err
 	}
+	threads, err := tx.Answers().Threads(ctx, id)
+	if err != nil {
+		return EvaluationView{}, err
+	}
+	for ref, thread := range threads {
+		if a, ok := ev.Answers[ref]; ok {
+			a.Thread = thread
+			ev.Answers[ref] = a
+		}
+	}
 	prov, err := tx.Providers().Find(ctx, ev.ProviderID, false)
 	if err != nil {
 		return EvaluationView{}, err
@@ -176,11 +186,15 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 	var saved assess.Answer
 	var score assess.Score
 	err := a.store.Update(ctx, func(tx Tx) error {
-		if err := a.respondentMayChange(ctx, tx, p); err != nil {
+		req, err := a.respondentRequest(ctx, tx, p)
+		if err != nil {
 			return err
 		}
 		ed, err := a.editing(ctx, tx, evaluationID, question, element)
 		if err != nil {
+			return err
+		}
+		if err := a.respondentMayAnswer(ctx, tx, req, ed.Current.Review); err != nil {
 			return err
 		}
 		answer, err := ed.Questionnaire.NewAnswer(question, element, in, a.Today())
@@ -234,6 +248,7 @@ func (a *App) write(ctx context.Context, tx Tx, p Principal, ed Editing, answer 
 	if saved.Evidence == nil {
 		saved.Evidence = []assess.Evidence{}
 	}
+	saved.Review, saved.By = current.Review.AfterChange(), answeredBy(p)
 	scored[saved.Ref()] = saved
 	score := assess.ScoreEvaluation(q, scored, a.Today())
 	_, el, _ := q.Element(saved.Question, saved.Element)
@@ -252,6 +267,12 @@ func (a *App) write(ctx context.Context, tx Tx, p Principal, ed Editing, answer 
 			saved.Ref(), ev.ID, saved.Version, how, clip(assess.AnswerText(el, saved.Value), 200))
 	})
 	return saved, score, err
+}
+
+// answeredBy is who gives an answer that p saves.
+func answeredBy(p Principal) assess.AnsweredBy {
+	by := p.Actor()
+	return assess.AnsweredBy{Name: by.Name, RequestID: by.RequestID, UserID: by.UserID}
 }
 
 // HistoryView is every save of one element of an evaluation, newest first.

@@ -22,7 +22,7 @@ func (a *App) Complete(ctx context.Context, p Principal, id int64, confirmed boo
 			return err
 		}
 		score := assess.ScoreEvaluation(v.Questionnaire, v.Evaluation.Answers, a.Today())
-		unanswered, err := assess.CheckCompletable(v.Evaluation, score, confirmed)
+		unanswered, err := assess.CheckCompletable(v.Evaluation, score, assess.PendingReviews(v.Evaluation.Answers), confirmed)
 		if err != nil {
 			return err
 		}
@@ -32,6 +32,9 @@ func (a *App) Complete(ctx context.Context, p Principal, id int64, confirmed boo
 		left := "every element answered"
 		if unanswered > 0 {
 			left = fmt.Sprintf("%d element%s unanswered, confirmed", unanswered, plural(unanswered))
+		}
+		if pending := assess.PendingReviews(v.Evaluation.Answers); pending > 0 {
+			left += fmt.Sprintf(", %d answer%s pending review, confirmed", pending, plural(pending))
 		}
 		return record(ctx, tx, p, auth.ActionEvaluationCompleted, out.ProviderID, id,
 			"completed evaluation %d of %s: coverage %s, %s", id, out.ProviderName, scoreText(score), left)

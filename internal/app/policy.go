@@ -19,6 +19,8 @@ const (
 	ManageAccounts       Action = "manage accounts"
 	ReadAudit            Action = "read the audit log"
 	SendRequests         Action = "send requests"
+	// ReviewAnswers is giving a verdict on an answer: accepted, clarification requested, rejected.
+	ReviewAnswers Action = "review answers"
 	// Respond is what only a respondent does: submit its answers.
 	Respond Action = "respond"
 )
@@ -49,6 +51,7 @@ var minimumRole = map[Action]auth.Role{
 	ManageAccounts:       auth.Admin,
 	ReadAudit:            auth.Admin,
 	SendRequests:         auth.Evaluator,
+	ReviewAnswers:        auth.Evaluator,
 }
 
 // Can is the one policy: whether principal p may do action a to resource r. A user may do what

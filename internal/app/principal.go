@@ -44,7 +44,8 @@ func (p Principal) Signed() bool { return p.User.ID != 0 }
 // Actor is the principal as the audit log records it.
 func (p Principal) Actor() auth.Actor {
 	if p.Grant != nil {
-		return auth.Actor{Name: p.Grant.ContactName + " via " + ViaLink, RemoteAddr: p.RemoteAddr, Via: ViaLink}
+		return auth.Actor{Name: p.Grant.ContactName + " via " + ViaLink, RemoteAddr: p.RemoteAddr, Via: ViaLink,
+			RequestID: p.Grant.RequestID}
 	}
 	return auth.Actor{UserID: p.User.ID, Name: p.User.Name, Role: p.User.Role, RemoteAddr: p.RemoteAddr, Via: p.Via}
 }

@@ -310,24 +310,33 @@ func (a *App) RespondentSession(ctx context.Context, session, remoteAddr string)
 	return Respondent(grant(req), remoteAddr), req, nil
 }
 
-// respondentMayChange locks a respondent's request and refuses a change once its link closed
-// or its answers were submitted; the first change marks the request in progress. Team users
-// pass.
-func (a *App) respondentMayChange(ctx context.Context, tx Tx, p Principal) error {
+// respondentRequest locks a respondent's request, which a change through its link checks
+// (respondentMayAnswer, CheckReplyable); nil for team users.
+func (a *App) respondentRequest(ctx context.Context, tx Tx, p Principal) (*assess.Request, error) {
 	if p.Grant == nil {
-		return nil
+		return nil, nil
 	}
 	req, err := tx.Requests().Find(ctx, p.Grant.RequestID, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := assess.CheckRespondable(req, a.now()); err != nil {
+	return &req, nil
+}
+
+// respondentMayAnswer refuses a respondent's change to an answer under review rv once its link
+// closed, or once its answers were submitted unless a clarification opened that element again;
+// the first change marks the request in progress. Team users (req nil) pass.
+func (a *App) respondentMayAnswer(ctx context.Context, tx Tx, req *assess.Request, rv assess.Review) error {
+	if req == nil {
+		return nil
+	}
+	if err := assess.CheckAnswerable(*req, a.now(), rv); err != nil {
 		return err
 	}
 	if req.StartedAt == nil {
 		at := a.now()
 		req.StartedAt = &at
-		return tx.Requests().Update(ctx, req)
+		return tx.Requests().Update(ctx, *req)
 	}
 	return nil
 }

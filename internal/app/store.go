@@ -110,6 +110,13 @@ type Answers interface {
 	// the commit (Tx.Later).
 	Put(ctx context.Context, evaluationID int64, a assess.Answer, before assess.Answer, by auth.Actor) error
 	History(ctx context.Context, q *assess.Questionnaire, evaluationID int64, question, element string) ([]assess.Revision, error)
+	// SetReview stores the review of an element's current answer. It may wait for the commit.
+	SetReview(ctx context.Context, evaluationID int64, question, element string, rv assess.Review) error
+	// AddMessage appends a message by by to the thread on an element. It may wait for the
+	// commit.
+	AddMessage(ctx context.Context, evaluationID int64, question, element string, m assess.Message, by auth.Actor) error
+	// Threads returns the messages on each element that has any, by "question.element".
+	Threads(ctx context.Context, evaluationID int64) (map[string][]assess.Message, error)
 }
 
 // Editing is what a change to one element of an evaluation starts from, read with the

@@ -33,6 +33,12 @@ type Answer struct {
 	// Note, when saving, says where the saved answer came from when a person did not type it
 	// ("restored version 3", "copied from evaluation 12"); history and audit show it.
 	Note string
+	// Review is the team's verdict on this version of the answer; Thread the messages on the
+	// element (clarification questions and the contact's replies), oldest first.
+	Review Review
+	Thread []Message
+	// By is who gave this version: the provider's contact or a user of the team.
+	By AnsweredBy
 }
 
 // Ref is the answer's "question.element" key.
@@ -137,6 +143,7 @@ type Revision struct {
 	Actor       string
 	At          time.Time
 	Note        string // "restored version 3", "copied from evaluation 12"; empty for a typed save
+	By          AnsweredBy
 }
 
 // VersionConflict refuses a save made from an older version than the stored one, and carries

@@ -131,6 +131,7 @@ type given struct {
 	ref      string
 	value    assess.Value
 	evidence bool
+	verdict  assess.Verdict // the review's verdict; empty is pending
 }
 
 // answersOf builds the answers map that scoring takes, checking every reference against q so
@@ -148,6 +149,7 @@ func answersOf(t testing.TB, q *assess.Questionnaire, gs ...given) map[string]as
 				EffectiveDate: assess.Date{Year: 2026, Month: 1, Day: 1},
 			}}
 		}
+		a.Review.Verdict = g.verdict
 		if _, dup := out[a.Ref()]; dup {
 			t.Fatalf("answersOf: %s given twice", a.Ref())
 		}

@@ -35,9 +35,10 @@ func CheckEditable(ev Evaluation) error {
 }
 
 // CheckCompletable says whether ev, whose answers score as s, may be completed. It needs at
-// least one answer; below full progress the person must confirm, knowing how many elements are
-// unanswered. It returns that number for the record.
-func CheckCompletable(ev Evaluation, s Score, confirmed bool) (unanswered int, err error) {
+// least one answer; with elements unanswered, or answers whose review is still pending, the
+// person must confirm, knowing how many of each there are. It returns the unanswered count for
+// the record.
+func CheckCompletable(ev Evaluation, s Score, pending int, confirmed bool) (unanswered int, err error) {
 	if err := CheckEditable(ev); err != nil {
 		return 0, err
 	}
@@ -46,11 +47,29 @@ func CheckCompletable(ev Evaluation, s Score, confirmed bool) (unanswered int, e
 		return total, ErrNothingAnswered
 	}
 	unanswered = total - answered
-	if unanswered > 0 && !confirmed {
+	if confirmed {
+		return unanswered, nil
+	}
+	switch {
+	case unanswered > 0 && pending > 0:
+		return unanswered, Invalid("confirm", "%d of %d elements are unanswered and %s pending review: confirm to complete the evaluation anyway (its score is then frozen with the unanswered elements at 0)",
+			unanswered, total, answersCount(pending))
+	case unanswered > 0:
 		return unanswered, Invalid("confirm", "%d of %d elements are unanswered: confirm to complete the evaluation anyway (its score is then frozen with those elements at 0)",
 			unanswered, total)
+	case pending > 0:
+		return unanswered, Invalid("confirm", "%s pending review: confirm to complete the evaluation anyway (its score is then frozen, with those answers not verified)",
+			answersCount(pending))
 	}
 	return unanswered, nil
+}
+
+// answersCount is "1 answer is" or "n answers are".
+func answersCount(n int) string {
+	if n == 1 {
+		return "1 answer is"
+	}
+	return fmt.Sprintf("%d answers are", n)
 }
 
 // CheckReopenable says whether ev may be reopened, given every evaluation of its provider:
@@ -109,6 +128,7 @@ func Copied(from Evaluation) []Answer {
 	out := make([]Answer, 0, len(from.Answers))
 	for _, a := range from.Answers {
 		a.Version, a.Base = 0, nil
+		a.Review, a.Thread, a.By = Review{}, nil, AnsweredBy{}
 		a.Note = fmt.Sprintf("copied from evaluation %d", from.ID)
 		out = append(out, a)
 	}

@@ -19,18 +19,22 @@ func TestCheckCompletable(t *testing.T) {
 		name           string
 		ev             assess.Evaluation
 		score          assess.Score
+		pending        int
 		confirmed      bool
 		wantErr        error // nil, a sentinel, or errInvalid for a validation error
 		wantUnanswered int
 	}{
-		{"nothing answered is refused even when confirmed", draft, scoreWith(0, 23), true, assess.ErrNothingAnswered, 23},
-		{"partly answered needs a confirmation", draft, scoreWith(5, 23), false, errInvalid, 18},
-		{"partly answered and confirmed completes", draft, scoreWith(5, 23), true, nil, 18},
-		{"fully answered completes without asking", draft, scoreWith(23, 23), false, nil, 0},
-		{"a completed evaluation is locked", done, scoreWith(23, 23), true, assess.ErrLocked, 0},
+		{"nothing answered is refused even when confirmed", draft, scoreWith(0, 23), 0, true, assess.ErrNothingAnswered, 23},
+		{"partly answered needs a confirmation", draft, scoreWith(5, 23), 0, false, errInvalid, 18},
+		{"partly answered and confirmed completes", draft, scoreWith(5, 23), 0, true, nil, 18},
+		{"fully answered and reviewed completes without asking", draft, scoreWith(23, 23), 0, false, nil, 0},
+		{"fully answered with answers pending review needs a confirmation", draft, scoreWith(23, 23), 2, false, errInvalid, 0},
+		{"fully answered with answers pending review, confirmed, completes", draft, scoreWith(23, 23), 2, true, nil, 0},
+		{"partly answered and pending review needs a confirmation", draft, scoreWith(5, 23), 5, false, errInvalid, 18},
+		{"a completed evaluation is locked", done, scoreWith(23, 23), 0, true, assess.ErrLocked, 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			n, err := assess.CheckCompletable(tt.ev, tt.score, tt.confirmed)
+			n, err := assess.CheckCompletable(tt.ev, tt.score, tt.pending, tt.confirmed)
 			checkErr(t, err, tt.wantErr)
 			if n != tt.wantUnanswered {
 				t.Errorf("unanswered: got %d, want %d", n, tt.wantUnanswered)

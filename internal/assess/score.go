@@ -69,6 +69,7 @@ type ElementScore struct {
 	Applies   bool    // false when answered not_applicable
 	Answered  bool
 	Evidenced bool // the answer carries at least one evidence link
+	Verified  bool // a reviewer accepted the answer
 }
 
 // QuestionScore is one question's score and progress. Scored is false when every element was
@@ -91,6 +92,7 @@ type Score struct {
 	Tier           Tier
 	Progress       float64 // share of elements answered, 0 to 100
 	Evidenced      float64 // share of credited weight backed by evidence, 0 to 100
+	Verified       float64 // share of credited weight accepted by a reviewer, 0 to 100
 	AsOf           Date
 	ScoringVersion int
 	Questions      []QuestionScore
@@ -135,7 +137,7 @@ func Round1(x float64) float64 { return math.Round(x*10) / 10 }
 // today. It is a pure function: the same inputs give the same score.
 func ScoreEvaluation(q *Questionnaire, answers map[string]Answer, today Date) Score {
 	s := Score{AsOf: today, ScoringVersion: ScoringVersion}
-	var sumScore, sumQuestionWeight, credited, evidenced float64
+	var sumScore, sumQuestionWeight, credited, evidenced, verified float64
 	answered, total := 0, 0
 	for _, qu := range q.Questions {
 		qs := scoreQuestion(qu, answers, today)
@@ -152,6 +154,9 @@ func ScoreEvaluation(q *Questionnaire, answers map[string]Answer, today Date) Sc
 				if es.Evidenced {
 					evidenced += es.Weight * es.Credit
 				}
+				if es.Verified {
+					verified += es.Weight * es.Credit
+				}
 			}
 		}
 	}
@@ -164,6 +169,7 @@ func ScoreEvaluation(q *Questionnaire, answers map[string]Answer, today Date) Sc
 	}
 	s.Progress = percent(float64(answered), float64(total))
 	s.Evidenced = percent(evidenced, credited)
+	s.Verified = percent(verified, credited)
 	return s
 }
 
@@ -179,6 +185,7 @@ func scoreQuestion(qu Question, answers map[string]Answer, today Date) QuestionS
 			es.Applies = !a.Value.NotApplicable()
 			es.Credit = ElementCredit(el, a.Value, today)
 			es.Evidenced = len(a.Evidence) > 0
+			es.Verified = a.Review.State() == Accepted
 			qs.Answered++
 		}
 		if es.Applies {

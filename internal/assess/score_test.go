@@ -516,6 +516,71 @@ func TestScoreEvidenced(t *testing.T) {
 	}
 }
 
+func TestScoreVerified(t *testing.T) {
+	q := builtin(t)
+	today := day(t, scoringDay)
+	tests := []struct {
+		name    string
+		answers []given
+		want    float64
+	}{
+		{
+			name: "share of credited weight a reviewer accepted",
+			answers: []given{
+				{ref: "abuse_cases.app_vulnerabilities", value: status(assess.Yes), verdict: assess.Accepted},
+				{ref: "abuse_cases.malware", value: status(assess.Yes), verdict: assess.Clarify},
+				{ref: "abuse_cases.privilege_abuse", value: status(assess.Partial), verdict: assess.Accepted},
+				{ref: "abuse_cases.abuse_reporting", value: status(assess.No), verdict: assess.Accepted},
+				{ref: "monitoring.assurance_reports", value: status(assess.Yes), verdict: assess.Rejected},
+			},
+			// credited 1 + 1 + 0.5 + 0 + 1 = 3.5; verified 1 + 0.5 + 0 (accepted, no credit) = 1.5.
+			want: 100 * 1.5 / 3.5,
+		},
+		{
+			name: "weight counts: an accepted matrix weighs 2",
+			answers: []given{
+				{ref: "shared_model.matrix", value: matrixOf(referenceMatrix(assess.SaaS)), verdict: assess.Accepted},
+				{ref: "shared_model.documented", value: status(assess.Yes)},
+			},
+			// credited 2 × 1 + 1 = 3; verified 2.
+			want: 100 * 2.0 / 3,
+		},
+		{
+			name: "accepted answers without credit add nothing",
+			answers: []given{
+				{ref: "abuse_cases.malware", value: status(assess.Yes)},
+				{ref: "abuse_cases.app_vulnerabilities", value: status(assess.No), verdict: assess.Accepted},
+				{ref: "abuse_cases.abuse_reporting", value: status(assess.StatusNotApplies), verdict: assess.Accepted},
+			},
+			want: 0,
+		},
+		{
+			name: "evidence is not verification",
+			answers: []given{
+				{ref: "abuse_cases.malware", value: status(assess.Yes), evidence: true},
+			},
+			want: 0,
+		},
+		{
+			name: "everything accepted",
+			answers: []given{
+				{ref: "monitoring.log_retention_days", value: numberOf(100), verdict: assess.Accepted},
+				{ref: "monitoring.assurance_reports", value: status(assess.Partial), verdict: assess.Accepted},
+			},
+			want: 100,
+		},
+		{name: "nothing credited gives 0", answers: nil, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := assess.ScoreEvaluation(q, answersOf(t, q, tt.answers...), today)
+			if !near(s.Verified, tt.want) {
+				t.Errorf("verified: got %v, want %v", s.Verified, tt.want)
+			}
+		})
+	}
+}
+
 func TestScoreFullAndEmpty(t *testing.T) {
 	q := builtin(t)
 	today := day(t, scoringDay)

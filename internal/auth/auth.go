@@ -100,6 +100,8 @@ type Actor struct {
 	Role       Role
 	RemoteAddr string
 	Via        string // "session", "token" or "cli"
+	// RequestID is the request whose link a provider's contact acts through; 0 for everyone else.
+	RequestID int64
 }
 
 // ErrUnauthenticated means no valid credentials came with the request.
@@ -183,6 +185,8 @@ const (
 	ActionRequestEmailed         = "request.emailed"
 	ActionRequestOpened          = "request.opened"
 	ActionRequestSubmitted       = "request.submitted"
+	ActionAnswerReviewed         = "answer.reviewed"
+	ActionAnswerReplied          = "answer.replied"
 )
 
 // CredentialActions are the audit actions that change a user's credentials or sessions: what a

@@ -26,15 +26,28 @@ type answerRow struct {
 	Version     int       `db:"version"`
 	CreatedAt   time.Time `db:"created_at"`
 	UpdatedAt   time.Time `db:"updated_at"`
+	// The review of this version, and who gave it.
+	ReviewVerdict string     `db:"review_verdict"`
+	ReviewComment string     `db:"review_comment"`
+	ReviewBy      string     `db:"review_by"`
+	ReviewAt      *time.Time `db:"review_at"`
+	ReviewOpen    bool       `db:"review_open"`
+	AnsweredBy    string     `db:"answered_by"`
+	RequestID     *int64     `db:"request_id"`
+	UpdatedBy     *int64     `db:"updated_by"`
 }
 
-const answerColumns = `a.question, a.element, a.value, a.explanation, a.evidence, a.version, a.created_at, a.updated_at`
+const answerColumns = `a.question, a.element, a.value, a.explanation, a.evidence, a.version, a.created_at, a.updated_at,
+	a.review_verdict, a.review_comment, a.review_by, a.review_at, a.review_open, a.answered_by, a.request_id, a.updated_by`
 
 // answer decodes a stored row against the element it answers in questionnaire q.
 func (r answerRow) answer(q *assess.Questionnaire) (assess.Answer, error) {
 	a := assess.Answer{
 		Question: r.Question, Element: r.Element, Explanation: r.Explanation,
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Review: assess.Review{Verdict: assess.Verdict(r.ReviewVerdict), Comment: r.ReviewComment, By: r.ReviewBy,
+			At: orZero(r.ReviewAt), Open: r.ReviewOpen},
+		By: answeredBy(r.AnsweredBy, r.RequestID, r.UpdatedBy),
 	}
 	_, el, ok := q.Element(r.Question, r.Element)
 	if !ok {
@@ -48,6 +61,23 @@ func (r answerRow) answer(q *assess.Questionnaire) (assess.Answer, error) {
 		return a, fmt.Errorf("postgres: answer to %s: stored evidence: %w", a.Ref(), err)
 	}
 	return a, nil
+}
+
+// answeredBy is who gave an answer or revision, from its stored columns.
+func answeredBy(name string, requestID, userID *int64) assess.AnsweredBy {
+	by := assess.AnsweredBy{Name: name, RequestID: orZero(requestID)}
+	if by.RequestID == 0 {
+		by.UserID = orZero(userID)
+	}
+	return by
+}
+
+// reviewAt is a review's time as stored: NULL while pending.
+func reviewAt(rv assess.Review) *time.Time {
+	if rv.At.IsZero() {
+		return nil
+	}
+	return &rv.At
 }
 
 // All returns every stored answer of an evaluation, keyed by "question.element", decoded
@@ -147,27 +177,32 @@ func (r answers) Save(ctx context.Context, evaluationID int64, a assess.Answer, 
 		}
 	}
 	err = r.q.QueryRow(ctx, `
-		INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence, updated_by,
+			answered_by, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (evaluation_id, question, element) DO UPDATE
 		SET value = excluded.value, explanation = excluded.explanation, evidence = excluded.evidence,
-			updated_by = excluded.updated_by, version = a.version + 1, updated_at = now()
+			updated_by = excluded.updated_by, version = a.version + 1, updated_at = now(),
+			answered_by = excluded.answered_by, request_id = excluded.request_id,
+			review_verdict = 'pending', review_comment = '', review_by = '', review_at = NULL, review_open = false
 		RETURNING a.version, a.created_at, a.updated_at`,
 		evaluationID, a.Question, a.Element, value, a.Explanation, evidence, nullID(by.UserID),
+		actorName(by), nullID(by.RequestID),
 	).Scan(&saved.Version, &saved.CreatedAt, &saved.UpdatedAt)
 	if err != nil {
 		return assess.Answer{}, translate(err, doing)
 	}
+	saved.Review, saved.By = assess.Review{Verdict: assess.Pending}, answeredBy(actorName(by), nullID(by.RequestID), nullID(by.UserID))
 	// The scored answers kept beside the evaluation no longer match: the next change reads the
 	// answers instead (Editing.Scored nil) unless the caller stores them again (StoreScored).
 	_, err = r.q.Exec(ctx, `
 		WITH revision AS (
 			INSERT INTO answer_revisions (evaluation_id, question, element, version, old_value, new_value,
-				explanation, evidence, user_id, actor, note)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11))
+				explanation, evidence, user_id, actor, note, request_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12))
 		UPDATE evaluations SET scored = NULL WHERE id = $1 AND scored IS NOT NULL`,
 		evaluationID, a.Question, a.Element, saved.Version, old, value, a.Explanation, evidence,
-		nullID(by.UserID), actorName(by), a.Note)
+		nullID(by.UserID), actorName(by), a.Note, nullID(by.RequestID))
 	if err != nil {
 		return assess.Answer{}, translate(err, doing)
 	}
@@ -243,8 +278,9 @@ func (r answers) Editing(ctx context.Context, evaluationID int64, question, elem
 }
 
 // Put stores a as the caller made it (a.Version the next after before's, stamped as the
-// transaction's clock stamps it) and appends its revision, with statements that return
-// nothing, so that they can wait for the commit.
+// transaction's clock stamps it, with its review as a.Review says: pending after a change) and
+// appends its revision, both recording who gave it (by), with statements that return nothing,
+// so that they can wait for the commit.
 func (r answers) Put(ctx context.Context, evaluationID int64, a assess.Answer, before assess.Answer, by auth.Actor) error {
 	doing := fmt.Sprintf("save answer %s of evaluation %d", a.Ref(), evaluationID)
 	value, err := json.Marshal(a.Value)
@@ -263,16 +299,20 @@ func (r answers) Put(ctx context.Context, evaluationID int64, a assess.Answer, b
 	}
 	_, err = r.q.Exec(ctx, `
 		WITH answer AS (
-			INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence, updated_by, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			INSERT INTO answers AS a (evaluation_id, question, element, value, explanation, evidence, updated_by, version,
+				answered_by, request_id, review_verdict, review_open)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $12, $13, $14)
 			ON CONFLICT (evaluation_id, question, element) DO UPDATE
 			SET value = excluded.value, explanation = excluded.explanation, evidence = excluded.evidence,
-				updated_by = excluded.updated_by, version = excluded.version, updated_at = now())
+				updated_by = excluded.updated_by, version = excluded.version, updated_at = now(),
+				answered_by = excluded.answered_by, request_id = excluded.request_id,
+				review_verdict = excluded.review_verdict, review_comment = '', review_by = '', review_at = NULL,
+				review_open = excluded.review_open)
 		INSERT INTO answer_revisions (evaluation_id, question, element, version, old_value, new_value,
-			explanation, evidence, user_id, actor, note)
-		VALUES ($1, $2, $3, $8, $9, $4, $5, $6, $7, $10, $11)`,
+			explanation, evidence, user_id, actor, note, request_id)
+		VALUES ($1, $2, $3, $8, $9, $4, $5, $6, $7, $10, $11, $12)`,
 		evaluationID, a.Question, a.Element, value, a.Explanation, evidence, nullID(by.UserID), a.Version,
-		old, actorName(by), a.Note)
+		old, actorName(by), a.Note, nullID(by.RequestID), a.Review.State(), a.Review.Open)
 	return translate(err, doing)
 }
 
@@ -292,6 +332,8 @@ type revisionRow struct {
 	Actor       string    `db:"actor"`
 	At          time.Time `db:"at"`
 	Note        string    `db:"note"`
+	UserID      *int64    `db:"user_id"`
+	RequestID   *int64    `db:"request_id"`
 }
 
 // History lists every save of one element of an evaluation, newest first, decoded against q.
@@ -301,7 +343,8 @@ func (r answers) History(ctx context.Context, q *assess.Questionnaire, evaluatio
 	if !ok {
 		return nil, fmt.Errorf("postgres: history of %s: %w", assess.Ref(question, element), assess.ErrNotFound)
 	}
-	rows, _ := r.q.Query(ctx, `SELECT version, old_value, new_value, explanation, evidence, actor, at, note
+	rows, _ := r.q.Query(ctx, `SELECT version, old_value, new_value, explanation, evidence, actor, at, note,
+			user_id, request_id
 		FROM answer_revisions WHERE evaluation_id = $1 AND question = $2 AND element = $3 ORDER BY version DESC`,
 		evaluationID, question, element)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[revisionRow])
@@ -310,7 +353,8 @@ func (r answers) History(ctx context.Context, q *assess.Questionnaire, evaluatio
 	}
 	out := make([]assess.Revision, 0, len(list))
 	for _, row := range list {
-		rev := assess.Revision{Version: row.Version, Explanation: row.Explanation, Actor: row.Actor, At: row.At, Note: row.Note}
+		rev := assess.Revision{Version: row.Version, Explanation: row.Explanation, Actor: row.Actor, At: row.At, Note: row.Note,
+			By: answeredBy(row.Actor, row.RequestID, row.UserID)}
 		if rev.OldValue, err = assess.ParseStoredValue(el, row.OldValue); err != nil {
 			return nil, fmt.Errorf("postgres: revision %d of %s: %w", row.Version, assess.Ref(question, element), err)
 		}
@@ -321,6 +365,51 @@ func (r answers) History(ctx context.Context, q *assess.Questionnaire, evaluatio
 			return nil, fmt.Errorf("postgres: revision %d of %s: %w", row.Version, assess.Ref(question, element), err)
 		}
 		out = append(out, rev)
+	}
+	return out, nil
+}
+
+// SetReview stores the review of an element's current answer. One statement that returns
+// nothing, so that it can wait for the commit.
+func (r answers) SetReview(ctx context.Context, evaluationID int64, question, element string, rv assess.Review) error {
+	_, err := r.q.Exec(ctx, `UPDATE answers SET review_verdict = $4, review_comment = $5, review_by = $6,
+			review_at = $7, review_open = $8
+		WHERE evaluation_id = $1 AND question = $2 AND element = $3`,
+		evaluationID, question, element, rv.State(), rv.Comment, rv.By, reviewAt(rv), rv.Open)
+	return translate(err, fmt.Sprintf("store the review of %s of evaluation %d", assess.Ref(question, element), evaluationID))
+}
+
+// AddMessage appends a message to the thread on an element, written by by at m.At. One
+// statement that returns nothing, so that it can wait for the commit.
+func (r answers) AddMessage(ctx context.Context, evaluationID int64, question, element string, m assess.Message, by auth.Actor) error {
+	_, err := r.q.Exec(ctx, `INSERT INTO answer_messages (evaluation_id, question, element, body, author, user_id, request_id, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		evaluationID, question, element, m.Body, actorName(by), nullID(by.UserID), nullID(by.RequestID), m.At)
+	return translate(err, fmt.Sprintf("add a message on %s of evaluation %d", assess.Ref(question, element), evaluationID))
+}
+
+type messageRow struct {
+	Question  string    `db:"question"`
+	Element   string    `db:"element"`
+	Body      string    `db:"body"`
+	Author    string    `db:"author"`
+	RequestID *int64    `db:"request_id"`
+	At        time.Time `db:"at"`
+}
+
+// Threads returns the messages on each element of an evaluation that has any, keyed by
+// "question.element", oldest first.
+func (r answers) Threads(ctx context.Context, evaluationID int64) (map[string][]assess.Message, error) {
+	rows, _ := r.q.Query(ctx, `SELECT question, element, body, author, request_id, at FROM answer_messages
+		WHERE evaluation_id = $1 ORDER BY question, element, id`, evaluationID)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[messageRow])
+	if err != nil {
+		return nil, translate(err, fmt.Sprintf("read the threads of evaluation %d", evaluationID))
+	}
+	out := map[string][]assess.Message{}
+	for _, m := range list {
+		ref := assess.Ref(m.Question, m.Element)
+		out[ref] = append(out[ref], assess.Message{Body: m.Body, Author: m.Author, FromProvider: m.RequestID != nil, At: m.At})
 	}
 	return out, nil
 }

@@ -157,9 +157,11 @@ func TestAnswerHistory(t *testing.T) {
 	revs := f.history(t, f.q, ev.ID, "abuse_cases", "malware")
 	want := []assess.Revision{
 		{Version: 3, OldValue: partial.Value, NewValue: yes.Value, Explanation: yes.Explanation, Evidence: yes.Evidence,
-			Actor: tester.Name, Note: "restored version 1"},
-		{Version: 2, OldValue: yes.Value, NewValue: partial.Value, Explanation: partial.Explanation, Actor: tester.Name},
-		{Version: 1, NewValue: yes.Value, Explanation: yes.Explanation, Evidence: yes.Evidence, Actor: ada.Name},
+			Actor: tester.Name, Note: "restored version 1", By: assess.AnsweredBy{Name: tester.Name}},
+		{Version: 2, OldValue: yes.Value, NewValue: partial.Value, Explanation: partial.Explanation, Actor: tester.Name,
+			By: assess.AnsweredBy{Name: tester.Name}},
+		{Version: 1, NewValue: yes.Value, Explanation: yes.Explanation, Evidence: yes.Evidence, Actor: ada.Name,
+			By: assess.AnsweredBy{Name: ada.Name, UserID: ada.ID}},
 	}
 	if diff := cmp.Diff(want, revs, cmpopts.IgnoreFields(assess.Revision{}, "At"), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("History, newest first (-want +got):\n%s", diff)

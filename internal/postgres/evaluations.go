@@ -30,6 +30,7 @@ var headFields = []struct{ expr, name string }{
 	{"%[1]s.score_tier", "score_tier"},
 	{"%[1]s.score_progress", "score_progress"},
 	{"%[1]s.score_evidenced", "score_evidenced"},
+	{"%[1]s.score_verified", "score_verified"},
 	{"%[1]s.score_questions", "score_questions"},
 	{"%[1]s.score_as_of", "score_as_of"},
 	{"%[1]s.scoring_version", "scoring_version"},
@@ -66,6 +67,7 @@ type evaluationRow struct {
 	ScoreTier            string     `db:"score_tier"`
 	ScoreProgress        float64    `db:"score_progress"`
 	ScoreEvidenced       float64    `db:"score_evidenced"`
+	ScoreVerified        float64    `db:"score_verified"`
 	ScoreQuestions       []byte     `db:"score_questions"`
 	ScoreAsOf            time.Time  `db:"score_as_of"`
 	ScoringVersion       int        `db:"scoring_version"`
@@ -97,7 +99,7 @@ func (r evaluationRow) evaluation() (assess.Evaluation, error) {
 	}
 	score := assess.Score{
 		Overall: r.ScoreOverall, Tier: assess.Tier(r.ScoreTier), Progress: r.ScoreProgress,
-		Evidenced: r.ScoreEvidenced, AsOf: assess.DateOf(r.ScoreAsOf), ScoringVersion: r.ScoringVersion,
+		Evidenced: r.ScoreEvidenced, Verified: r.ScoreVerified, AsOf: assess.DateOf(r.ScoreAsOf), ScoringVersion: r.ScoringVersion,
 	}
 	for _, q := range qs {
 		score.Questions = append(score.Questions, assess.QuestionScore{
@@ -128,6 +130,7 @@ type currentHead struct {
 	ScoreTier            *string    `db:"c_score_tier"`
 	ScoreProgress        *float64   `db:"c_score_progress"`
 	ScoreEvidenced       *float64   `db:"c_score_evidenced"`
+	ScoreVerified        *float64   `db:"c_score_verified"`
 	ScoreQuestions       []byte     `db:"c_score_questions"`
 	ScoreAsOf            *time.Time `db:"c_score_as_of"`
 	ScoringVersion       *int       `db:"c_scoring_version"`
@@ -153,6 +156,7 @@ type draftHead struct {
 	ScoreTier            *string    `db:"d_score_tier"`
 	ScoreProgress        *float64   `db:"d_score_progress"`
 	ScoreEvidenced       *float64   `db:"d_score_evidenced"`
+	ScoreVerified        *float64   `db:"d_score_verified"`
 	ScoreQuestions       []byte     `db:"d_score_questions"`
 	ScoreAsOf            *time.Time `db:"d_score_as_of"`
 	ScoringVersion       *int       `db:"d_scoring_version"`
@@ -175,7 +179,7 @@ func (h currentHead) evaluation() (*assess.Evaluation, error) {
 		Offering: orZero(h.Offering), ServiceModel: orZero(h.ServiceModel),
 		QuestionnaireKey: orZero(h.QuestionnaireKey), QuestionnaireVersion: orZero(h.QuestionnaireVersion),
 		ScoreOverall: orZero(h.ScoreOverall), ScoreTier: orZero(h.ScoreTier), ScoreProgress: orZero(h.ScoreProgress),
-		ScoreEvidenced: orZero(h.ScoreEvidenced), ScoreQuestions: h.ScoreQuestions, ScoreAsOf: orZero(h.ScoreAsOf),
+		ScoreEvidenced: orZero(h.ScoreEvidenced), ScoreVerified: orZero(h.ScoreVerified), ScoreQuestions: h.ScoreQuestions, ScoreAsOf: orZero(h.ScoreAsOf),
 		ScoringVersion: orZero(h.ScoringVersion), Status: orZero(h.Status), CreatedBy: orZero(h.CreatedBy),
 		CompletedBy: orZero(h.CompletedBy), CompletedAt: h.CompletedAt, ReassessedFrom: h.ReassessedFrom,
 		CreatedAt: orZero(h.CreatedAt), UpdatedAt: orZero(h.UpdatedAt),
@@ -302,7 +306,7 @@ func (r evaluations) StoreScore(ctx context.Context, id int64, s assess.Score, c
 		WITH e AS (
 			UPDATE evaluations SET score_overall = $2, score_tier = $3, score_progress = $4,
 				score_evidenced = $5, score_questions = $6, score_as_of = $7, scoring_version = $8,
-				updated_at = CASE WHEN $9 THEN now() ELSE updated_at END
+				updated_at = CASE WHEN $9 THEN now() ELSE updated_at END, score_verified = $10
 			WHERE id = $1
 			RETURNING id, provider_id, score_overall, score_tier),
 		provider AS (
@@ -310,7 +314,7 @@ func (r evaluations) StoreScore(ctx context.Context, id int64, s assess.Score, c
 			SET current_score = CASE WHEN e.score_tier = 'not_assessed' THEN NULL ELSE e.score_overall END
 			FROM e WHERE p.id = e.provider_id AND p.current_evaluation_id = e.id)
 		SELECT count(*) FROM e`,
-		id, s.Overall, s.Tier, s.Progress, s.Evidenced, questions, s.AsOf.Time(), s.ScoringVersion, changed).Scan(&n)
+		id, s.Overall, s.Tier, s.Progress, s.Evidenced, questions, s.AsOf.Time(), s.ScoringVersion, changed, s.Verified).Scan(&n)
 	if err == nil && n == 0 {
 		err = pgx.ErrNoRows
 	}
@@ -334,13 +338,13 @@ func (r evaluations) StoreScored(ctx context.Context, id int64, s assess.Score, 
 		WITH e AS (
 			UPDATE evaluations SET score_overall = $2, score_tier = $3, score_progress = $4,
 				score_evidenced = $5, score_questions = $6, score_as_of = $7, scoring_version = $8,
-				scored = $9, updated_at = now()
+				scored = $9, updated_at = now(), score_verified = $10
 			WHERE id = $1
 			RETURNING id, provider_id, score_overall, score_tier)
 		UPDATE providers AS p
 		SET current_score = CASE WHEN e.score_tier = 'not_assessed' THEN NULL ELSE e.score_overall END
 		FROM e WHERE p.id = e.provider_id AND p.current_evaluation_id = e.id`,
-		id, s.Overall, s.Tier, s.Progress, s.Evidenced, questions, s.AsOf.Time(), s.ScoringVersion, kept)
+		id, s.Overall, s.Tier, s.Progress, s.Evidenced, questions, s.AsOf.Time(), s.ScoringVersion, kept, s.Verified)
 	return translate(err, fmt.Sprintf("store the score of evaluation %d", id))
 }
 

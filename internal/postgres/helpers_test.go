@@ -244,7 +244,7 @@ var storedScore = cmpopts.IgnoreFields(assess.QuestionScore{}, "Elements")
 
 // sameContent compares what a person entered in an answer, not the bookkeeping the store adds.
 var sameContent = cmp.Options{
-	cmpopts.IgnoreFields(assess.Answer{}, "Version", "CreatedAt", "UpdatedAt", "Base", "Note"),
+	cmpopts.IgnoreFields(assess.Answer{}, "Version", "CreatedAt", "UpdatedAt", "Base", "Note", "Review", "Thread", "By"),
 	cmpopts.EquateEmpty(),
 }
 

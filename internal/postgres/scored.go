@@ -9,10 +9,12 @@ import (
 )
 
 // scoredAnswer is one answer's scored part as kept in evaluations.scored, keyed by
-// "question.element": its value as answers.value stores it, and whether it has evidence.
+// "question.element": its value as answers.value stores it, whether it has evidence, and
+// whether a reviewer accepted it.
 type scoredAnswer struct {
 	Value     json.RawMessage `json:"v"`
 	Evidenced bool            `json:"e,omitempty"`
+	Verified  bool            `json:"r,omitempty"`
 }
 
 // EncodeScored is the scored part of answers as stored in evaluations.scored: what the store
@@ -25,7 +27,7 @@ func EncodeScored(answers map[string]assess.Answer) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("postgres: scored answer %s: %w", ref, err)
 		}
-		out[ref] = scoredAnswer{Value: v, Evidenced: len(a.Evidence) > 0}
+		out[ref] = scoredAnswer{Value: v, Evidenced: len(a.Evidence) > 0, Verified: a.Review.State() == assess.Accepted}
 	}
 	return json.Marshal(out)
 }
@@ -54,6 +56,9 @@ func decodeScored(q *assess.Questionnaire, raw []byte) (map[string]assess.Answer
 		}
 		if s.Evidenced {
 			a.Evidence = someEvidence
+		}
+		if s.Verified {
+			a.Review.Verdict = assess.Accepted
 		}
 		out[ref] = a
 	}

@@ -32,14 +32,14 @@ func StatusText(ev assess.Evaluation) string {
 // StatusText is the report's evaluation status with who and when.
 func (r Report) StatusText() string { return StatusText(r.Evaluation) }
 
-// ConfidenceText says how far the score rests on evidence: the share of the credited weight
-// backed by evidence links, the rest being the provider's claims. Nothing is verified by a
-// reviewer yet.
+// ConfidenceText says how far the score rests on more than the provider's word: the shares of
+// the credited weight backed by evidence and accepted by a reviewer (QUESTIONNAIRE.md's
+// confidence, shown beside the score and never folded into it).
 func ConfidenceText(s assess.Score) string {
 	if !s.Assessed() {
 		return "Not assessed"
 	}
-	return OneDecimal(s.Evidenced) + "% evidenced, the rest claimed"
+	return OneDecimal(s.Evidenced) + "% evidenced, " + OneDecimal(s.Verified) + "% verified by a reviewer"
 }
 
 // WeakArea is a question of the report with its score.

@@ -29,7 +29,7 @@ type CompareCell struct {
 
 // CompareRow is one row of a comparison as every rendering shows it (page, CSV, XLSX, PDF).
 type CompareRow struct {
-	// Key is stable: RowCoverage, RowTier, RowProgress, RowEvidenced, "q.<question>",
+	// Key is stable: RowCoverage, RowTier, RowProgress, RowEvidenced, RowVerified, "q.<question>",
 	// "e.<question>.<element>", "layer.<layer>" or RowRetained.
 	Key string
 	// Group is CompareSummary, CompareQuestions, CompareElements or CompareResponsibility.
@@ -56,6 +56,7 @@ const (
 	RowTier      = "tier"
 	RowProgress  = "progress"
 	RowEvidenced = "evidenced"
+	RowVerified  = "verified"
 	RowRetained  = "retained"
 )
 
@@ -113,6 +114,7 @@ func summaryCompareRows(c assess.Comparison) []CompareRow {
 		{Key: RowTier, Label: "Tier"},
 		{Key: RowProgress, Label: "Progress (% of elements answered)"},
 		{Key: RowEvidenced, Label: "Evidenced (% of credited weight)"},
+		{Key: RowVerified, Label: "Verified (% of credited weight)"},
 	}
 	for _, p := range c.Providers {
 		s := p.Summary.Score
@@ -124,6 +126,7 @@ func summaryCompareRows(c assess.Comparison) []CompareRow {
 		rows[1].Cells = append(rows[1].Cells, tier)
 		rows[2].Cells = append(rows[2].Cells, percentCell(s.Progress))
 		rows[3].Cells = append(rows[3].Cells, percentCell(s.Evidenced))
+		rows[4].Cells = append(rows[4].Cells, percentCell(s.Verified))
 	}
 	for i := range rows {
 		rows[i].Group = CompareSummary

@@ -46,7 +46,7 @@ func TestCompareRowsOrderAndKeys(t *testing.T) {
 	if len(c.Excluded) != 1 || c.Excluded[0].Provider.Name != never {
 		t.Fatalf("excluded = %+v, want the provider never evaluated", c.Excluded)
 	}
-	want := []string{"summary/coverage", "summary/tier", "summary/progress", "summary/evidenced"}
+	want := []string{"summary/coverage", "summary/tier", "summary/progress", "summary/evidenced", "summary/verified"}
 	for _, qu := range c.Questionnaire.Questions {
 		want = append(want, "questions/q."+qu.Key)
 	}

@@ -13,6 +13,7 @@ var csvHeader = []string{
 	"provider", "offering", "evaluation_id", "status", "coverage_score", "as_of",
 	"question", "question_title", "element", "element_label",
 	"answer", "explanation", "credit", "weight", "evidence",
+	"review", "answered_by", "evidenced", "verified",
 }
 
 // WriteCSV writes one row per element after a header row. Every row first says which report it
@@ -21,7 +22,8 @@ var csvHeader = []string{
 // coverage score ("72.5", or "Not assessed") and the day it is scored as of. Then the question and element (key and
 // title), the answer in words, the explanation, the credit (0 to 1; empty when the element is
 // not applicable), the weight, and the evidence links with their effective dates joined by
-// "; ". The file is UTF-8 without a byte order mark, with CRLF line ends as RFC 4180 has them.
+// "; ". Last, the team's review of the answer (verdict and comment), who gave the answer, and
+// the evaluation's evidenced and verified shares of the credited weight. The file is UTF-8 without a byte order mark, with CRLF line ends as RFC 4180 has them.
 // Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
 // carriage return) are prefixed with a single quote; numbers are written plain.
 func WriteCSV(w io.Writer, r Report) error {
@@ -51,6 +53,10 @@ func WriteCSV(w io.Writer, r Report) error {
 			credit,
 			PlainNumber(row.Score.Weight),
 			safeCell(strings.Join(evidence, "; ")),
+			safeCell(row.ReviewText()),
+			safeCell(row.AnsweredByText()),
+			OneDecimal(score.Evidenced),
+			OneDecimal(score.Verified),
 		)
 		if err := cw.Write(record); err != nil {
 			return err

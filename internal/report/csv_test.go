@@ -49,7 +49,7 @@ func reportCSV(t *testing.T, r report.Report) (header []string, byElement map[st
 func TestWriteCSV(t *testing.T) {
 	r := reporttest.Full(t, "Nordić Cloud Ünited")
 	header, byElement := reportCSV(t, r)
-	want := []string{"provider", "offering", "evaluation_id", "status", "coverage_score", "as_of", "question", "question_title", "element", "element_label", "answer", "explanation", "credit", "weight", "evidence"}
+	want := []string{"provider", "offering", "evaluation_id", "status", "coverage_score", "as_of", "question", "question_title", "element", "element_label", "answer", "explanation", "credit", "weight", "evidence", "review", "answered_by", "evidenced", "verified"}
 	if !slices.Equal(header, want) {
 		t.Errorf("header = %v, want %v", header, want)
 	}

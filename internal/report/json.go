@@ -67,6 +67,23 @@ type answerJSON struct {
 	Evidence    []assess.Evidence `json:"evidence"`
 	Credit      *float64          `json:"credit"` // null when not applicable
 	Weight      float64           `json:"weight"`
+	// Review is the team's verdict on the answer (null when unanswered); AnsweredBy who gave it
+	// (null when unanswered or not recorded).
+	Review     *reviewJSON     `json:"review"`
+	AnsweredBy *answeredByJSON `json:"answered_by"`
+}
+
+type reviewJSON struct {
+	Verdict assess.Verdict `json:"verdict"`
+	Comment string         `json:"comment"`
+	By      *string        `json:"by"`
+	At      *time.Time     `json:"at"`
+}
+
+type answeredByJSON struct {
+	Kind      string  `json:"kind"` // "provider" or "team"
+	Name      string  `json:"name"`
+	RequestID *string `json:"request_id"` // the request the provider's contact answered through
 }
 
 type matrixJSON struct {
@@ -181,6 +198,21 @@ func newAnswerJSON(row Row) answerJSON {
 	if row.Score.Applies {
 		c := row.Score.Credit
 		a.Credit = &c
+	}
+	if row.Answered() {
+		rv := row.Answer.Review
+		a.Review = &reviewJSON{Verdict: rv.State(), Comment: rv.Comment, By: recorded(rv.By)}
+		if !rv.At.IsZero() {
+			at := rv.At
+			a.Review.At = &at
+		}
+	}
+	if by := row.Answer.By; by.Kind() != "" {
+		a.AnsweredBy = &answeredByJSON{Kind: by.Kind(), Name: by.Name}
+		if by.RequestID != 0 {
+			id := strconv.FormatInt(by.RequestID, 10)
+			a.AnsweredBy.RequestID = &id
+		}
 	}
 	return a
 }

@@ -51,6 +51,7 @@ type Rank struct {
 	Tier       assess.Tier
 	Confidence string
 	Evidenced  float64
+	Verified   float64
 	Deviations int    // layers whose claimed owner differs from the reference
 	ToYou      int    // of which those that leave more with the customer
 	Status     string // StatusText
@@ -74,7 +75,7 @@ func Ranking(c assess.Comparison) []Rank {
 		out = append(out, Rank{
 			Position: i + 1, Provider: p.Evaluation.ProviderName, Model: p.Evaluation.ServiceModel.Label(),
 			Offering: p.Evaluation.Offering, Coverage: s.Text(), Score: assess.Round1(s.Overall), Assessed: s.Assessed(),
-			Tier: s.Tier, Confidence: ConfidenceText(s), Evidenced: assess.Round1(s.Evidenced),
+			Tier: s.Tier, Confidence: ConfidenceText(s), Evidenced: assess.Round1(s.Evidenced), Verified: assess.Round1(s.Verified),
 			Deviations: len(p.Summary.Deviations), ToYou: toYou, Status: StatusText(p.Evaluation), ShortStatus: shortStatus(p.Evaluation),
 		})
 	}

@@ -107,6 +107,24 @@ func (r Row) Answered() bool { return r.Answer.Answered() }
 // AnswerText is the answer in words, on one line.
 func (r Row) AnswerText() string { return assess.AnswerText(r.Element, r.Answer.Value) }
 
+// ReviewText is the team's verdict on the row's answer, with its comment ("Rejected: no SOC 2
+// report"); empty when the element is unanswered.
+func (r Row) ReviewText() string {
+	if !r.Answered() {
+		return ""
+	}
+	return r.Answer.Review.Text()
+}
+
+// AnsweredByText is who gave the row's answer: the provider's contact (through which request)
+// or a user of the team; empty when the element was never answered.
+func (r Row) AnsweredByText() string {
+	if r.Answer.Version == 0 {
+		return ""
+	}
+	return r.Answer.By.Text()
+}
+
 // CreditText is the element's credit as a percentage, or "not applicable".
 func (r Row) CreditText() string {
 	if !r.Score.Applies {

@@ -9,6 +9,7 @@ type ScoreJSON struct {
 	Tier           assess.Tier                  `json:"tier"`    // "not_assessed" when not assessed
 	Progress       float64                      `json:"progress"`
 	Evidenced      float64                      `json:"evidenced"`
+	Verified       float64                      `json:"verified"`
 	AsOf           assess.Date                  `json:"as_of"`
 	ScoringVersion int                          `json:"scoring_version"`
 	Questions      map[string]QuestionScoreJSON `json:"questions"`
@@ -25,7 +26,7 @@ type QuestionScoreJSON struct {
 func NewScoreJSON(s assess.Score) ScoreJSON {
 	out := ScoreJSON{
 		Tier: assess.NotAssessed, Progress: assess.Round1(s.Progress),
-		Evidenced: assess.Round1(s.Evidenced), AsOf: s.AsOf, ScoringVersion: s.ScoringVersion,
+		Evidenced: assess.Round1(s.Evidenced), Verified: assess.Round1(s.Verified), AsOf: s.AsOf, ScoringVersion: s.ScoringVersion,
 		Questions: make(map[string]QuestionScoreJSON, len(s.Questions)),
 	}
 	if s.Assessed() {

@@ -52,6 +52,28 @@ type answerOut struct {
 	Evidence    []evidenceOut   `json:"evidence"`
 	Version     int             `json:"version"`
 	UpdatedAt   string          `json:"updated_at"`
+	Review      *reviewOut      `json:"review"`
+	AnsweredBy  *answeredByOut  `json:"answered_by"`
+}
+
+type reviewOut struct {
+	Verdict string       `json:"verdict"`
+	Comment string       `json:"comment"`
+	By      *string      `json:"by"`
+	Open    bool         `json:"open"`
+	Thread  []messageOut `json:"thread"`
+}
+
+type messageOut struct {
+	Body   string `json:"body"`
+	Author string `json:"author"`
+	From   string `json:"from"`
+}
+
+type answeredByOut struct {
+	Kind      string  `json:"kind"`
+	Name      string  `json:"name"`
+	RequestID *string `json:"request_id"`
 }
 
 type questionScoreOut struct {
@@ -64,6 +86,7 @@ type scoreOut struct {
 	Tier           string                      `json:"tier"`
 	Progress       float64                     `json:"progress"`
 	Evidenced      float64                     `json:"evidenced"`
+	Verified       float64                     `json:"verified"`
 	AsOf           string                      `json:"as_of"`
 	ScoringVersion int                         `json:"scoring_version"`
 	Questions      map[string]questionScoreOut `json:"questions"`

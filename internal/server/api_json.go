@@ -87,9 +87,29 @@ type answerJSON struct {
 	Evidence    []assess.Evidence `json:"evidence"`
 	Version     int               `json:"version"`
 	UpdatedAt   *apiTime          `json:"updated_at"` // null when never answered
+	// Review and AnsweredBy are the team's: left out of what a respondent gets, which carries
+	// only the clarification asked of them (Clarification).
+	Review        *reviewJSON        `json:"review,omitempty"`
+	AnsweredBy    *answeredByJSON    `json:"answered_by,omitempty"`
+	Clarification *clarificationJSON `json:"clarification,omitempty"`
 }
 
 func newAnswerJSON(a assess.Answer) answerJSON {
+	out := newAnswerBody(a)
+	out.Review = newReviewJSON(a)
+	if kind := a.By.Kind(); kind != "" {
+		out.AnsweredBy = &answeredByJSON{Kind: kind, Name: a.By.Name}
+		if a.By.RequestID != 0 {
+			id := idString(a.By.RequestID)
+			out.AnsweredBy.RequestID = &id
+		}
+	}
+	return out
+}
+
+// newAnswerBody is an answer without anything of its review: what both the team and a
+// respondent see.
+func newAnswerBody(a assess.Answer) answerJSON {
 	ev := a.Evidence
 	if ev == nil {
 		ev = []assess.Evidence{}
@@ -97,6 +117,70 @@ func newAnswerJSON(a assess.Answer) answerJSON {
 	out := answerJSON{Value: a.Value, Explanation: a.Explanation, Evidence: ev, Version: a.Version}
 	if !a.UpdatedAt.IsZero() {
 		out.UpdatedAt = apiTimePtr(&a.UpdatedAt)
+	}
+	return out
+}
+
+// newRespondentAnswerJSON is an answer as its provider's contact gets it: no verdict, note or
+// reviewer, only the clarification asked of them, with its thread, when there is one.
+func newRespondentAnswerJSON(a assess.Answer) answerJSON {
+	out := newAnswerBody(a)
+	if a.Review.Open || len(a.Thread) > 0 {
+		out.Clarification = &clarificationJSON{Open: a.Review.Open, Thread: newThreadJSON(a.Thread)}
+	}
+	return out
+}
+
+// reviewJSON is the team's review of an answer's current version.
+type reviewJSON struct {
+	Verdict assess.Verdict `json:"verdict"`
+	Comment string         `json:"comment"`
+	By      *string        `json:"by"` // null while pending
+	At      *apiTime       `json:"at"` // null while pending
+	// Open says a clarification was asked and not settled since by accepted or rejected: the
+	// element takes the contact's answers through the request link, also after they submitted.
+	Open   bool          `json:"open"`
+	Thread []messageJSON `json:"thread"`
+}
+
+type messageJSON struct {
+	Body   string  `json:"body"`
+	Author string  `json:"author"`
+	From   string  `json:"from"` // "team" or "provider"
+	At     apiTime `json:"at"`
+}
+
+type clarificationJSON struct {
+	Open   bool          `json:"open"`
+	Thread []messageJSON `json:"thread"`
+}
+
+type answeredByJSON struct {
+	Kind      string  `json:"kind"` // "provider" or "team"
+	Name      string  `json:"name"`
+	RequestID *string `json:"request_id"` // the request the provider's contact answered through
+}
+
+func newReviewJSON(a assess.Answer) *reviewJSON {
+	out := &reviewJSON{Verdict: a.Review.State(), Comment: a.Review.Comment, Open: a.Review.Open, Thread: newThreadJSON(a.Thread)}
+	if a.Review.By != "" {
+		by := a.Review.By
+		out.By = &by
+	}
+	if !a.Review.At.IsZero() {
+		out.At = apiTimePtr(&a.Review.At)
+	}
+	return out
+}
+
+func newThreadJSON(thread []assess.Message) []messageJSON {
+	out := make([]messageJSON, 0, len(thread))
+	for _, m := range thread {
+		from := "team"
+		if m.FromProvider {
+			from = "provider"
+		}
+		out = append(out, messageJSON{Body: m.Body, Author: m.Author, From: from, At: apiTime(m.At)})
 	}
 	return out
 }

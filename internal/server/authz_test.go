@@ -93,6 +93,8 @@ var expectedRoles = map[string]auth.Role{
 	"POST /evaluations/{id}/complete":                    auth.Evaluator,
 	"GET /evaluations/{id}/answers/{ref}/history":        auth.Viewer,
 	"POST /evaluations/{id}/answers/{ref}/restore":       auth.Evaluator,
+	"POST /evaluations/{id}/answers/{ref}/review":        auth.Evaluator,
+	"PUT /api/v1/evaluations/{id}/answers/{ref}/review":  auth.Evaluator,
 	"POST /evaluations/{id}/reopen":                      auth.Admin,
 	"POST /evaluations/{id}/reassess":                    auth.Evaluator,
 	"GET /api/v1/evaluations/{id}":                       auth.Viewer,
@@ -110,11 +112,12 @@ var expectedRoles = map[string]auth.Role{
 
 	// A request link is public (an unknown one is 404); the respondent's pages take only the
 	// session it opens, which no team credential is (respondent_test.go tests them with one).
-	"GET /r/{token}":              respondentLink,
-	"GET /respond":                respondentOnly,
-	"POST /respond/answers/{ref}": respondentOnly,
-	"PUT /respond/answers/{ref}":  respondentOnly,
-	"POST /respond/submit":        respondentOnly,
+	"GET /r/{token}":                    respondentLink,
+	"GET /respond":                      respondentOnly,
+	"POST /respond/answers/{ref}":       respondentOnly,
+	"POST /respond/answers/{ref}/reply": respondentOnly,
+	"PUT /respond/answers/{ref}":        respondentOnly,
+	"POST /respond/submit":              respondentOnly,
 }
 
 // respondentOnly marks the routes of a respondent session, and respondentLink the request link.

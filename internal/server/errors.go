@@ -158,6 +158,9 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		var vc *assess.VersionConflict
 		if errors.As(err, &vc) {
 			current := newAnswerJSON(vc.Current)
+			if principal(r).Grant != nil {
+				current = newRespondentAnswerJSON(vc.Current)
+			}
 			body.Current = &current
 		}
 		writeJSON(w, status, map[string]apiError{"error": body})

@@ -81,6 +81,8 @@ func TestEvaluationGet(t *testing.T) {
 		Value: []byte(`"yes"`), Explanation: "EDR on every host.",
 		Evidence: []evidenceOut{{URL: "https://acme.example/edr", EffectiveDate: "2026-01-31"}},
 		Version:  1, UpdatedAt: before.UpdatedAt,
+		Review:     &reviewOut{Verdict: "pending", Thread: []messageOut{}},
+		AnsweredBy: &answeredByOut{Kind: "team", Name: "Test admin"},
 	}
 	if diff := cmp.Diff(wantAnswer, ans); diff != "" {
 		t.Errorf("answer abuse_cases.malware (-want +got):\n%s", diff)

@@ -107,6 +107,8 @@ func TestOpenAPIValidationCoversEveryOperation(t *testing.T) {
 	}
 	wantStatus(t, a.get(t, "/api/v1/compare?ids="+p.ID+","+other.ID), http.StatusOK)
 	exerciseRequests(t, a, ev.ID)
+	wantStatus(t, a.sendJSON(t, http.MethodPut, "/api/v1/evaluations/"+ev.ID+"/answers/abuse_cases.malware/review",
+		map[string]string{"verdict": "accepted"}), http.StatusOK)
 	wantStatus(t, a.sendJSON(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/complete", map[string]bool{"confirm": true}), http.StatusOK)
 	wantStatus(t, a.do(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/reopen", nil, nil), http.StatusOK)
 	wantStatus(t, a.sendJSON(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/complete", map[string]bool{"confirm": true}), http.StatusOK)

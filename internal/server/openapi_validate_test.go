@@ -251,6 +251,8 @@ func semanticField(field, msg string) bool {
 		return true // a header and the body disagree
 	case field == "Idempotency-Key" && strings.Contains(msg, "another request"):
 		return true // what the key was first sent with is stored
+	case field == "comment" && strings.HasPrefix(msg, "is required"):
+		return true // needed by the verdict given, and a comment of spaces only is none
 	case field == "confirm", field == "sort", field == "questionnaire":
 		return true // how many elements are unanswered; which questions exist
 	case field == "ids" && (strings.HasPrefix(msg, "no provider has") || strings.Contains(msg, "archived")):

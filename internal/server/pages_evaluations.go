@@ -25,6 +25,7 @@ var notices = map[string]string{
 	"reassessed": "Reassessment started from the completed evaluation's answers. Review each answer and save changes as you go.",
 	"restored":   "Restored: the earlier answer is saved again as a new version.",
 	"saved":      "Saved.",
+	"reviewed":   "Review saved.",
 	"revoked":    "Revoked: the request's link no longer works.",
 }
 
@@ -39,6 +40,14 @@ func (s *Server) page(r *http.Request, v app.EvaluationView) templates.Evaluatio
 	tv.CanEdit, tv.CanComplete, tv.CanReopen, tv.CanReassess = evaluationControls(r, v)
 	answered, total := v.Summary.Score.Counts()
 	tv.Unanswered, tv.Total = total-answered, total
+	tv.CanReview, tv.Pending = canReview(r, v), assess.PendingReviews(v.Evaluation.Answers)
+	tv.ReviewFilter, _ = reviewFilter(r.URL.Query().Get("review"))
+	tv.ReviewCounts = map[assess.Verdict]int{}
+	for _, a := range v.Evaluation.Answers {
+		if a.Answered() {
+			tv.ReviewCounts[a.Review.State()]++
+		}
+	}
 	for qi := range v.Questionnaire.Questions {
 		q := &v.Questionnaire.Questions[qi]
 		for ei := range q.Elements {
@@ -74,6 +83,10 @@ func (s *Server) handleEvaluationPage(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		s.error(w, r, err)
+		return
+	}
+	if _, ok := reviewFilter(r.URL.Query().Get("review")); !ok {
+		s.error(w, r, assess.Invalid("review", "want pending, accepted, clarify or rejected, or no filter"))
 		return
 	}
 	s.renderEvaluationPage(w, r, http.StatusOK, id, nil)

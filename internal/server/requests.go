@@ -175,8 +175,8 @@ func (s *Server) requestsView(r *http.Request, v app.EvaluationView) (templates.
 }
 
 // renderEvaluationPage renders the team's evaluation page with its requests; change, when set,
-// adjusts the requests part (a link to show once, a refused form).
-func (s *Server) renderEvaluationPage(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*templates.RequestsView)) {
+// adjusts the view (a link to show once, a refused form).
+func (s *Server) renderEvaluationPage(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*templates.EvaluationView)) {
 	v, err := s.app.Evaluation(r.Context(), principal(r), id)
 	if err != nil {
 		s.error(w, r, err)
@@ -188,7 +188,7 @@ func (s *Server) renderEvaluationPage(w http.ResponseWriter, r *http.Request, st
 		return
 	}
 	if change != nil {
-		change(&tv.Requests)
+		change(&tv)
 	}
 	s.render(w, r, status, templates.EvaluationPage(tv))
 }
@@ -211,7 +211,8 @@ func (s *Server) handleRequestCreateForm(w http.ResponseWriter, r *http.Request)
 	var ve *assess.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		s.renderEvaluationPage(w, r, http.StatusUnprocessableEntity, id, func(rv *templates.RequestsView) {
+		s.renderEvaluationPage(w, r, http.StatusUnprocessableEntity, id, func(tv *templates.EvaluationView) {
+			rv := &tv.Requests
 			rv.Form, rv.FormErrors = in, ve.Fields
 		})
 	case err != nil:
@@ -254,8 +255,8 @@ func (s *Server) handleRequestReissueForm(w http.ResponseWriter, r *http.Request
 // was emailed.
 func (s *Server) showLink(w http.ResponseWriter, r *http.Request, link app.RequestLink) {
 	s.noteEmail(r, link)
-	s.renderEvaluationPage(w, r, http.StatusCreated, link.Request.EvaluationID, func(rv *templates.RequestsView) {
-		rv.NewLink = templates.NewLink{URL: s.linkURL(r, link.Token), For: link.Request.ContactName,
+	s.renderEvaluationPage(w, r, http.StatusCreated, link.Request.EvaluationID, func(tv *templates.EvaluationView) {
+		tv.Requests.NewLink = templates.NewLink{URL: s.linkURL(r, link.Token), For: link.Request.ContactName,
 			Email: link.Request.ContactEmail, Emailed: string(link.Email)}
 	})
 }

@@ -139,8 +139,10 @@ func (s *Server) requireGrant(action app.Action, next http.HandlerFunc) http.Han
 func (s *Server) respondentView(r *http.Request, v app.EvaluationView, req assess.Request) templates.EvaluationView {
 	tv := s.page(r, v)
 	tv.Respondent = true
-	tv.CanEdit = tv.CanEdit && assess.CheckRespondable(req, s.app.Now()) == nil
-	tv.CanComplete, tv.CanReopen, tv.CanReassess = false, false, false
+	editable := tv.CanEdit
+	tv.CanEdit = editable && assess.CheckRespondable(req, s.app.Now()) == nil
+	tv.CanComplete, tv.CanReopen, tv.CanReassess, tv.CanReview = false, false, false, false
+	tv.Pending, tv.ReviewFilter, tv.ReviewCounts = 0, "", nil
 	counts := assess.Score{}
 	for _, q := range v.Summary.Score.Questions {
 		counts.Questions = append(counts.Questions, assess.QuestionScore{Key: q.Key, Answered: q.Answered, Total: q.Total})
@@ -148,8 +150,13 @@ func (s *Server) respondentView(r *http.Request, v app.EvaluationView, req asses
 	tv.Summary = assess.Summary{Score: counts}
 	tv.Evaluation.Score = assess.Score{}
 	for ref, st := range tv.Elements {
-		st.ReadOnly = !tv.CanEdit
+		// After submitting, an element the team asked about takes answers again, alone.
+		st.ReadOnly = !editable || assess.CheckAnswerable(req, s.app.Now(), st.Review) != nil
+		// The contact sees no verdict, note or reviewer: only whether a question is open to them.
+		st.Review = assess.Review{Open: st.Review.Open}
+		st.AnsweredBy = assess.AnsweredBy{}
 		tv.Elements[ref] = st
+		tv.CanEdit = tv.CanEdit || !st.ReadOnly
 	}
 	return tv
 }
@@ -158,11 +165,18 @@ func (s *Server) respondentView(r *http.Request, v app.EvaluationView, req asses
 var respondNotices = map[string]string{
 	"saved":     "Saved.",
 	"submitted": "Submitted: your answers were sent to the team. Thank you.",
+	"replied":   "Your reply was sent to the team.",
 }
 
 func (s *Server) respondPage(r *http.Request, tv templates.EvaluationView, req assess.Request) templates.RespondView {
 	tv.Notice = respondNotices[r.URL.Query().Get("done")]
-	return templates.RespondView{EvaluationView: tv, Request: req, Submitted: req.SubmittedAt != nil}
+	out := templates.RespondView{EvaluationView: tv, Request: req, Submitted: req.SubmittedAt != nil}
+	for _, st := range tv.Elements {
+		if st.Review.Open {
+			out.Clarifications++
+		}
+	}
+	return out
 }
 
 func (s *Server) handleRespondPage(w http.ResponseWriter, r *http.Request) {
@@ -206,7 +220,7 @@ func (s *Server) handleRespondAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("ETag", answerTag(saved.Version))
-	writeJSON(w, http.StatusOK, map[string]answerJSON{"answer": newAnswerJSON(saved)})
+	writeJSON(w, http.StatusOK, map[string]answerJSON{"answer": newRespondentAnswerJSON(saved)})
 }
 
 // handleRespondSubmit records that the respondent is done; their side is read-only after.

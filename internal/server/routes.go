@@ -62,6 +62,7 @@ func (s *Server) table() []route {
 		{post, "/evaluations/{id}/answers/{ref}", app.EditAnswers, s.handleAnswerSaveForm},
 		{get, "/evaluations/{id}/answers/{ref}/history", app.Read, s.handleAnswerHistoryPage},
 		{post, "/evaluations/{id}/answers/{ref}/restore", app.EditAnswers, s.handleAnswerRestoreForm},
+		{post, "/evaluations/{id}/answers/{ref}/review", app.ReviewAnswers, s.handleAnswerReviewForm},
 		{post, "/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
 		{post, "/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
 		{post, "/evaluations/{id}/reassess", app.ReassessEvaluations, s.handleEvaluationReassess},
@@ -102,6 +103,7 @@ func (s *Server) table() []route {
 		{get, "/api/v1/evaluations/{id}/answers/{ref}", app.Read, s.handleAnswerGet},
 		{put, "/api/v1/evaluations/{id}/answers/{ref}", app.EditAnswers, s.handleAnswerSave},
 		{get, "/api/v1/evaluations/{id}/answers/{ref}/history", app.Read, s.handleAnswerHistory},
+		{put, "/api/v1/evaluations/{id}/answers/{ref}/review", app.ReviewAnswers, s.handleAnswerReview},
 		{post, "/api/v1/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
 		{post, "/api/v1/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
 		{post, "/api/v1/evaluations/{id}/reassess", app.ReassessEvaluations, s.handleEvaluationReassess},
@@ -125,6 +127,7 @@ func (s *Server) respondentTable() []route {
 		{http.MethodGet, "/respond", app.Read, s.handleRespondPage},
 		{http.MethodPost, "/respond/answers/{ref}", app.EditAnswers, s.handleRespondAnswerForm},
 		{http.MethodPut, "/respond/answers/{ref}", app.EditAnswers, s.handleRespondAnswer},
+		{http.MethodPost, "/respond/answers/{ref}/reply", app.EditAnswers, s.handleRespondReplyForm},
 		{http.MethodPost, "/respond/submit", app.Respond, s.handleRespondSubmit},
 	}
 }

@@ -82,7 +82,7 @@ func rowKind(r report.CompareRow) cellKind {
 	switch {
 	case r.Key == report.RowRetained:
 		return kindCount
-	case r.Key == report.RowProgress || r.Key == report.RowEvidenced:
+	case r.Key == report.RowProgress || r.Key == report.RowEvidenced || r.Key == report.RowVerified:
 		return kindPercent
 	case r.Group == report.CompareElements:
 		return kindCredit

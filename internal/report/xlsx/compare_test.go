@@ -54,7 +54,7 @@ func TestWriteComparison(t *testing.T) {
 		}
 	}
 	const best, deviation = "D9F2E0", "FDE9C4"
-	// Scores: header, service model, then coverage, tier, progress, evidenced, questions.
+	// Scores: header, service model, then coverage, tier, progress, evidenced, verified, questions.
 	wantText(t, f, SheetScores, "B1", reporttest.Nordic)
 	wantText(t, f, SheetScores, "D1", reporttest.Script)
 	wantText(t, f, SheetScores, "C2", "IaaS · Offering 2")
@@ -64,10 +64,11 @@ func TestWriteComparison(t *testing.T) {
 	wantStyleFill(t, f, SheetScores, "B3", best)
 	wantStyleFill(t, f, SheetScores, "C3", "")
 	wantText(t, f, SheetScores, "B4", "Adequate")
-	wantText(t, f, SheetScores, "A7", "Score: Shared security model")
-	wantNumber(t, f, SheetScores, "C7", 100)
-	wantStyleFill(t, f, SheetScores, "C7", best)
-	wantText(t, f, SheetScores, "D8", "not applicable") // abuse cases do not apply to the PaaS one
+	wantText(t, f, SheetScores, "A7", "Verified (% of credited weight)")
+	wantText(t, f, SheetScores, "A8", "Score: Shared security model")
+	wantNumber(t, f, SheetScores, "C8", 100)
+	wantStyleFill(t, f, SheetScores, "C8", best)
+	wantText(t, f, SheetScores, "D9", "not applicable") // abuse cases do not apply to the PaaS one
 	// Elements: a title row per question, then each element: answer and credit per provider.
 	wantText(t, f, SheetElements, "C1", reporttest.Nordic+" · credit")
 	wantText(t, f, SheetElements, "A3", "Shared security model")

@@ -338,6 +338,7 @@ func writeSummarySheet(f *excelize.File, st xlsxStyles, r report.Report) error {
 		{"Status", r.Evaluation.Status.Label()},
 		{"Progress", assess.Round1(s.Progress) / 100},
 		{"Evidenced", assess.Round1(s.Evidenced) / 100},
+		{"Verified by a reviewer", assess.Round1(s.Verified) / 100},
 	}
 	for _, qs := range s.Questions {
 		score, text, ok := report.QuestionFigure(s, qs.Key)
@@ -382,7 +383,8 @@ func styleSummaryValues(f *excelize.File, st xlsxStyles, rows [][]any) error {
 		switch v := row[1].(type) {
 		case float64:
 			style = st.figure
-			if strings.HasPrefix(row[0].(string), "Progress") || strings.HasPrefix(row[0].(string), "Evidenced") {
+			if strings.HasPrefix(row[0].(string), "Progress") || strings.HasPrefix(row[0].(string), "Evidenced") ||
+				strings.HasPrefix(row[0].(string), "Verified") {
 				style = st.figurePct
 			}
 		case time.Time:
@@ -428,13 +430,14 @@ func writeAnswersSheet(f *excelize.File, st xlsxStyles, r report.Report) error {
 		rows = append(rows, []any{
 			row.Question.Title, row.Element.Label, answer, row.Answer.Explanation,
 			strings.Join(evidence, "\n"), credit, row.Score.Weight, contribution, row.Ref(),
+			row.ReviewText(), row.AnsweredByText(),
 		})
 	}
 	t := sheetTable{
 		name: SheetAnswers,
 		header: []string{"Question", "Element", "Answer", "Explanation", "Evidence", "Credit", "Weight",
-			"Score contribution (points of the question score)", "Reference"},
-		widths: []float64{28, 32, 36, 50, 50, 12, 10, 16, 36},
+			"Score contribution (points of the question score)", "Reference", "Review", "Answered by"},
+		widths: []float64{28, 32, 36, 50, 50, 12, 10, 16, 36, 40, 36},
 		rows:   rows,
 		styles: map[int]int{5: st.percent, 7: st.score},
 		wide:   true,

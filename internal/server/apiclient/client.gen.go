@@ -51,6 +51,24 @@ func (e AnswerType) Valid() bool {
 	}
 }
 
+// Defines values for AnsweredByKind.
+const (
+	AnsweredByKindProvider AnsweredByKind = "provider"
+	AnsweredByKindTeam     AnsweredByKind = "team"
+)
+
+// Valid indicates whether the value is a known member of the AnsweredByKind enum.
+func (e AnsweredByKind) Valid() bool {
+	switch e {
+	case AnsweredByKindProvider:
+		return true
+	case AnsweredByKindTeam:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BandsBetter.
 const (
 	Higher BandsBetter = "higher"
@@ -82,6 +100,7 @@ const (
 	ErrorErrorCodePdfUnavailable           ErrorErrorCode = "pdf_unavailable"
 	ErrorErrorCodePreconditionFailed       ErrorErrorCode = "precondition_failed"
 	ErrorErrorCodeReauthenticationRequired ErrorErrorCode = "reauthentication_required"
+	ErrorErrorCodeTokenExpired             ErrorErrorCode = "token_expired"
 	ErrorErrorCodeTooLarge                 ErrorErrorCode = "too_large"
 	ErrorErrorCodeTooManyRequests          ErrorErrorCode = "too_many_requests"
 	ErrorErrorCodeUnauthenticated          ErrorErrorCode = "unauthenticated"
@@ -113,6 +132,8 @@ func (e ErrorErrorCode) Valid() bool {
 	case ErrorErrorCodePreconditionFailed:
 		return true
 	case ErrorErrorCodeReauthenticationRequired:
+		return true
+	case ErrorErrorCodeTokenExpired:
 		return true
 	case ErrorErrorCodeTooLarge:
 		return true
@@ -315,6 +336,45 @@ func (e RequestStatus) Valid() bool {
 	}
 }
 
+// Defines values for ReviewInputVerdict.
+const (
+	ReviewInputVerdictAccepted ReviewInputVerdict = "accepted"
+	ReviewInputVerdictClarify  ReviewInputVerdict = "clarify"
+	ReviewInputVerdictRejected ReviewInputVerdict = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the ReviewInputVerdict enum.
+func (e ReviewInputVerdict) Valid() bool {
+	switch e {
+	case ReviewInputVerdictAccepted:
+		return true
+	case ReviewInputVerdictClarify:
+		return true
+	case ReviewInputVerdictRejected:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReviewMessageFrom.
+const (
+	ReviewMessageFromProvider ReviewMessageFrom = "provider"
+	ReviewMessageFromTeam     ReviewMessageFrom = "team"
+)
+
+// Valid indicates whether the value is a known member of the ReviewMessageFrom enum.
+func (e ReviewMessageFrom) Valid() bool {
+	switch e {
+	case ReviewMessageFromProvider:
+		return true
+	case ReviewMessageFromTeam:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ServiceModel.
 const (
 	Iaas ServiceModel = "iaas"
@@ -381,6 +441,30 @@ func (e Tier) Valid() bool {
 	case Strong:
 		return true
 	case Weak:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Verdict.
+const (
+	VerdictAccepted Verdict = "accepted"
+	VerdictClarify  Verdict = "clarify"
+	VerdictPending  Verdict = "pending"
+	VerdictRejected Verdict = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the Verdict enum.
+func (e Verdict) Valid() bool {
+	switch e {
+	case VerdictAccepted:
+		return true
+	case VerdictClarify:
+		return true
+	case VerdictPending:
+		return true
+	case VerdictRejected:
 		return true
 	default:
 		return false
@@ -530,9 +614,14 @@ func (e ListProvidersParamsStatus) Valid() bool {
 
 // Answer defines model for Answer.
 type Answer struct {
-	Evidence    []Evidence `json:"evidence"`
-	Explanation string     `json:"explanation"`
-	UpdatedAt   *Timestamp `json:"updated_at"`
+	// AnsweredBy Who gave the answer's current version; absent when not recorded.
+	AnsweredBy  *AnsweredBy `json:"answered_by,omitempty"`
+	Evidence    []Evidence  `json:"evidence"`
+	Explanation string      `json:"explanation"`
+
+	// Review The team's review of the answer's current version. A new save puts it back to pending.
+	Review    *Review    `json:"review,omitempty"`
+	UpdatedAt *Timestamp `json:"updated_at"`
 
 	// Value By the element's type: status, choice and text a string (text at most 10,000 characters); date a YYYY-MM-DD string; matrix an object giving an owner for each layer; multi a list of option keys, none twice; number a number from 0 to 1,000,000,000. null means not answered.
 	//
@@ -582,10 +671,15 @@ type AnswerInput struct {
 
 // AnswerSaved The stored answer (the fields of Answer) and the evaluation's new score.
 type AnswerSaved struct {
-	Evidence    []Evidence `json:"evidence"`
-	Explanation string     `json:"explanation"`
-	Score       Score      `json:"score"`
-	UpdatedAt   *Timestamp `json:"updated_at"`
+	// AnsweredBy Who gave the answer's current version; absent when not recorded.
+	AnsweredBy  *AnsweredBy `json:"answered_by,omitempty"`
+	Evidence    []Evidence  `json:"evidence"`
+	Explanation string      `json:"explanation"`
+
+	// Review The team's review of the answer's current version. A new save puts it back to pending.
+	Review    *Review    `json:"review,omitempty"`
+	Score     Score      `json:"score"`
+	UpdatedAt *Timestamp `json:"updated_at"`
 
 	// Value By the element's type: status, choice and text a string (text at most 10,000 characters); date a YYYY-MM-DD string; matrix an object giving an owner for each layer; multi a list of option keys, none twice; number a number from 0 to 1,000,000,000. null means not answered.
 	//
@@ -614,6 +708,18 @@ type AnswerValue2 = float64
 
 // AnswerValue3 defines model for AnswerValue.3.
 type AnswerValue3 = []string
+
+// AnsweredBy Who gave the answer's current version; absent when not recorded.
+type AnsweredBy struct {
+	Kind AnsweredByKind `json:"kind"`
+	Name string         `json:"name"`
+
+	// RequestId The request the provider's contact answered through; null for the team.
+	RequestId *ID `json:"request_id"`
+}
+
+// AnsweredByKind defines model for AnsweredBy.Kind.
+type AnsweredByKind string
 
 // Bands How a number earns credit: at or beyond full 1, at or beyond half 0.5, else 0.
 type Bands struct {
@@ -1147,6 +1253,52 @@ type RequestList struct {
 // RequestStatus Where a request stands: sent; opened (the link was followed); in_progress (the contact saved an answer); submitted (the contact is done, and their side is read-only); revoked; expired (past expires_at).
 type RequestStatus string
 
+// Review The team's review of the answer's current version. A new save puts it back to pending.
+type Review struct {
+	At *Timestamp `json:"at"`
+
+	// By Who gave the verdict; null while pending.
+	By *string `json:"by"`
+
+	// Comment The clarification's question or the rejection's note; empty otherwise.
+	Comment string `json:"comment"`
+
+	// Open A clarification is asked and not settled by accepted or rejected since: the element takes the contact's answers through the request link, also after they submitted.
+	Open bool `json:"open"`
+
+	// Thread The clarification questions and the contact's replies, oldest first.
+	Thread []ReviewMessage `json:"thread"`
+
+	// Verdict pending: no verdict since the answer last changed; clarify: a question is asked of the provider's contact.
+	Verdict Verdict `json:"verdict"`
+}
+
+// ReviewInput defines model for ReviewInput.
+type ReviewInput struct {
+	// Comment Required for clarify (the question for the provider's contact) and rejected (the finding).
+	Comment *string            `json:"comment,omitempty"`
+	Verdict ReviewInputVerdict `json:"verdict"`
+}
+
+// ReviewInputVerdict defines model for ReviewInput.Verdict.
+type ReviewInputVerdict string
+
+// ReviewMessage defines model for ReviewMessage.
+type ReviewMessage struct {
+	// At An instant in UTC, always with microseconds: 2026-04-15T12:00:00.000000Z.
+	//
+	// Examples: 2026-04-15T12:00:00.000000Z
+	At Timestamp `json:"at"`
+
+	// Author The user's name, or "<contact> via request link".
+	Author string            `json:"author"`
+	Body   string            `json:"body"`
+	From   ReviewMessageFrom `json:"from"`
+}
+
+// ReviewMessageFrom defines model for ReviewMessage.From.
+type ReviewMessageFrom string
+
 // Score defines model for Score.
 type Score struct {
 	// AsOf A calendar day, YYYY-MM-DD.
@@ -1167,6 +1319,9 @@ type Score struct {
 
 	// Tier From the unrounded coverage score: 80 and above strong, 60 adequate, 40 weak, below 40 poor; not_assessed when nothing is answered (no score).
 	Tier Tier `json:"tier"`
+
+	// Verified Share of the credited weight whose answers a reviewer accepted.
+	Verified Percent `json:"verified"`
 }
 
 // ServiceModel defines model for ServiceModel.
@@ -1185,6 +1340,9 @@ type Tier string
 //
 // Examples: 2026-04-15T12:00:00.000000Z
 type Timestamp = time.Time
+
+// Verdict pending: no verdict since the answer last changed; clarify: a question is asked of the provider's contact.
+type Verdict string
 
 // AnswerRef defines model for AnswerRef.
 type AnswerRef = string
@@ -1480,6 +1638,9 @@ type RevokeRequestParams struct {
 // SaveAnswerJSONRequestBody defines body for SaveAnswer for application/json ContentType.
 type SaveAnswerJSONRequestBody = AnswerInput
 
+// ReviewAnswerJSONRequestBody defines body for ReviewAnswer for application/json ContentType.
+type ReviewAnswerJSONRequestBody = ReviewInput
+
 // CompleteEvaluationJSONRequestBody defines body for CompleteEvaluation for application/json ContentType.
 type CompleteEvaluationJSONRequestBody = CompleteInput
 
@@ -1735,6 +1896,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/evaluations/{id}/answers/{ref}/history (the `GetAnswerHistory` operationId).
 	GetAnswerHistory(ctx context.Context, id EvaluationID, ref AnswerRef, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReviewAnswerWithBody Record the team's verdict on one answer and rescore the evaluation (its verified share).
+	//
+	// accepted, clarify (the comment is the question the provider's contact sees and answers through their request link, in the element's thread) or rejected (the comment is the finding). Needs the evaluator role. The element must have an answer (409 otherwise) and the evaluation must be a draft (409 when completed). A later save of the answer puts the verdict back to pending.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref}/review (the `ReviewAnswer` operationId).
+	ReviewAnswerWithBody(ctx context.Context, id EvaluationID, ref AnswerRef, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReviewAnswer Record the team's verdict on one answer and rescore the evaluation (its verified share).
+	//
+	// accepted, clarify (the comment is the question the provider's contact sees and answers through their request link, in the element's thread) or rejected (the comment is the finding). Needs the evaluator role. The element must have an answer (409 otherwise) and the evaluation must be a draft (409 when completed). A later save of the answer puts the verdict back to pending.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref}/review (the `ReviewAnswer` operationId).
+	ReviewAnswer(ctx context.Context, id EvaluationID, ref AnswerRef, body ReviewAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CompleteEvaluationWithBody Complete an evaluation: it is locked and its score frozen as of today. 409 when already completed.
 	//
@@ -2057,6 +2236,44 @@ func (c *Client) SaveAnswer(ctx context.Context, id EvaluationID, ref AnswerRef,
 // Corresponds with GET /api/v1/evaluations/{id}/answers/{ref}/history (the `GetAnswerHistory` operationId).
 func (c *Client) GetAnswerHistory(ctx context.Context, id EvaluationID, ref AnswerRef, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAnswerHistoryRequest(c.Server, id, ref)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReviewAnswerWithBody Record the team's verdict on one answer and rescore the evaluation (its verified share).
+//
+// accepted, clarify (the comment is the question the provider's contact sees and answers through their request link, in the element's thread) or rejected (the comment is the finding). Needs the evaluator role. The element must have an answer (409 otherwise) and the evaluation must be a draft (409 when completed). A later save of the answer puts the verdict back to pending.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref}/review (the `ReviewAnswer` operationId).
+func (c *Client) ReviewAnswerWithBody(ctx context.Context, id EvaluationID, ref AnswerRef, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReviewAnswerRequestWithBody(c.Server, id, ref, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReviewAnswer Record the team's verdict on one answer and rescore the evaluation (its verified share).
+//
+// accepted, clarify (the comment is the question the provider's contact sees and answers through their request link, in the element's thread) or rejected (the comment is the finding). Needs the evaluator role. The element must have an answer (409 otherwise) and the evaluation must be a draft (409 when completed). A later save of the answer puts the verdict back to pending.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref}/review (the `ReviewAnswer` operationId).
+func (c *Client) ReviewAnswer(ctx context.Context, id EvaluationID, ref AnswerRef, body ReviewAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReviewAnswerRequest(c.Server, id, ref, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2894,6 +3111,60 @@ func NewGetAnswerHistoryRequest(server string, id EvaluationID, ref AnswerRef) (
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewReviewAnswerRequest calls the generic ReviewAnswer builder with application/json body
+func NewReviewAnswerRequest(server string, id EvaluationID, ref AnswerRef, body ReviewAnswerJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReviewAnswerRequestWithBody(server, id, ref, "application/json", bodyReader)
+}
+
+// NewReviewAnswerRequestWithBody constructs an http.Request for the ReviewAnswer method, with any body, and a specified content type
+func NewReviewAnswerRequestWithBody(server string, id EvaluationID, ref AnswerRef, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ref", ref, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/evaluations/%s/answers/%s/review", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4234,6 +4505,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/evaluations/{id}/answers/{ref}/history (the `GetAnswerHistory` operationId).
 	GetAnswerHistoryWithResponse(ctx context.Context, id EvaluationID, ref AnswerRef, reqEditors ...RequestEditorFn) (*GetAnswerHistoryResponse, error)
 
+	// ReviewAnswerWithBodyWithResponse Record the team's verdict on one answer and rescore the evaluation (its verified share).
+	//
+	// accepted, clarify (the comment is the question the provider's contact sees and answers through their request link, in the element's thread) or rejected (the comment is the finding). Needs the evaluator role. The element must have an answer (409 otherwise) and the evaluation must be a draft (409 when completed). A later save of the answer puts the verdict back to pending.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref}/review (the `ReviewAnswer` operationId).
+	ReviewAnswerWithBodyWithResponse(ctx context.Context, id EvaluationID, ref AnswerRef, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReviewAnswerResponse, error)
+
+	// ReviewAnswerWithResponse Record the team's verdict on one answer and rescore the evaluation (its verified share).
+	//
+	// accepted, clarify (the comment is the question the provider's contact sees and answers through their request link, in the element's thread) or rejected (the comment is the finding). Needs the evaluator role. The element must have an answer (409 otherwise) and the evaluation must be a draft (409 when completed). A later save of the answer puts the verdict back to pending.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref}/review (the `ReviewAnswer` operationId).
+	ReviewAnswerWithResponse(ctx context.Context, id EvaluationID, ref AnswerRef, body ReviewAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*ReviewAnswerResponse, error)
+
 	// CompleteEvaluationWithBodyWithResponse Complete an evaluation: it is locked and its score frozen as of today. 409 when already completed.
 	//
 	// Needs the evaluator role. If-Match is checked against the evaluation's current ETag (GET) just before the change.
@@ -5500,6 +5789,250 @@ func (r GetAnswerHistoryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAnswerHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReviewAnswerResponse200Headers the declared response headers of an HTTP 200 response for ReviewAnswer
+type ReviewAnswerResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ReviewAnswerResponse400Headers the declared response headers of an HTTP 400 response for ReviewAnswer
+type ReviewAnswerResponse400Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse401Headers the declared response headers of an HTTP 401 response for ReviewAnswer
+type ReviewAnswerResponse401Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse403Headers the declared response headers of an HTTP 403 response for ReviewAnswer
+type ReviewAnswerResponse403Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse404Headers the declared response headers of an HTTP 404 response for ReviewAnswer
+type ReviewAnswerResponse404Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse406Headers the declared response headers of an HTTP 406 response for ReviewAnswer
+type ReviewAnswerResponse406Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse409Headers the declared response headers of an HTTP 409 response for ReviewAnswer
+type ReviewAnswerResponse409Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         *int
+}
+
+// ReviewAnswerResponse413Headers the declared response headers of an HTTP 413 response for ReviewAnswer
+type ReviewAnswerResponse413Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse415Headers the declared response headers of an HTTP 415 response for ReviewAnswer
+type ReviewAnswerResponse415Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse422Headers the declared response headers of an HTTP 422 response for ReviewAnswer
+type ReviewAnswerResponse422Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse429Headers the declared response headers of an HTTP 429 response for ReviewAnswer
+type ReviewAnswerResponse429Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+// ReviewAnswerResponse500Headers the declared response headers of an HTTP 500 response for ReviewAnswer
+type ReviewAnswerResponse500Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// ReviewAnswerResponse503Headers the declared response headers of an HTTP 503 response for ReviewAnswer
+type ReviewAnswerResponse503Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+type ReviewAnswerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AnswerSaved
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Internal
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReviewAnswerResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ReviewAnswerResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReviewAnswerResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ReviewAnswerResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ReviewAnswerResponse404Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *ReviewAnswerResponse406Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ReviewAnswerResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *ReviewAnswerResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *ReviewAnswerResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ReviewAnswerResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReviewAnswerResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ReviewAnswerResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReviewAnswerResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReviewAnswerResponse) GetJSON200() *AnswerSaved {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReviewAnswerResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReviewAnswerResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReviewAnswerResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReviewAnswerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r ReviewAnswerResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ReviewAnswerResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ReviewAnswerResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ReviewAnswerResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ReviewAnswerResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReviewAnswerResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ReviewAnswerResponse) GetJSON500() *Internal {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ReviewAnswerResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ReviewAnswerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReviewAnswerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReviewAnswerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReviewAnswerResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -9427,6 +9960,36 @@ func (c *ClientWithResponses) GetAnswerHistoryWithResponse(ctx context.Context, 
 	return ParseGetAnswerHistoryResponse(rsp)
 }
 
+// ReviewAnswerWithBodyWithResponse Record the team's verdict on one answer and rescore the evaluation (its verified share).
+//
+// accepted, clarify (the comment is the question the provider's contact sees and answers through their request link, in the element's thread) or rejected (the comment is the finding). Needs the evaluator role. The element must have an answer (409 otherwise) and the evaluation must be a draft (409 when completed). A later save of the answer puts the verdict back to pending.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref}/review (the `ReviewAnswer` operationId).
+func (c *ClientWithResponses) ReviewAnswerWithBodyWithResponse(ctx context.Context, id EvaluationID, ref AnswerRef, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReviewAnswerResponse, error) {
+	rsp, err := c.ReviewAnswerWithBody(ctx, id, ref, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReviewAnswerResponse(rsp)
+}
+
+// ReviewAnswerWithResponse Record the team's verdict on one answer and rescore the evaluation (its verified share).
+//
+// accepted, clarify (the comment is the question the provider's contact sees and answers through their request link, in the element's thread) or rejected (the comment is the finding). Needs the evaluator role. The element must have an answer (409 otherwise) and the evaluation must be a draft (409 when completed). A later save of the answer puts the verdict back to pending.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref}/review (the `ReviewAnswer` operationId).
+func (c *ClientWithResponses) ReviewAnswerWithResponse(ctx context.Context, id EvaluationID, ref AnswerRef, body ReviewAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*ReviewAnswerResponse, error) {
+	rsp, err := c.ReviewAnswer(ctx, id, ref, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReviewAnswerResponse(rsp)
+}
+
 // CompleteEvaluationWithBodyWithResponse Complete an evaluation: it is locked and its score frozen as of today. 409 when already completed.
 //
 // Needs the evaluator role. If-Match is checked against the evaluation's current ETag (GET) just before the change.
@@ -11618,6 +12181,445 @@ func ParseGetAnswerHistoryResponse(rsp *http.Response) (*GetAnswerHistoryRespons
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetAnswerHistoryResponse503Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReviewAnswerResponse parses an HTTP response from a ReviewAnswerWithResponse call
+func ParseReviewAnswerResponse(rsp *http.Response) (*ReviewAnswerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReviewAnswerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AnswerSaved
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReviewAnswerResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ReviewAnswerResponse400Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReviewAnswerResponse401Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ReviewAnswerResponse403Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ReviewAnswerResponse404Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 406:
+		var headers ReviewAnswerResponse406Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 409:
+		var headers ReviewAnswerResponse409Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers ReviewAnswerResponse413Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers ReviewAnswerResponse415Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers ReviewAnswerResponse422Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReviewAnswerResponse429Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ReviewAnswerResponse500Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReviewAnswerResponse503Headers
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
