@@ -44,6 +44,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", migrate},
 		{"user", "add a user: user add --email E --name N --role viewer|evaluator|admin --password-stdin", userCmd},
 		{"token", "API tokens: token create --email E --name LABEL (prints the token once) | token revoke --token T", tokenCmd},
+		{"questionnaire", "questionnaire import FILE (publishes the next version; see docs/questionnaire-files.md) | questionnaire export KEY@VERSION", questionnaireCmd},
 		{"demo", "fill the database with made-up providers and evaluations: demo --providers N [--seed S] [--append]", demoCmd},
 		{"help", "list the subcommands", help},
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"shareline/internal/assess"
@@ -66,4 +67,67 @@ func (a *App) Questionnaires(ctx context.Context, p Principal) ([]QuestionnaireI
 		return err
 	})
 	return out, err
+}
+
+// Import is what publishing an imported questionnaire does, or would do: the version it is
+// stored as, and whether that is a new version or the newest one already stored, unchanged.
+type Import struct {
+	Questionnaire *assess.Questionnaire // numbered as it is (or would be) stored
+	Created       bool
+	Replaces      int // the newest version stored before, 0 for a new key
+}
+
+// PlanImport says what ImportQuestionnaire would do with q, changing nothing: for the preview
+// shown before an admin publishes.
+func (a *App) PlanImport(ctx context.Context, p Principal, q *assess.Questionnaire) (Import, error) {
+	if err := allow(p, PublishQuestionnaire, Resource{}); err != nil {
+		return Import{}, err
+	}
+	var out Import
+	err := a.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, err = planImport(ctx, tx, q)
+		return err
+	})
+	return out, err
+}
+
+// ImportQuestionnaire publishes an imported questionnaire under the version assess.NextVersion
+// gives: a changed definition becomes the next version of its key, an identical one changes
+// nothing. All or nothing, in one transaction with its audit entry.
+func (a *App) ImportQuestionnaire(ctx context.Context, p Principal, q *assess.Questionnaire) (Import, error) {
+	if err := allow(p, PublishQuestionnaire, Resource{}); err != nil {
+		return Import{}, err
+	}
+	var out Import
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if out, err = planImport(ctx, tx, q); err != nil || !out.Created {
+			return err
+		}
+		if _, err := tx.Questionnaires().Publish(ctx, out.Questionnaire); err != nil {
+			return err
+		}
+		n := out.Questionnaire
+		return record(ctx, tx, p, auth.ActionQuestionnairePublished, 0, 0, "imported questionnaire %s v%d (%s), %d elements", n.Key, n.Version, n.Title, n.ElementCount())
+	})
+	return out, err
+}
+
+func planImport(ctx context.Context, tx Tx, q *assess.Questionnaire) (Import, error) {
+	latest, err := tx.Questionnaires().Latest(ctx, q.Key)
+	if errors.Is(err, assess.ErrNotFound) {
+		latest, err = nil, nil
+	}
+	if err != nil {
+		return Import{}, err
+	}
+	numbered := *q
+	var changed bool
+	numbered.Version, changed = assess.NextVersion(latest, q)
+	out := Import{Questionnaire: &numbered, Created: changed}
+	if latest != nil {
+		out.Replaces = latest.Version
+	}
+	return out, nil
 }
