@@ -676,7 +676,7 @@ func UsersPage(v UsersView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 63, "</label> <label>Password (at least 12 characters) <input type=\"password\" name=\"password\" autocomplete=\"new-password\" required>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 63, "</label> <label>Password (at least 12 characters) <input type=\"password\" name=\"password\" autocomplete=\"new-password\" required data-strength>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

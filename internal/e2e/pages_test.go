@@ -91,6 +91,12 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		{name: "admin-tokens", path: "/admin/tokens"},
 		{name: "admin-audit", path: "/admin/audit"},
 		{name: "account", path: "/account"},
+		// A new password typed and shown: the strength meter and the pressed show/hide button.
+		{name: "account-password-rated", path: "/account", act: []chromedp.Action[chromedp.Void]{
+			chromedp.SendKeys(chromedp.CSS(`#new_password`), "winter2024!!"),
+			chromedp.Click(chromedp.CSS(`#new_password + button.reveal`)),
+			chromedp.WaitVisible(chromedp.CSS(`#new_password-strength`)),
+		}},
 		// A change to the admin's credentials made elsewhere: the next page tells of it once.
 		{name: "security-notice", path: "/providers", before: func(t *testing.T) {
 			if _, _, err := a.uc.CreateToken(context.Background(), usecase.CommandLine(), admin.ID, "made elsewhere", ""); err != nil {
@@ -102,12 +108,12 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 			act: []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(`[data-testid=recovery-codes-new]`))}},
 		{name: "recovery-codes-refused", path: "/account/two-step", act: []chromedp.Action[chromedp.Void]{
 			chromedp.SendKeys(chromedp.CSS(`#recovery-password`), "not my password"),
-			chromedp.Click(chromedp.CSS(`[data-testid=recovery-codes-new] button`)),
+			chromedp.Click(chromedp.CSS(`[data-testid=recovery-codes-new] button[type=submit]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#error-recovery_password`)),
 		}},
 		{name: "recovery-codes-new", path: "/account/two-step", act: []chromedp.Action[chromedp.Void]{
 			chromedp.SendKeys(chromedp.CSS(`#recovery-password`), password),
-			chromedp.Click(chromedp.CSS(`[data-testid=recovery-codes-new] button`)),
+			chromedp.Click(chromedp.CSS(`[data-testid=recovery-codes-new] button[type=submit]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=recovery-codes]`)),
 		}},
 		{name: "not-found", path: "/providers/987654321"},
