@@ -159,15 +159,23 @@ func (a *App) CheckResetLink(ctx context.Context, token string) error {
 // ResetPasswordWithLink sets a new password through a reset link's token, once: the link ends
 // (used), every session of the user ends, and the change is recorded and told to the user. A
 // link that does not work is an auth.ErrResetLinkInvalid; a password the policy refuses is a
-// validation error on "password", and leaves the link as it was.
+// validation error on "password", and leaves the link as it was; every password-check slot
+// taken is *SignInBusy.
 func (a *App) ResetPasswordWithLink(ctx context.Context, token, password, remoteAddr string) (auth.User, error) {
-	if err := auth.CheckResetToken(token); err != nil {
+	// The link is checked before anything is hashed, so that made-up links cost no hash; the
+	// hash takes one of the password-check slots that sign-ins share.
+	if err := a.CheckResetLink(ctx, token); err != nil {
 		return auth.User{}, err
 	}
 	if err := auth.CheckPasswordPolicy(password); err != nil {
 		return auth.User{}, err
 	}
+	release, ok := a.hashSlot(ctx)
+	if !ok {
+		return auth.User{}, &SignInBusy{RetryAfter: time.Second}
+	}
 	passwordHash, err := auth.HashPassword(password)
+	release()
 	if err != nil {
 		return auth.User{}, err
 	}
