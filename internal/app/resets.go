@@ -30,9 +30,9 @@ type Resets interface {
 	RecordAsk(ctx context.Context, key []byte, remoteAddr string, at, forgetBefore time.Time) error
 	// Create ends the user's live link, if any (ended 'replaced'), and stores a new one.
 	Create(ctx context.Context, userID int64, hash []byte, at, expires time.Time) error
-	// Find returns the link with this hash, locking it until the transaction ends; none is
+	// Find returns the link with this hash; lock holds it until the transaction ends. None is
 	// assess.ErrNotFound.
-	Find(ctx context.Context, hash []byte) (auth.ResetLink, error)
+	Find(ctx context.Context, hash []byte, lock bool) (auth.ResetLink, error)
 	// End ends a live link as how (auth.ResetEndedUsed) at at.
 	End(ctx context.Context, id int64, how string, at time.Time) error
 }
@@ -145,7 +145,7 @@ func (a *App) CheckResetLink(ctx context.Context, token string) error {
 		return err
 	}
 	return a.store.Read(ctx, func(tx Tx) error {
-		l, err := tx.Resets().Find(ctx, SecretHash(token))
+		l, err := tx.Resets().Find(ctx, SecretHash(token), false)
 		if assess.IsNotFound(err) {
 			return auth.ErrResetLinkUnknown
 		}
@@ -182,7 +182,7 @@ func (a *App) ResetPasswordWithLink(ctx context.Context, token, password, remote
 	var u auth.User
 	err = a.store.Update(ctx, func(tx Tx) error {
 		now := a.now()
-		l, err := tx.Resets().Find(ctx, SecretHash(token))
+		l, err := tx.Resets().Find(ctx, SecretHash(token), true)
 		if assess.IsNotFound(err) {
 			return auth.ErrResetLinkUnknown
 		}

@@ -68,10 +68,13 @@ type resetRow struct {
 	Ended     *string   `db:"ended"`
 }
 
-// Find returns the link with this hash, locked until the transaction ends.
-func (r resets) Find(ctx context.Context, hash []byte) (auth.ResetLink, error) {
-	rows, _ := r.q.Query(ctx, `
-		SELECT id, user_id, created_at, expires_at, ended FROM password_resets WHERE token_hash = $1 FOR UPDATE`, hash)
+// Find returns the link with this hash; lock holds it until the transaction ends.
+func (r resets) Find(ctx context.Context, hash []byte, lock bool) (auth.ResetLink, error) {
+	sql := `SELECT id, user_id, created_at, expires_at, ended FROM password_resets WHERE token_hash = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	rows, _ := r.q.Query(ctx, sql, hash)
 	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[resetRow])
 	if err != nil {
 		return auth.ResetLink{}, translate(err, "find password reset link")
