@@ -7,6 +7,7 @@ import "time"
 type SignInForm struct {
 	Email  string
 	Next   string
+	Notice string // what happened before (a password just reset)
 	Error  string
 	Errors map[string]string
 }

@@ -37,6 +37,7 @@ type Tx interface {
 	MFA() MFA
 	Notices() Notices
 	Requests() Requests
+	Resets() Resets
 	// Later runs f with the statements it makes held back and sent with the commit, in the same
 	// round trip: for writes whose results nobody reads. Their errors fail the transaction
 	// (Update returns them); inside f only repository methods that say they may wait can run.

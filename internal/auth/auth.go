@@ -192,7 +192,7 @@ const (
 // CredentialActions are the audit actions that change a user's credentials or sessions: what a
 // user is shown about their own account.
 var CredentialActions = []string{
-	ActionUserPasswordReset, ActionPasswordChanged, ActionUserRoleChanged, ActionUserDeactivated,
+	ActionUserPasswordReset, ActionPasswordChanged, ActionPasswordResetByLink, ActionUserRoleChanged, ActionUserDeactivated,
 	ActionUserReactivated, ActionTokenCreated, ActionTokenRevoked, ActionTokensRevoked,
 	ActionSessionEnded, ActionSessionsEnded, ActionSignInFailuresCleared, ActionTOTPEnabled,
 	ActionTOTPDisabled, ActionRecoveryCodeUsed, ActionSecondFactorFailed,

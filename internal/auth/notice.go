@@ -13,7 +13,7 @@ const ActionRecoveryCodesRegenerated = "user.recovery_codes_regenerated"
 // SMTP is configured. Failed sign-ins are left out: anyone can cause them, and the sign-in
 // limits answer them.
 var NoticeActions = []string{
-	ActionPasswordChanged, ActionUserPasswordReset, ActionTOTPEnabled, ActionTOTPDisabled,
+	ActionPasswordChanged, ActionUserPasswordReset, ActionPasswordResetByLink, ActionTOTPEnabled, ActionTOTPDisabled,
 	ActionRecoveryCodesRegenerated, ActionRecoveryCodeUsed, ActionTokenCreated, ActionTokenRevoked,
 	ActionTokensRevoked, ActionSessionEnded, ActionSessionsEnded, ActionUserRoleChanged,
 	ActionUserReactivated, ActionUserDeactivated,
@@ -41,6 +41,8 @@ func NoticeTitle(action string) string {
 		return "Your password was changed"
 	case ActionUserPasswordReset:
 		return "Your password was reset by an admin"
+	case ActionPasswordResetByLink:
+		return "Your password was reset with an emailed link"
 	case ActionTOTPEnabled:
 		return "Two-step sign-in was turned on"
 	case ActionTOTPDisabled:

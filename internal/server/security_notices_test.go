@@ -68,6 +68,14 @@ func TestSecurityEveryCredentialChangeIsNoticed(t *testing.T) {
 	must("change the role", err)
 	_, err = d.uc.ResetPassword(ctx, cli, u.ID, testPassword, false)
 	must("reset the password", err)
+	mailLinks(t, d.testApp, smtptest.Start(t, smtptest.Options{}))
+	links := make(chan string, 1)
+	must("ask for a reset link", d.uc.AskPasswordReset(ctx, email, "192.0.2.10", func(token string) string {
+		links <- token
+		return "http://shareline.example/login/reset?token=" + token
+	}, slog.New(slog.DiscardHandler)))
+	_, err = d.uc.ResetPasswordWithLink(ctx, <-links, second, "192.0.2.10")
+	must("reset the password with the link", err)
 	_, err = d.uc.SetActive(ctx, cli, u.ID, false)
 	must("deactivate", err)
 	_, err = d.uc.SetActive(ctx, cli, u.ID, true)

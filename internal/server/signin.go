@@ -19,7 +19,8 @@ func (s *Server) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.SignInPage(templates.SignInForm{Next: r.URL.Query().Get("next")}))
+	q := r.URL.Query()
+	s.render(w, r, http.StatusOK, templates.SignInPage(templates.SignInForm{Next: q.Get("next"), Notice: signInNotices[q.Get("done")]}))
 }
 
 // handleSignIn checks a password. A malformed email is refused beside its field (422) before
