@@ -8,6 +8,8 @@ CREATE TABLE file_blobs (
     size       bigint NOT NULL CHECK (size >= 0),
     sha256     bytea NOT NULL CHECK (length(sha256) = 32),
     chunks     integer NOT NULL CHECK (chunks >= 0),
+    -- The length of every chunk but the last, so that a read at an offset finds its chunk.
+    chunk_size integer NOT NULL CHECK (chunk_size > 0),
     created_at timestamptz NOT NULL DEFAULT now()
 );
 
@@ -20,7 +22,8 @@ CREATE TABLE file_blob_chunks (
     PRIMARY KEY (blob_id, seq)
 );
 -- Out of line and uncompressed: evidence files (PDF, PNG, JPEG, DOCX, XLSX) are mostly
--- compressed already, and compressing them again costs time for nothing.
+-- compressed already, and compressing them again costs time for nothing; and substring() of an
+-- uncompressed value reads only the part asked for (a read at an offset).
 ALTER TABLE file_blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 
 -- +goose Down

@@ -31,7 +31,10 @@ func NewPostgres(pool *pgxpool.Pool) *Postgres {
 	return &Postgres{pool: pool}
 }
 
-var _ Store = (*Postgres)(nil)
+var (
+	_ Store        = (*Postgres)(nil)
+	_ RandomAccess = (*Postgres)(nil)
+)
 
 // Put reads r to its end, or to limit+1 bytes, into a new file. The upload holds one pooled
 // connection and an open transaction for as long as r takes: the caller bounds that time.
@@ -56,8 +59,8 @@ func (p *Postgres) Put(ctx context.Context, r io.Reader, limit int64) (Blob, err
 		}
 		blob.Size = size
 		h.Sum(blob.SHA256[:0])
-		_, err = tx.Exec(ctx, `INSERT INTO file_blobs (id, size, sha256, chunks) VALUES ($1, $2, $3, $4)`,
-			id, size, blob.SHA256[:], chunks)
+		_, err = tx.Exec(ctx, `INSERT INTO file_blobs (id, size, sha256, chunks, chunk_size) VALUES ($1, $2, $3, $4, $5)`,
+			id, size, blob.SHA256[:], chunks, ChunkSize)
 		if err != nil {
 			return fmt.Errorf("filestore: store file %s: %w", blob.Key, err)
 		}
