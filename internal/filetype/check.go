@@ -3,6 +3,7 @@ package filetype
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 // Limits on what Check reads of an archive, so that a hostile one costs little.
 const (
 	maxEntries      = 10000
+	maxDirectory    = 4 << 20 // bytes of the central directory, all of which archive/zip reads in
 	maxContentTypes = 1 << 20 // bytes of [Content_Types].xml
 )
 
@@ -35,12 +37,12 @@ func Check(r io.ReaderAt, size int64, name string) (Type, error) {
 	if !errors.Is(err, ErrNeedArchive) {
 		return t, err
 	}
+	if err := directorySize(r, size, name); err != nil {
+		return "", err
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return "", refuse("%s is not a readable Word or Excel document (the archive is damaged)", quote(name))
-	}
-	if len(zr.File) > maxEntries {
-		return "", refuse("%s has %d parts, too many for a Word or Excel document", quote(name), len(zr.File))
 	}
 	found, err := officeType(zr)
 	if err != nil {
@@ -50,6 +52,26 @@ func Check(r io.ReaderAt, size int64, name string) (Type, error) {
 		return "", refuse("%s is a ZIP archive, not a Word or Excel document; archives are not accepted (accepted: %s)", quote(name), Accepted)
 	}
 	return found, matchName(name, found)
+}
+
+// directorySize refuses an archive whose central directory is too big to read in, from its
+// end record (the last 22 bytes and a comment of at most 64 KiB), before archive/zip reads it.
+func directorySize(r io.ReaderAt, size int64, name string) error {
+	tail := make([]byte, min(size, 22+65535))
+	if _, err := r.ReadAt(tail, size-int64(len(tail))); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("filetype: read %s: %w", quote(name), err)
+	}
+	i := bytes.LastIndex(tail, []byte("PK\x05\x06"))
+	if i < 0 || len(tail)-i < 22 {
+		return refuse("%s is not a readable Word or Excel document (the archive is damaged)", quote(name))
+	}
+	entries := binary.LittleEndian.Uint16(tail[i+10:])
+	dirSize := binary.LittleEndian.Uint32(tail[i+12:])
+	// 0xffff and 0xffffffff mean a ZIP64 archive: far beyond any Office document.
+	if entries > maxEntries || entries == 0xffff || dirSize > maxDirectory {
+		return refuse("%s has too many parts for a Word or Excel document (%d, a directory of %d bytes)", quote(name), entries, dirSize)
+	}
+	return nil
 }
 
 // officeType is DOCX or XLSX when the archive is one, "" when it is some other archive.

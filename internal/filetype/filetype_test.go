@@ -163,6 +163,7 @@ func TestCheckRefuses(t *testing.T) {
 		{"letter.docx", sampleZIP(t, "a.txt", "hello"), "not a Word or Excel document"},
 		{"letter.docx", sampleZIP(t, "[Content_Types].xml", contentTypes("application/xml"), "word/document.xml", documentPart), "not a Word or Excel document"},
 		{"letter.docx", macro, "macros"},
+		{"letter.docx", manyParts(t, maxEntries+1), "too many parts"},
 		{"letter.docx", []byte("PK\x03\x04 this is no archive at all"), "damaged"},
 		{"letter.docx", sampleXLSX(t), "named as a Word document (DOCX) but its content is an Excel workbook"},
 		{"controls.xlsx", sampleDOCX(t), "named as an Excel workbook (XLSX) but its content is a Word document"},
@@ -188,6 +189,19 @@ func TestCheckRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyParts is a DOCX with n extra empty parts.
+func manyParts(t *testing.T, n int) []byte {
+	t.Helper()
+	parts := []string{
+		"[Content_Types].xml", contentTypes("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+		"word/document.xml", documentPart,
+	}
+	for i := range n {
+		parts = append(parts, fmt.Sprintf("p%d", i), "")
+	}
+	return sampleZIP(t, parts...)
 }
 
 // TestSniffNeedsArchive: from its start alone, an Office document is only a ZIP.
