@@ -2,7 +2,8 @@
 # bench.sh: measure Shareline on this machine and print one markdown table.
 #
 # Builds bin/shareline and bin/shareline-load, makes a fresh database (shareline_bench, dropped
-# and recreated), loads demo providers, runs the Go benchmarks, starts the server (timing a
+# and recreated), loads demo providers, runs the Go benchmarks (among them the evidence file
+# store's upload and download throughput, BenchmarkStore), starts the server (timing a
 # restart to /readyz), drives it with the load tool while sampling its resident memory, and
 # prints every figure beside the targets of issue 6, then the targets of issue 17: each
 # scenario's throughput as a share of its floor (the durable one-row write, and the HTTP write
@@ -138,6 +139,14 @@ print_table() {
 	}
 	FILENAME ~ /demo.txt$/ && /^added/ {
 		row("demo load", $0, "100,000 providers well under 2 min (see the demo figures)", "")
+	}
+	# The evidence file store (internal/filestore): upload and download throughput of a 25 MiB
+	# file through the PostgreSQL store, in MB/s (10^6 bytes a second, as go test counts).
+	FILENAME ~ /gobench.txt$/ && /^BenchmarkStore\/(upload|download)/ {
+		dir = $1; sub(/^BenchmarkStore\//, "", dir); sub(/-[0-9]+$/, "", dir)
+		for (i = 5; i < NF; i++) if ($(i + 1) == "MB/s") rate = $i
+		row("evidence file " dir ", PostgreSQL store (25 MiB file)", rate " MB/s", "", "")
+		next
 	}
 	FILENAME ~ /gobench.txt$/ && /^Benchmark/ {
 		value = sprintf("%.3f ms/op", $3 / 1e6)
