@@ -14,9 +14,10 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/shareline
 
-## test: every test, with the race detector, against a real PostgreSQL and a real Chromium
+## test: every test, with the race detector, against a real PostgreSQL, a real Chromium and a real S3 server (SeaweedFS, built once by scripts/weed.sh into ~/.cache/shareline/weed)
 test: tools
-	$(GO) test -race -count=1 ./...
+	@weed=$$(GO=$(GO) bash scripts/weed.sh) || exit 1; \
+	SHARELINE_WEED="$$weed" SHARELINE_REQUIRE_S3=1 $(GO) test -race -count=1 ./...
 
 ## tools: the page checkers the browser tests run (axe-core, the Nu HTML Checker), from npm into tools/npm
 tools: tools/npm/node_modules/.installed

@@ -17,6 +17,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	browsercdp "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/xuri/excelize/v2"
 
 	usecase "shareline/internal/app"
@@ -77,8 +78,9 @@ func browserFor(t *testing.T, limit time.Duration) context.Context {
 
 // app is the real server over a real database on a free port, with sessions in PostgreSQL.
 type app struct {
-	url string
-	uc  *usecase.App
+	url  string
+	uc   *usecase.App
+	pool *pgxpool.Pool
 }
 
 func appServer(t *testing.T) app {
@@ -101,7 +103,7 @@ func appServerWith(t *testing.T, wrap func(http.Handler) http.Handler) app {
 	srv := server.New(server.Options{App: uc, Sessions: pgxstore.NewWithCleanupInterval(pool, 0), Log: slog.New(slog.DiscardHandler)})
 	ts := httptest.NewServer(wrap(srv.Handler()))
 	t.Cleanup(ts.Close)
-	return app{ts.URL, uc}
+	return app{ts.URL, uc, pool}
 }
 
 const password = "browser test password"
