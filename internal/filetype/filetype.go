@@ -50,7 +50,8 @@ var types = map[Type]struct {
 // MIME is the media type to send the file with.
 func (t Type) MIME() string { return types[t].mime }
 
-// String names the type for people: "a PDF document".
+// String names the type for people: "a PDF document". string(t), "pdf", is the stable code to
+// store.
 func (t Type) String() string { return types[t].label }
 
 // Extensions are the file name extensions that may carry the type, lower case with the dot.
