@@ -380,7 +380,6 @@ func freePorts(tb testing.TB, n int) []string {
 	return ports
 }
 
-
 // pattern is an endless stream of bytes that are not all alike, made without allocating.
 type pattern struct{ n uint64 }
 
