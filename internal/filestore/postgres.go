@@ -121,20 +121,39 @@ func parseKey(key string) (pgtype.UUID, bool) {
 // Open streams the file kept under key, one chunk per query. Reading it fails, rather than ends
 // early, if the file is deleted meanwhile or its content no longer matches its SHA-256.
 func (p *Postgres) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	b, err := p.lookup(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return &pgFile{ctx: ctx, pool: p.pool, id: b.id, key: key, hash: sha256.New(), size: b.size, want: b.sha256, chunks: b.chunks}, nil
+}
+
+// blobRow is a kept file's row in file_blobs.
+type blobRow struct {
+	id        pgtype.UUID
+	size      int64
+	sha256    []byte
+	chunks    int32
+	chunkSize int64
+}
+
+// lookup reads the row of the file kept under key; ErrNotFound when there is none.
+func (p *Postgres) lookup(ctx context.Context, key string) (blobRow, error) {
+	b := blobRow{}
 	id, ok := parseKey(key)
 	if !ok {
-		return nil, ErrNotFound
+		return b, ErrNotFound
 	}
-	f := &pgFile{ctx: ctx, pool: p.pool, id: id, key: key, hash: sha256.New()}
-	err := p.pool.QueryRow(ctx, `SELECT size, sha256, chunks FROM file_blobs WHERE id = $1`, id).
-		Scan(&f.size, &f.want, &f.chunks)
+	b.id = id
+	err := p.pool.QueryRow(ctx, `SELECT size, sha256, chunks, chunk_size FROM file_blobs WHERE id = $1`, id).
+		Scan(&b.size, &b.sha256, &b.chunks, &b.chunkSize)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
+		return b, ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("filestore: open %s: %w", key, err)
+		return b, fmt.Errorf("filestore: open %s: %w", key, err)
 	}
-	return f, nil
+	return b, nil
 }
 
 // pgFile reads a file a chunk at a time; it holds no connection between reads.

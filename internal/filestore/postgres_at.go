@@ -14,19 +14,11 @@ import (
 // OpenAt gives random access to the file kept under key: each ReadAt asks PostgreSQL for just
 // the bytes wanted of the chunks they fall in.
 func (p *Postgres) OpenAt(ctx context.Context, key string) (File, error) {
-	id, ok := parseKey(key)
-	if !ok {
-		return nil, ErrNotFound
-	}
-	f := &pgFileAt{ctx: ctx, pool: p.pool, id: id, key: key}
-	err := p.pool.QueryRow(ctx, `SELECT size, chunk_size FROM file_blobs WHERE id = $1`, id).Scan(&f.size, &f.chunkSize)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	b, err := p.lookup(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("filestore: open %s: %w", key, err)
+		return nil, err
 	}
-	return f, nil
+	return &pgFileAt{ctx: ctx, pool: p.pool, id: b.id, key: key, size: b.size, chunkSize: b.chunkSize}, nil
 }
 
 type pgFileAt struct {
