@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,6 +123,20 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 	console := listenForConsoleErrors(t, ctx)
 	shots := os.Getenv("SHARELINE_SCREENSHOTS")
 	htmlDir := t.TempDir()
+	// checkAt checks the page as it stands in a window width px wide: axe finds nothing, it does
+	// not scroll sideways, and (with SHARELINE_SCREENSHOTS) a screenshot is kept.
+	checkAt := func(t *testing.T, ctx context.Context, name string, width int64) {
+		t.Helper()
+		for _, v := range axeViolations(t, ctx, axe) {
+			t.Errorf("%s/%d: axe: %s", name, width, v)
+		}
+		if sw := eval[int64](t, ctx, `document.documentElement.scrollWidth`); sw > width {
+			t.Errorf("%s: the page is %d px wide in a %d px window: it scrolls sideways; widest: %s", name, sw, width, overflowing(t, ctx, width))
+		}
+		if shots != "" {
+			screenshot(t, ctx, filepath.Join(shots, fmt.Sprintf("%s-%d.png", name, width)))
+		}
+	}
 	for _, p := range pages {
 		for _, width := range []int64{1366, 390} {
 			t.Run(fmt.Sprintf("%s/%d", p.name, width), func(t *testing.T) {
@@ -139,17 +154,9 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 				if width == 1366 {
 					saveHTML(t, ctx, filepath.Join(htmlDir, p.name+".html"), len(p.act) > 0 || p.before != nil)
 				}
-				for _, v := range axeViolations(t, ctx, axe) {
-					t.Errorf("axe: %s", v)
-				}
+				checkAt(t, ctx, p.name, width)
 				for _, msg := range console() {
 					t.Errorf("console: %s", msg)
-				}
-				if sw := eval[int64](t, ctx, `document.documentElement.scrollWidth`); sw > width {
-					t.Errorf("the page is %d px wide in a %d px window: it scrolls sideways; widest: %s", sw, width, overflowing(t, ctx, width))
-				}
-				if shots != "" {
-					screenshot(t, ctx, filepath.Join(shots, fmt.Sprintf("%s-%d.png", p.name, width)))
 				}
 			})
 		}
@@ -188,15 +195,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 				if width == 1366 {
 					saveHTML(t, out, filepath.Join(htmlDir, state+".html"), state == "signin-refused")
 				}
-				for _, v := range axeViolations(t, out, axe) {
-					t.Errorf("%s/%d: axe: %s", state, width, v)
-				}
-				if sw := eval[int64](t, out, `document.documentElement.scrollWidth`); sw > width {
-					t.Errorf("%s: the page is %d px wide in a %d px window", state, sw, width)
-				}
-				if shots != "" {
-					screenshot(t, out, filepath.Join(shots, fmt.Sprintf("%s-%d.png", state, width)))
-				}
+				checkAt(t, out, state, width)
 			}
 		}
 	})
@@ -206,22 +205,15 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		act  []chromedp.Action[chromedp.Void]
 	}
 	// checkStates reaches each state once in its own browser, then checks it at both widths
-	// (the page reflows); posted says which states' HTML is the page as it stands, not a reload.
-	checkStates := func(t *testing.T, out context.Context, states []state, posted func(name string) bool) {
+	// (the page reflows); posted names the states whose HTML is the page as it stands after a
+	// post, not a reload.
+	checkStates := func(t *testing.T, out context.Context, states []state, posted ...string) {
 		for _, st := range states {
 			run(t, out, st.name, append([]chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(1366, 900)}, st.act...)...)
-			saveHTML(t, out, filepath.Join(htmlDir, st.name+".html"), posted(st.name))
+			saveHTML(t, out, filepath.Join(htmlDir, st.name+".html"), slices.Contains(posted, st.name))
 			for _, width := range []int64{1366, 390} {
 				run(t, out, "resize", chromedp.EmulateViewport(width, 900))
-				for _, v := range axeViolations(t, out, axe) {
-					t.Errorf("%s/%d: axe: %s", st.name, width, v)
-				}
-				if sw := eval[int64](t, out, `document.documentElement.scrollWidth`); sw > width {
-					t.Errorf("%s: the page is %d px wide in a %d px window; widest: %s", st.name, sw, width, overflowing(t, out, width))
-				}
-				if shots != "" {
-					screenshot(t, out, filepath.Join(shots, fmt.Sprintf("%s-%d.png", st.name, width)))
-				}
+				checkAt(t, out, st.name, width)
 			}
 		}
 	}
@@ -243,7 +235,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 			}},
 			{"reset-link-unknown", []chromedp.Action[chromedp.Void]{chromedp.Navigate(a.url + "/login/reset?token=" + strings.Repeat("x", 43)), chromedp.WaitVisible(chromedp.CSS(`h1`))}},
 		}
-		checkStates(t, out, states, func(string) bool { return false })
+		checkStates(t, out, states)
 	})
 	t.Run("respondent", func(t *testing.T) {
 		out := browser(t) // no account: the provider's contact
@@ -261,7 +253,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 			}},
 			{"respond-revoked", []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.revokedLink), chromedp.WaitVisible(chromedp.CSS(`h1`))}},
 		}
-		checkStates(t, out, states, func(name string) bool { return name == "respond-refused-save" })
+		checkStates(t, out, states, "respond-refused-save")
 	})
 	t.Run("nu-html-checker", func(t *testing.T) {
 		for _, msg := range vnuErrors(t, htmlDir) {
