@@ -16,6 +16,7 @@ import (
 	"github.com/a-h/templ"
 
 	"shareline/internal/assess"
+	"shareline/internal/filetype"
 	"shareline/internal/report"
 )
 
@@ -78,6 +79,8 @@ type EvaluationView struct {
 	Pending      int
 	ReviewFilter assess.Verdict
 	ReviewCounts map[assess.Verdict]int
+	// MaxUpload is the largest evidence file accepted, in bytes.
+	MaxUpload int64
 }
 
 // Shows says whether the page lists an element under its review filter: every element without
@@ -194,6 +197,10 @@ type ElementState struct {
 	ReviewErrors map[string]string
 	ReplyBody    string
 	ReplyErrors  map[string]string
+	// Files are the stored answer's evidence files; UploadErrors a refused upload's problems,
+	// by field ("file", "effective_date", "valid_until").
+	Files        []assess.Evidence
+	UploadErrors map[string]string
 }
 
 // Ref is the element's "question.element" key.
@@ -224,9 +231,57 @@ func StateFromAnswer(q *assess.Question, el *assess.Element, model assess.Servic
 		}
 	}
 	for _, e := range a.Evidence {
+		if e.IsFile() {
+			st.Files = append(st.Files, e)
+			continue
+		}
 		st.Evidence = append(st.Evidence, assess.EvidenceInput{URL: e.URL, EffectiveDate: e.EffectiveDate.String()})
 	}
 	return st
+}
+
+// EvidenceCount says how many links and files an element has: "2 links, 1 file".
+func EvidenceCount(st ElementState) string {
+	var parts []string
+	if n := len(st.Evidence); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d link%s", n, plural(n)))
+	}
+	if n := len(st.Files); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d file%s", n, plural(n)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FileURL is where the page's reader downloads an evidence file.
+func FileURL(v EvaluationView, id string) string {
+	if v.Respondent {
+		return "/respond/files/" + id
+	}
+	return "/files/" + id
+}
+
+// AttachURL is where the page's reader uploads a file to an element.
+func AttachURL(v EvaluationView, st ElementState) string {
+	if v.Respondent {
+		return "/respond/answers/" + st.Ref() + "/files"
+	}
+	return "/evaluations/" + ID(v.Evaluation.ID) + "/answers/" + st.Ref() + "/files"
+}
+
+// AcceptedFiles is the accepted file types and size, for the upload form's hint.
+func AcceptedFiles(v EvaluationView) string {
+	return filetype.Accepted + ", up to " + assess.Bytes(v.MaxUpload)
+}
+
+// AcceptAttribute is the upload input's accept attribute.
+func AcceptAttribute() string { return filetype.AcceptAttribute() }
+
+// DayOrEmpty is a date for a form input: empty when zero.
+func DayOrEmpty(d assess.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }
 
 // Pct formats a score or a percentage with the one decimal people see.
@@ -639,6 +694,7 @@ type HistoryView struct {
 	Base       int
 	CanRestore bool
 	Notice     string
+	Today      assess.Date // against which evidence validity is shown
 }
 
 // ValueText is an answer in words.

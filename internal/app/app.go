@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"shareline/internal/assess"
+	"shareline/internal/filestore"
 )
 
 // App runs the use cases on a Store.
@@ -22,6 +23,10 @@ type App struct {
 	questionnaires sync.Map
 	// mailer, when set (UseMailer), emails request links to their contacts.
 	mailer Mailer
+	// files keeps evidence files' contents (nil: the Store's, FileContents); maxUpload is the
+	// largest accepted (0: DefaultMaxUpload). See UseFiles.
+	files     filestore.Store
+	maxUpload int64
 }
 
 // New returns an App on store; now is the clock (nil: time.Now).

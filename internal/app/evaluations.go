@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"context"
 	"strings"
 
@@ -195,6 +196,10 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 			return err
 		}
 		if err := a.respondentMayAnswer(ctx, tx, req, ed.Current.Review); err != nil {
+			return err
+		}
+		in.Evidence = slices.Clone(in.Evidence)
+		if err := resolveFiles(ctx, tx, evaluationID, in.Evidence, ed.Current.Evidence); err != nil {
 			return err
 		}
 		answer, err := ed.Questionnaire.NewAnswer(question, element, in, a.Today())

@@ -7,6 +7,7 @@ import (
 
 	"shareline/internal/assess"
 	"shareline/internal/auth"
+	"shareline/internal/filestore"
 )
 
 // Store is the storage the use cases run on: transactions over repositories. internal/postgres
@@ -21,6 +22,9 @@ type Store interface {
 	Lookup(ctx context.Context, f func(Tx) error) error
 	// Ping reports whether storage answers.
 	Ping(ctx context.Context) error
+	// FileContents is where evidence files' contents are kept unless App.UseFiles says
+	// otherwise.
+	FileContents() filestore.Store
 }
 
 // Tx is the repositories, bound to one transaction.
@@ -38,10 +42,23 @@ type Tx interface {
 	Notices() Notices
 	Requests() Requests
 	Resets() Resets
+	Files() Files
 	// Later runs f with the statements it makes held back and sent with the commit, in the same
 	// round trip: for writes whose results nobody reads. Their errors fail the transaction
 	// (Update returns them); inside f only repository methods that say they may wait can run.
 	Later(f func(Tx) error) error
+}
+
+// Files records what each uploaded evidence file is; its content is in a filestore.Store.
+type Files interface {
+	// Create records a file (its EvaluationID, StoreKey, Name, Size, SHA256 and Type) uploaded
+	// by by, and returns it with its id and time.
+	Create(ctx context.Context, f assess.EvidenceFile, by auth.Actor) (assess.EvidenceFile, error)
+	// Find returns one file; assess.ErrNotFound when no file has the id.
+	Find(ctx context.Context, id string) (assess.EvidenceFile, error)
+	// Of returns the files with these ids that were uploaded to the evaluation, by id; ids of
+	// no such file are left out.
+	Of(ctx context.Context, evaluationID int64, ids []string) (map[string]assess.EvidenceFile, error)
 }
 
 // Providers stores provider records and which evaluations represent each.

@@ -10,11 +10,50 @@ import (
 	"time"
 )
 
-// Evidence is a link that backs an answer, with the day the evidence applies to (not the day it
-// was recorded).
+// Evidence backs an answer: a link, or an uploaded file (FileID set, with the name, size and
+// SHA-256 it was stored with). Both carry the day the evidence applies to (not the day it was
+// recorded) and may carry the last day it is valid (an audit report's expiry), after which it
+// no longer backs the answer.
 type Evidence struct {
-	URL           string `json:"url"`
+	URL           string `json:"url,omitempty"`
+	FileID        string `json:"file_id,omitempty"`
+	Name          string `json:"name,omitempty"`
+	Size          int64  `json:"size,omitempty"`
+	SHA256        string `json:"sha256,omitempty"`
 	EffectiveDate Date   `json:"effective_date"`
+	ValidUntil    Date   `json:"valid_until,omitzero"`
+}
+
+// IsFile says whether the evidence is an uploaded file rather than a link.
+func (e Evidence) IsFile() bool { return e.FileID != "" }
+
+// Expired says whether the evidence's validity ended before today.
+func (e Evidence) Expired(today Date) bool { return !e.ValidUntil.IsZero() && today.After(e.ValidUntil) }
+
+// Backed says whether at least one of the answer's evidence items is still valid today: what
+// counts an answer's credit as evidenced.
+func (a Answer) Backed(today Date) bool {
+	for _, e := range a.Evidence {
+		if !e.Expired(today) {
+			return true
+		}
+	}
+	return false
+}
+
+// BackedUntil is the last day on which evidence still backs the answer: the latest validity
+// among its items, zero when one of them has none (it backs for good) or there is no evidence.
+func BackedUntil(evidence []Evidence) Date {
+	var last Date
+	for _, e := range evidence {
+		if e.ValidUntil.IsZero() {
+			return Date{}
+		}
+		if e.ValidUntil.After(last) {
+			last = e.ValidUntil
+		}
+	}
+	return last
 }
 
 // Answer is the stored answer to one element of an evaluation.
@@ -47,10 +86,31 @@ func (a Answer) Ref() string { return Ref(a.Question, a.Element) }
 // Answered reports whether the element has an answer that counts toward progress.
 func (a Answer) Answered() bool { return a.Value.IsSet() }
 
-// EvidenceInput is one evidence link as a person or a client sent it.
+// EvidenceInput is one evidence item as a person or a client sent it: a link (URL), or a file
+// uploaded before (FileID; the name, size and hash are the stored file's, filled in by
+// whoever resolves the id, see WithFile).
 type EvidenceInput struct {
-	URL           string `json:"url"`
+	URL           string `json:"url,omitempty"`
+	FileID        string `json:"file_id,omitempty"`
 	EffectiveDate string `json:"effective_date"`
+	ValidUntil    string `json:"valid_until,omitempty"`
+	// The stored file's description, set by the caller that looked FileID up; never read from
+	// a client.
+	File *EvidenceFile `json:"-"`
+}
+
+// EvidenceFile is what is known of an uploaded evidence file: what an evidence item that
+// names it records.
+type EvidenceFile struct {
+	ID           string
+	EvaluationID int64
+	Name         string
+	Size         int64
+	SHA256       string
+	Type         string // internal/filetype's code: "pdf", "docx"
+	StoreKey     string
+	UploadedBy   string
+	CreatedAt    time.Time
 }
 
 // AnswerInput is an answer as sent, before it is checked against its element.
@@ -96,23 +156,72 @@ func (q *Questionnaire) NewAnswer(question, element string, in AnswerInput, toda
 
 func checkEvidence(in []EvidenceInput, today Date) ([]Evidence, error) {
 	if len(in) > MaxEvidence {
-		return nil, Invalid("evidence", "at most %d links", MaxEvidence)
+		return nil, Invalid("evidence", "at most %d links and files", MaxEvidence)
 	}
 	errs := fieldErrors{}
 	out := make([]Evidence, 0, len(in))
 	for i, e := range in {
+		var item Evidence
 		link := strings.TrimSpace(e.URL)
-		if err := CheckURL(link); err != nil {
-			errs.add(EvidenceField(i, "url"), "%s", err.Error())
+		switch {
+		case e.FileID != "" && link != "":
+			errs.add(EvidenceField(i, "url"), "give a link or a file_id, not both")
+		case e.FileID != "":
+			if e.File == nil || e.File.ID != e.FileID {
+				errs.add(EvidenceField(i, "file_id"), "no file %s was uploaded to this evaluation", clipID(e.FileID))
+			} else {
+				item = Evidence{FileID: e.File.ID, Name: e.File.Name, Size: e.File.Size, SHA256: e.File.SHA256}
+			}
+		default:
+			if err := CheckURL(link); err != nil {
+				errs.add(EvidenceField(i, "url"), "%s", err.Error())
+			}
+			item.URL = link
 		}
-		d, err := checkDate(EvidenceField(i, "effective_date"), strings.TrimSpace(e.EffectiveDate), today)
+		d, until, err := CheckEvidenceDates(i, e.EffectiveDate, e.ValidUntil, today)
 		errs.merge("", err)
-		out = append(out, Evidence{URL: link, EffectiveDate: d})
+		item.EffectiveDate, item.ValidUntil = d, until
+		out = append(out, item)
 	}
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// CheckEvidenceDates reads evidence row i's effective date (required, not in the future) and
+// its last valid day (optional, not before the effective date).
+func CheckEvidenceDates(i int, effective, validUntil string, today Date) (Date, Date, error) {
+	errs := fieldErrors{}
+	d, err := checkDate(EvidenceField(i, "effective_date"), strings.TrimSpace(effective), today)
+	errs.merge("", err)
+	var until Date
+	if s := strings.TrimSpace(validUntil); s != "" {
+		if until, err = ParseDate(s); err != nil {
+			errs.add(EvidenceField(i, "valid_until"), "%s", err.Error())
+		} else if !d.IsZero() && d.After(until) {
+			errs.add(EvidenceField(i, "valid_until"), "%s is before the day the evidence applies to (%s)", until, d)
+		}
+	}
+	return d, until, errs.err()
+}
+
+// clipID shortens an id a client sent for a message.
+func clipID(s string) string {
+	if len(s) > 40 {
+		return strings.ToValidUTF8(s[:40], "") + "…"
+	}
+	return strings.ToValidUTF8(s, "")
+}
+
+// WithEvidence is a, unchanged but for one more evidence item at the end; refused when the
+// answer already has as many as it may.
+func WithEvidence(a Answer, e Evidence) (Answer, error) {
+	if len(a.Evidence) >= MaxEvidence {
+		return Answer{}, Invalid("evidence", "this answer already has %d links and files, the most it may have: remove one first", MaxEvidence)
+	}
+	a.Evidence = append(slices.Clip(a.Evidence), e)
+	return a, nil
 }
 
 // CheckURL accepts absolute http and https links with a host, of reasonable length.

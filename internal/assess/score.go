@@ -68,7 +68,7 @@ type ElementScore struct {
 	Credit    float64 // 0 to 1
 	Applies   bool    // false when answered not_applicable
 	Answered  bool
-	Evidenced bool // the answer carries at least one evidence link
+	Evidenced bool // the answer carries at least one evidence link or file still valid today
 	Verified  bool // a reviewer accepted the answer
 }
 
@@ -184,7 +184,7 @@ func scoreQuestion(qu Question, answers map[string]Answer, today Date) QuestionS
 			es.Answered = true
 			es.Applies = !a.Value.NotApplicable()
 			es.Credit = ElementCredit(el, a.Value, today)
-			es.Evidenced = len(a.Evidence) > 0
+			es.Evidenced = a.Backed(today)
 			es.Verified = a.Review.State() == Accepted
 			qs.Answered++
 		}

@@ -70,3 +70,20 @@ func NumberText(n float64, unit string) string {
 	}
 	return s + " " + unit
 }
+
+// Bytes is a size for people: "512 bytes", "1.5 KiB", "25 MiB".
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " bytes"
+	}
+	v, suffix := float64(n)/unit, "KiB"
+	for _, s := range []string{"MiB", "GiB"} {
+		if v < unit {
+			break
+		}
+		v, suffix = v/unit, s
+	}
+	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0") + " " + suffix
+}
+

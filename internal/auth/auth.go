@@ -180,6 +180,7 @@ const (
 	ActionSignInPassword         = "signin.password_accepted"
 	ActionReauthenticated        = "user.reauthenticated"
 	ActionRequestSent            = "request.sent"
+	ActionFileAttached           = "file.attached"
 	ActionRequestRevoked         = "request.revoked"
 	ActionRequestReissued        = "request.reissued"
 	ActionRequestEmailed         = "request.emailed"

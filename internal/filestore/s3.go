@@ -231,21 +231,44 @@ func (s *S3) removeFailed(ctx context.Context, key string) {
 // Open implements Store. Whether the key exists is known when Open returns: the first request
 // is made here, not at the first read.
 func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	obj, _, err := s.object(ctx, key)
+	return obj, err
+}
+
+// OpenAt implements RandomAccess: each ReadAt is a ranged GET of the bytes wanted.
+func (s *S3) OpenAt(ctx context.Context, key string) (File, error) {
+	obj, size, err := s.object(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return s3File{obj, size}, nil
+}
+
+type s3File struct {
+	*minio.Object
+	size int64
+}
+
+func (f s3File) Size() int64 { return f.size }
+
+// object opens the object kept under key and asks for its size, which tells whether it exists.
+func (s *S3) object(ctx context.Context, key string) (*minio.Object, int64, error) {
 	if !validKey(key) {
-		return nil, ErrNotFound
+		return nil, 0, ErrNotFound
 	}
 	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("filestore: s3 open: %w", err)
+		return nil, 0, fmt.Errorf("filestore: s3 open: %w", err)
 	}
-	if _, err := obj.Stat(); err != nil {
+	info, err := obj.Stat()
+	if err != nil {
 		obj.Close()
 		if minio.ToErrorResponse(err).Code == minio.NoSuchKey {
-			return nil, ErrNotFound
+			return nil, 0, ErrNotFound
 		}
-		return nil, fmt.Errorf("filestore: s3 open: %w", err)
+		return nil, 0, fmt.Errorf("filestore: s3 open: %w", err)
 	}
-	return obj, nil
+	return obj, info.Size, nil
 }
 
 // Delete implements Store.
@@ -338,4 +361,7 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-var _ Store = (*S3)(nil)
+var (
+	_ Store        = (*S3)(nil)
+	_ RandomAccess = (*S3)(nil)
+)

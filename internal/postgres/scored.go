@@ -14,6 +14,8 @@ import (
 type scoredAnswer struct {
 	Value     json.RawMessage `json:"v"`
 	Evidenced bool            `json:"e,omitempty"`
+	// Until is the last day the evidence backs the answer (assess.BackedUntil), when it ends.
+	Until     *assess.Date    `json:"u,omitempty"`
 	Verified  bool            `json:"r,omitempty"`
 }
 
@@ -27,7 +29,11 @@ func EncodeScored(answers map[string]assess.Answer) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("postgres: scored answer %s: %w", ref, err)
 		}
-		out[ref] = scoredAnswer{Value: v, Evidenced: len(a.Evidence) > 0, Verified: a.Review.State() == assess.Accepted}
+		s := scoredAnswer{Value: v, Evidenced: len(a.Evidence) > 0, Verified: a.Review.State() == assess.Accepted}
+		if until := assess.BackedUntil(a.Evidence); s.Evidenced && !until.IsZero() {
+			s.Until = &until
+		}
+		out[ref] = s
 	}
 	return json.Marshal(out)
 }
@@ -55,7 +61,10 @@ func decodeScored(q *assess.Questionnaire, raw []byte) (map[string]assess.Answer
 			return nil, fmt.Errorf("postgres: scored answer %s: %w", ref, err)
 		}
 		if s.Evidenced {
-			a.Evidence = someEvidence
+			a.Evidence = []assess.Evidence{{}}
+			if s.Until != nil {
+				a.Evidence[0].ValidUntil = *s.Until
+			}
 		}
 		if s.Verified {
 			a.Review.Verdict = assess.Accepted
@@ -64,6 +73,3 @@ func decodeScored(q *assess.Questionnaire, raw []byte) (map[string]assess.Answer
 	}
 	return out, nil
 }
-
-// someEvidence stands for an answer's evidence where only its presence counts.
-var someEvidence = []assess.Evidence{{}}

@@ -41,7 +41,7 @@ func WriteCSV(w io.Writer, r Report) error {
 		}
 		evidence := make([]string, 0, len(row.Answer.Evidence))
 		for _, e := range row.Answer.Evidence {
-			evidence = append(evidence, EvidenceText(e))
+			evidence = append(evidence, EvidenceText(e, r.Summary.Score.AsOf))
 		}
 		record := append(slices.Clone(ident),
 			safeCell(row.Question.Key),

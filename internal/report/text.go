@@ -2,6 +2,7 @@ package report
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"shareline/internal/assess"
@@ -13,12 +14,28 @@ const NotApplicable = "not applicable"
 // notAssessed stands for a question score of an evaluation that is not assessed.
 const notAssessed = "not assessed"
 
-// EvidenceText is one evidence link with the day it applies to.
-func EvidenceText(e assess.Evidence) string {
-	if e.EffectiveDate.IsZero() {
-		return e.URL
+// EvidenceText is one evidence item on one line, as files show it: the link, or the file's name,
+// size and SHA-256; the day it applies to; and, when it has one, how long it is valid, or that
+// it had expired on asOf (the day the score is from) and so no longer counted.
+func EvidenceText(e assess.Evidence, asOf assess.Date) string {
+	s, details := e.URL, []string{}
+	if e.IsFile() {
+		s = e.Name
+		details = append(details, "file, "+assess.Bytes(e.Size), "SHA-256 "+e.SHA256)
 	}
-	return e.URL + " (effective " + e.EffectiveDate.String() + ")"
+	if !e.EffectiveDate.IsZero() {
+		details = append(details, "effective "+e.EffectiveDate.String())
+	}
+	switch {
+	case e.Expired(asOf):
+		details = append(details, "expired "+e.ValidUntil.String()+", not counted as evidence")
+	case !e.ValidUntil.IsZero():
+		details = append(details, "valid until "+e.ValidUntil.String())
+	}
+	if len(details) == 0 {
+		return s
+	}
+	return s + " (" + strings.Join(details, "; ") + ")"
 }
 
 // OneDecimal is a score or a percentage as shown: one decimal, from assess.Round1.

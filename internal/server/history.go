@@ -26,7 +26,7 @@ func (s *Server) handleAnswerHistoryPage(w http.ResponseWriter, r *http.Request)
 	res := app.Resource{ProviderID: v.Evaluation.ProviderID, EvaluationID: id}
 	s.render(w, r, http.StatusOK, templates.HistoryPage(templates.HistoryView{
 		Evaluation: v.Evaluation, Provider: v.Provider, Question: v.Question, Element: v.Element,
-		Revisions: v.Revisions, Base: v.Current.Version, Notice: notices[r.URL.Query().Get("done")],
+		Revisions: v.Revisions, Base: v.Current.Version, Notice: notices[r.URL.Query().Get("done")], Today: s.app.Today(),
 		CanRestore: can(r, app.EditAnswers, res) && assess.CheckEditable(v.Evaluation) == nil && assess.CheckActive(v.Provider) == nil,
 	}))
 }

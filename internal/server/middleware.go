@@ -80,7 +80,8 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 func (s *Server) negotiate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		accept := r.Header.Values("Accept")
-		if len(accept) == 0 || !(isAPI(r) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz") {
+		// An evidence file is whatever type it is: its download is not negotiated.
+		if len(accept) == 0 || !(isAPI(r) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz") || strings.HasPrefix(r.URL.Path, filesAPIPath) {
 			next.ServeHTTP(w, r)
 			return
 		}

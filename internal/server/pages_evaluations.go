@@ -26,6 +26,7 @@ var notices = map[string]string{
 	"restored":   "Restored: the earlier answer is saved again as a new version.",
 	"saved":      "Saved.",
 	"reviewed":   "Review saved.",
+	"attached":   "File attached: it is kept with the answer and listed in reports with its SHA-256.",
 	"revoked":    "Revoked: the request's link no longer works.",
 }
 
@@ -35,7 +36,7 @@ func (s *Server) page(r *http.Request, v app.EvaluationView) templates.Evaluatio
 	tv := templates.EvaluationView{
 		Provider: v.Provider, Questionnaire: v.Questionnaire, Evaluation: v.Evaluation,
 		Summary: v.Summary, Today: s.app.Today(), Elements: map[string]templates.ElementState{},
-		Notice: notices[r.URL.Query().Get("done")],
+		Notice: notices[r.URL.Query().Get("done")], MaxUpload: s.app.MaxUpload(),
 	}
 	tv.CanEdit, tv.CanComplete, tv.CanReopen, tv.CanReassess = evaluationControls(r, v)
 	answered, total := v.Summary.Score.Counts()
@@ -117,11 +118,16 @@ func (s *Server) handleAnswerSaveForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.saveAnswerForm(w, r, id, chi.URLParam(r, "ref"), answerPage{
+	s.saveAnswerForm(w, r, id, chi.URLParam(r, "ref"), s.teamAnswerPage(r, id))
+}
+
+// teamAnswerPage is the team's evaluation page, as an element's forms return to it.
+func (s *Server) teamAnswerPage(r *http.Request, id int64) answerPage {
+	return answerPage{
 		view: func(v app.EvaluationView) templates.EvaluationView { return s.page(r, v) },
 		full: templates.EvaluationPage,
 		done: "/evaluations/" + idString(id),
-	})
+	}
 }
 
 // answerPage is the page an element's form is on: the team's evaluation page or a
@@ -221,6 +227,11 @@ func answerFromForm(f url.Values) (in assess.AnswerInput, rows []int) {
 			rows = append(rows, i)
 		}
 	}
+	// The element's files come after its links, as hidden fields: a save keeps them.
+	files, dates, until := f["evidence_file"], f["evidence_file_date"], f["evidence_file_until"]
+	for i, id := range files {
+		in.Evidence = append(in.Evidence, assess.EvidenceInput{FileID: id, EffectiveDate: at(dates, i), ValidUntil: at(until, i)})
+	}
 	return in, rows
 }
 
@@ -231,12 +242,19 @@ func (s *Server) salvage(r *http.Request, id int64, ref string, in assess.Answer
 	if err != nil {
 		return in, err
 	}
-	stored := v.Evaluation.Answers[ref].Evidence
+	var stored []assess.Evidence
+	for _, e := range v.Evaluation.Answers[ref].Evidence {
+		if !e.IsFile() {
+			stored = append(stored, e)
+		}
+	}
 	out := in
 	out.Evidence = nil
 	for i, e := range in.Evidence {
 		if slices.Contains(refused, i) {
-			if rows[i] >= len(stored) {
+			// A refused file (one that is not this evaluation's) is dropped; a refused link
+			// keeps the one stored in its row.
+			if i >= len(rows) || rows[i] >= len(stored) {
 				continue
 			}
 			e = assess.EvidenceInput{URL: stored[rows[i]].URL, EffectiveDate: stored[rows[i]].EffectiveDate.String()}

@@ -166,6 +166,7 @@ var respondNotices = map[string]string{
 	"saved":     "Saved.",
 	"submitted": "Submitted: your answers were sent to the team. Thank you.",
 	"replied":   "Your reply was sent to the team.",
+	"attached":  "File attached to your answer.",
 }
 
 func (s *Server) respondPage(r *http.Request, tv templates.EvaluationView, req assess.Request) templates.RespondView {
@@ -191,14 +192,19 @@ func (s *Server) handleRespondPage(w http.ResponseWriter, r *http.Request) {
 // handleRespondAnswerForm saves one element from the respondent's page, as the team's form
 // does (the same handler, validation, versions and conflicts).
 func (s *Server) handleRespondAnswerForm(w http.ResponseWriter, r *http.Request) {
-	p, req := principal(r), respondentRequest(r)
-	s.saveAnswerForm(w, r, p.Grant.EvaluationID, chi.URLParam(r, "ref"), answerPage{
+	s.saveAnswerForm(w, r, principal(r).Grant.EvaluationID, chi.URLParam(r, "ref"), s.respondentAnswerPage(r))
+}
+
+// respondentAnswerPage is the respondent's page, as an element's forms return to it.
+func (s *Server) respondentAnswerPage(r *http.Request) answerPage {
+	req := respondentRequest(r)
+	return answerPage{
 		view: func(v app.EvaluationView) templates.EvaluationView { return s.respondentView(r, v, req) },
 		full: func(tv templates.EvaluationView) templ.Component {
 			return templates.RespondPage(s.respondPage(r, tv, req))
 		},
 		done: "/respond",
-	})
+	}
 }
 
 // handleRespondAnswer saves one element from the API's answer PUT body; the answer comes back

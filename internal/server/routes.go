@@ -67,6 +67,8 @@ func (s *Server) table() []route {
 		{get, "/evaluations/{id}/answers/{ref}/history", app.Read, s.handleAnswerHistoryPage},
 		{post, "/evaluations/{id}/answers/{ref}/restore", app.EditAnswers, s.handleAnswerRestoreForm},
 		{post, "/evaluations/{id}/answers/{ref}/review", app.ReviewAnswers, s.handleAnswerReviewForm},
+		{post, "/evaluations/{id}/answers/{ref}/files", app.EditAnswers, s.handleFileUploadForm},
+		{get, "/files/{file}", app.Read, s.handleFileDownload},
 		{post, "/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
 		{post, "/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
 		{post, "/evaluations/{id}/reassess", app.ReassessEvaluations, s.handleEvaluationReassess},
@@ -108,6 +110,8 @@ func (s *Server) table() []route {
 		{put, "/api/v1/evaluations/{id}/answers/{ref}", app.EditAnswers, s.handleAnswerSave},
 		{get, "/api/v1/evaluations/{id}/answers/{ref}/history", app.Read, s.handleAnswerHistory},
 		{put, "/api/v1/evaluations/{id}/answers/{ref}/review", app.ReviewAnswers, s.handleAnswerReview},
+		{post, "/api/v1/evaluations/{id}/answers/{ref}/files", app.EditAnswers, s.handleFileUpload},
+		{get, filesAPIPath + "{file}", app.Read, s.handleFileDownload},
 		{post, "/api/v1/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
 		{post, "/api/v1/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
 		{post, "/api/v1/evaluations/{id}/reassess", app.ReassessEvaluations, s.handleEvaluationReassess},
@@ -132,6 +136,8 @@ func (s *Server) respondentTable() []route {
 		{http.MethodPost, "/respond/answers/{ref}", app.EditAnswers, s.handleRespondAnswerForm},
 		{http.MethodPut, "/respond/answers/{ref}", app.EditAnswers, s.handleRespondAnswer},
 		{http.MethodPost, "/respond/answers/{ref}/reply", app.EditAnswers, s.handleRespondReplyForm},
+		{http.MethodPost, "/respond/answers/{ref}/files", app.EditAnswers, s.handleRespondUpload},
+		{http.MethodGet, "/respond/files/{file}", app.Read, s.handleFileDownload},
 		{http.MethodPost, "/respond/submit", app.Respond, s.handleRespondSubmit},
 	}
 }

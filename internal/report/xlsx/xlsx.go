@@ -421,7 +421,7 @@ func writeAnswersSheet(f *excelize.File, st xlsxStyles, r report.Report) error {
 		}
 		evidence := make([]string, 0, len(row.Answer.Evidence))
 		for _, e := range row.Answer.Evidence {
-			evidence = append(evidence, report.EvidenceText(e))
+			evidence = append(evidence, report.EvidenceText(e, r.Summary.Score.AsOf))
 		}
 		var credit, contribution any
 		if row.Score.Applies {

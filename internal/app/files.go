@@ -1,0 +1,267 @@
+package app
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"shareline/internal/assess"
+	"shareline/internal/auth"
+	"shareline/internal/filestore"
+	"shareline/internal/filetype"
+)
+
+// DefaultMaxUpload is the largest evidence file accepted unless UseFiles says otherwise.
+const DefaultMaxUpload = 25 << 20
+
+// maxFileName is the longest file name kept, in bytes.
+const maxFileName = 255
+
+// UseFiles keeps evidence files' contents in store (nil: the Store's own, FileContents) and
+// accepts files of up to maxUpload bytes (0 or less: DefaultMaxUpload).
+func (a *App) UseFiles(store filestore.Store, maxUpload int64) {
+	a.files, a.maxUpload = store, maxUpload
+}
+
+// MaxUpload is the largest evidence file accepted, in bytes.
+func (a *App) MaxUpload() int64 {
+	if a.maxUpload <= 0 {
+		return DefaultMaxUpload
+	}
+	return a.maxUpload
+}
+
+func (a *App) fileStore() filestore.Store {
+	if a.files != nil {
+		return a.files
+	}
+	return a.store.FileContents()
+}
+
+// Upload is one evidence file as sent: its name, its content (read to its end, once), and the
+// days the evidence applies to and is valid until (optional), as typed.
+type Upload struct {
+	Name          string
+	Body          io.Reader
+	EffectiveDate string
+	ValidUntil    string
+}
+
+// UploadFile stores an evidence file and attaches it to the answer to one element
+// ("question.element") of an evaluation, as a new version of that answer, in one step: a file
+// that is refused (its type, its size, the dates, the evaluation's state) leaves nothing behind.
+// The content's type is decided from the content (internal/filetype), never from the name.
+func (a *App) UploadFile(ctx context.Context, p Principal, evaluationID int64, ref string, up Upload) (assess.EvidenceFile, assess.Answer, assess.Score, error) {
+	var file assess.EvidenceFile
+	var saved assess.Answer
+	var score assess.Score
+	if err := allow(p, EditAnswers, Resource{EvaluationID: evaluationID}); err != nil {
+		return file, saved, score, err
+	}
+	name, err := fileName(up.Name)
+	if err != nil {
+		return file, saved, score, err
+	}
+	effective, until, err := assess.CheckEvidenceDates(0, up.EffectiveDate, up.ValidUntil, a.Today())
+	if err != nil {
+		return file, saved, score, uploadDates(err)
+	}
+	question, element, _ := strings.Cut(ref, ".")
+	store := a.fileStore()
+	blob, err := store.Put(ctx, up.Body, a.MaxUpload())
+	if errors.Is(err, filestore.ErrTooLarge) {
+		return file, saved, score, assess.Invalid("file", "%s is larger than %s, the most accepted", quoteName(name), assess.Bytes(a.MaxUpload()))
+	}
+	if err != nil {
+		return file, saved, score, err
+	}
+	kept := false
+	defer func() {
+		if !kept {
+			// Forget the content of a refused upload; failing that, it is an orphan nobody names.
+			store.Delete(context.WithoutCancel(ctx), blob.Key)
+		}
+	}()
+	kind, err := checkType(ctx, store, blob, name)
+	var refused *filetype.Refused
+	if errors.As(err, &refused) {
+		return file, saved, score, assess.Invalid("file", "%s", refused.Reason)
+	}
+	if err != nil {
+		return file, saved, score, err
+	}
+	err = a.store.Update(ctx, func(tx Tx) error {
+		req, err := a.respondentRequest(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		ed, err := a.editing(ctx, tx, evaluationID, question, element)
+		if err != nil {
+			return err
+		}
+		if _, _, ok := ed.Questionnaire.Element(question, element); !ok {
+			return fmt.Errorf("element %s: %w", ref, assess.ErrNotFound)
+		}
+		if err := a.respondentMayAnswer(ctx, tx, req, ed.Current.Review); err != nil {
+			return err
+		}
+		file, err = tx.Files().Create(ctx, assess.EvidenceFile{
+			EvaluationID: evaluationID, StoreKey: blob.Key, Name: name, Size: blob.Size,
+			SHA256: hex.EncodeToString(blob.SHA256[:]), Type: string(kind),
+		}, p.Actor())
+		if err != nil {
+			return err
+		}
+		answer, err := assess.WithEvidence(ed.Current, assess.Evidence{
+			FileID: file.ID, Name: file.Name, Size: file.Size, SHA256: file.SHA256,
+			EffectiveDate: effective, ValidUntil: until,
+		})
+		if err != nil {
+			return err
+		}
+		answer.Base, answer.Note = nil, "attached "+name
+		saved, score, err = a.write(ctx, tx, p, ed, answer, auth.ActionFileAttached)
+		return err
+	})
+	if err != nil {
+		return assess.EvidenceFile{}, assess.Answer{}, assess.Score{}, err
+	}
+	kept = true
+	return file, saved, score, nil
+}
+
+// uploadDates names an upload's date problems by the form's fields, not an evidence row's.
+func uploadDates(err error) error {
+	var ve *assess.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	out := &assess.ValidationError{Fields: map[string]string{}}
+	for field, msg := range ve.Fields {
+		if _, part, ok := assess.ParseEvidenceField(field); ok {
+			field = part
+		}
+		out.Fields[field] = msg
+	}
+	return out
+}
+
+// checkType decides a stored file's type from its content, reading it at random where the store
+// allows (a DOCX or XLSX's central directory), else from its start.
+func checkType(ctx context.Context, store filestore.Store, blob filestore.Blob, name string) (filetype.Type, error) {
+	if ra, ok := store.(filestore.RandomAccess); ok {
+		f, err := ra.OpenAt(ctx, blob.Key)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		return filetype.Check(f, f.Size(), name)
+	}
+	rc, err := store.Open(ctx, blob.Key)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	head := make([]byte, filetype.HeadSize)
+	n, err := io.ReadFull(rc, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return filetype.Sniff(name, head[:n])
+}
+
+// fileName is the name an upload is kept under: its last path element, without control
+// characters, at most maxFileName bytes.
+func fileName(s string) (string, error) {
+	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s))
+	if s == "" || s == "." || s == ".." {
+		return "", assess.Invalid("file", "choose a file to upload")
+	}
+	if len(s) > maxFileName {
+		return "", assess.Invalid("file", "the file name is longer than %d characters: rename the file", maxFileName)
+	}
+	return s, nil
+}
+
+func quoteName(s string) string { return "“" + s + "”" }
+
+// OpenedFile is an evidence file open for download: what it is, and its content (the caller
+// closes it).
+type OpenedFile struct {
+	assess.EvidenceFile
+	MIME    string
+	Content io.ReadCloser
+}
+
+// File opens an evidence file for someone who may read its evaluation. A respondent asking for
+// a file of another evaluation is told there is no such file.
+func (a *App) File(ctx context.Context, p Principal, id string) (OpenedFile, error) {
+	var f assess.EvidenceFile
+	err := a.store.Lookup(ctx, func(tx Tx) error {
+		var err error
+		f, err = tx.Files().Find(ctx, id)
+		return err
+	})
+	if err != nil {
+		return OpenedFile{}, err
+	}
+	if err := allow(p, Read, Resource{EvaluationID: f.EvaluationID}); err != nil {
+		if p.Grant != nil {
+			return OpenedFile{}, fmt.Errorf("file %s: %w", id, assess.ErrNotFound)
+		}
+		return OpenedFile{}, err
+	}
+	rc, err := a.fileStore().Open(ctx, f.StoreKey)
+	if errors.Is(err, filestore.ErrNotFound) {
+		return OpenedFile{}, fmt.Errorf("the content of file %s is missing from the file store: %w", id, assess.ErrUnavailable)
+	}
+	if err != nil {
+		return OpenedFile{}, err
+	}
+	return OpenedFile{EvidenceFile: f, MIME: filetype.Type(f.Type).MIME(), Content: rc}, nil
+}
+
+// resolveFiles fills in each evidence item that names a file with that file, when the stored
+// answer already names it (a file copied from an earlier evaluation stays) or it was uploaded
+// to the evaluation; checkEvidence refuses the others.
+func resolveFiles(ctx context.Context, tx Tx, evaluationID int64, in []assess.EvidenceInput, current []assess.Evidence) error {
+	named := map[string]assess.EvidenceFile{}
+	for _, e := range current {
+		if e.IsFile() {
+			named[e.FileID] = assess.EvidenceFile{ID: e.FileID, Name: e.Name, Size: e.Size, SHA256: e.SHA256}
+		}
+	}
+	var ids []string
+	for i, e := range in {
+		if f, ok := named[e.FileID]; ok {
+			in[i].File = &f
+		} else if e.FileID != "" {
+			ids = append(ids, e.FileID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := tx.Files().Of(ctx, evaluationID, ids)
+	if err != nil {
+		return err
+	}
+	for i := range in {
+		if f, ok := found[in[i].FileID]; ok {
+			in[i].File = &f
+		}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"shareline/internal/app"
+	"shareline/internal/assess"
+	"shareline/internal/report"
+	"shareline/templates"
+)
+
+// filesAPIPath is where the API serves evidence files: GET /api/v1/files/{file}.
+const filesAPIPath = "/api/v1/files/"
+
+// maxUploadFields bounds what an upload's form carries besides the file: its dates.
+const maxUploadFields = 64 << 10
+
+// errNoFilePart: a multipart upload without its file part.
+var errNoFilePart = assess.Invalid("file", "choose a file to upload")
+
+// upload reads an evidence file upload (multipart/form-data: the fields effective_date and
+// valid_until, then the part named file) and hands it to the use case as it arrives: the file is
+// streamed into the file store, never held whole. Fields after the file part are not read.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64, ref string) (assess.EvidenceFile, assess.Answer, assess.Score, error) {
+	fail := func(err error) (assess.EvidenceFile, assess.Answer, assess.Score, error) {
+		return assess.EvidenceFile{}, assess.Answer{}, assess.Score{}, err
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		return fail(fmt.Errorf("%w: send the file as multipart/form-data", errContentType))
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.app.MaxUpload()+maxUploadFields)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return fail(fmt.Errorf("%w: %v", errBadForm, err))
+	}
+	up := app.Upload{}
+	fields := int64(0)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return fail(errNoFilePart)
+		}
+		if err != nil {
+			return fail(uploadReadError(err))
+		}
+		name := part.FormName()
+		if name == "file" {
+			if part.FileName() == "" {
+				return fail(errNoFilePart)
+			}
+			up.Name, up.Body = part.FileName(), part
+			file, saved, score, err := s.app.UploadFile(r.Context(), principal(r), id, ref, up)
+			return file, saved, score, uploadReadError(err)
+		}
+		value, err := io.ReadAll(io.LimitReader(part, maxUploadFields-fields+1))
+		fields += int64(len(value))
+		if err != nil {
+			return fail(uploadReadError(err))
+		}
+		if fields > maxUploadFields {
+			return fail(errTooLarge)
+		}
+		switch name {
+		case "effective_date":
+			up.EffectiveDate = string(value)
+		case "valid_until":
+			up.ValidUntil = string(value)
+		}
+	}
+}
+
+// uploadReadError turns a body over the limit into errTooLarge and a broken multipart body into
+// a bad request; other errors pass.
+func uploadReadError(err error) error {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooLarge):
+		return errTooLarge
+	case errors.Is(err, io.ErrUnexpectedEOF), strings.HasPrefix(err.Error(), "multipart:"):
+		return fmt.Errorf("%w: the upload was cut short or is not well formed", errBadForm)
+	}
+	return err
+}
+
+// fileUploaded is the API's answer to an upload: the file, the answer it now backs and the score.
+type fileUploaded struct {
+	File   fileJSON          `json:"file"`
+	Answer answerJSON        `json:"answer"`
+	Score  *report.ScoreJSON `json:"score,omitempty"`
+}
+
+type fileJSON struct {
+	ID         string  `json:"id"`
+	Name       string  `json:"name"`
+	Size       int64   `json:"size"`
+	SHA256     string  `json:"sha256"`
+	Type       string  `json:"type"`
+	UploadedBy string  `json:"uploaded_by"`
+	CreatedAt  apiTime `json:"created_at"`
+}
+
+func newFileJSON(f assess.EvidenceFile) fileJSON {
+	return fileJSON{ID: f.ID, Name: f.Name, Size: f.Size, SHA256: f.SHA256, Type: f.Type,
+		UploadedBy: f.UploadedBy, CreatedAt: apiTime(f.CreatedAt)}
+}
+
+// handleFileUpload is the API's upload: 201 with the file, the answer and the new score.
+func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	file, saved, score, err := s.upload(w, r, id, chi.URLParam(r, "ref"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	sc := report.NewScoreJSON(score)
+	w.Header().Set("Location", filesAPIPath+file.ID)
+	writeJSON(w, http.StatusCreated, fileUploaded{newFileJSON(file), newAnswerJSON(saved), &sc})
+}
+
+// handleFileUploadForm is the upload form beside an element on the team's evaluation page.
+func (s *Server) handleFileUploadForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.uploadForm(w, r, id, chi.URLParam(r, "ref"), s.teamAnswerPage(r, id))
+}
+
+// handleRespondUpload is a respondent's upload, from the form beside an element or as JSON
+// (Accept: application/json), which answers without any score.
+func (s *Server) handleRespondUpload(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	ref := chi.URLParam(r, "ref")
+	if wantsJSON(r) {
+		file, saved, _, err := s.upload(w, r, p.Grant.EvaluationID, ref)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, fileUploaded{File: newFileJSON(file), Answer: newRespondentAnswerJSON(saved)})
+		return
+	}
+	s.uploadForm(w, r, p.Grant.EvaluationID, ref, s.respondentAnswerPage(r))
+}
+
+// wantsJSON says whether a page route's caller asked for JSON rather than a page.
+func wantsJSON(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(strings.TrimSpace(strings.Split(r.Header.Get("Accept"), ",")[0]))
+	return mt == "application/json"
+}
+
+// uploadForm runs a page's upload and goes back to the element; a refused file gets the page
+// again with the reason beside the element's upload form.
+func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, id int64, ref string, pg answerPage) {
+	_, _, _, err := s.upload(w, r, id, ref)
+	var ve *assess.ValidationError
+	if err != nil && !errors.As(err, &ve) {
+		s.error(w, r, err)
+		return
+	}
+	if err == nil {
+		http.Redirect(w, r, pg.done+"?done=attached#"+templates.DOMID("el", ref), http.StatusSeeOther)
+		return
+	}
+	v, verr := s.app.Evaluation(r.Context(), principal(r), id)
+	if verr != nil {
+		s.error(w, r, verr)
+		return
+	}
+	tv := pg.view(v)
+	st, ok := tv.Elements[ref]
+	if !ok {
+		s.error(w, r, fmt.Errorf("element %s: %w", ref, assess.ErrNotFound))
+		return
+	}
+	st.UploadErrors = ve.Fields
+	tv.Elements[ref] = st
+	s.render(w, r, http.StatusUnprocessableEntity, pg.full(tv))
+}
+
+// handleFileDownload sends an evidence file to someone who may read its evaluation, as an
+// attachment that no browser runs or renders in Shareline's origin.
+func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
+	f, err := s.app.File(r.Context(), principal(r), chi.URLParam(r, "file"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	defer f.Content.Close()
+	h := w.Header()
+	h.Set("Content-Type", f.MIME)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	h.Set("Content-Length", fmt.Sprint(f.Size))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, f.Content); err != nil {
+		s.log.WarnContext(r.Context(), "file download cut short", "file", f.ID, "err", err)
+	}
+}
