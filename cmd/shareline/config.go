@@ -15,6 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"shareline/internal/app"
+	"shareline/internal/filestore"
 	"shareline/internal/mail"
 	"shareline/internal/pglocal"
 	"shareline/internal/postgres"
@@ -62,6 +64,11 @@ type Config struct {
 	// emails telling users of changes to their credentials go; nil: no email, the notices are
 	// shown in the app only.
 	Mail *mail.Config
+	// Files (SHARELINE_S3_URL, --s3-url) is the S3-compatible bucket evidence files are kept in;
+	// nil: in the database. MaxUpload (SHARELINE_MAX_UPLOAD, --max-upload, in MiB) is the
+	// largest evidence file accepted: 25 MiB by default.
+	Files     *filestore.S3Config
+	MaxUpload int64
 }
 
 // parseConfig reads flags over environment defaults.
@@ -91,6 +98,7 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 	trustedProxies := getenv("SHARELINE_TRUSTED_PROXIES")
 	corsOrigins, rateLimit := getenv("SHARELINE_CORS_ORIGINS"), getenv("SHARELINE_API_RATE_LIMIT")
 	smtpURL, mailFrom := getenv("SHARELINE_SMTP_URL"), getenv("SHARELINE_MAIL_FROM")
+	s3URL, maxUpload := getenv("SHARELINE_S3_URL"), getenv("SHARELINE_MAX_UPLOAD")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL connection URL (default: $DATABASE_URL, else the local server, else a private cluster)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory of the private PostgreSQL cluster started when no server answers")
 	fs.BoolVar(&cfg.LogJSON, "log-json", cfg.LogJSON, "write logs as JSON lines")
@@ -107,6 +115,8 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated origins (https://app.example.com) whose pages may call the API with a token (also $SHARELINE_CORS_ORIGINS)")
 		fs.StringVar(&smtpURL, "smtp-url", smtpURL, "smtp://user:password@host:587 or smtps://...: email users of changes to their credentials (also $SHARELINE_SMTP_URL; empty: in the app only)")
 		fs.StringVar(&mailFrom, "mail-from", mailFrom, "the sender of Shareline's emails, such as \"Shareline <shareline@example.com>\" (also $SHARELINE_MAIL_FROM)")
+		fs.StringVar(&s3URL, "s3-url", s3URL, "s3://ACCESS_KEY:SECRET_KEY@host:port/bucket?region=...&tls=false: keep evidence files in this S3-compatible bucket (also $SHARELINE_S3_URL; empty: in the database)")
+		fs.StringVar(&maxUpload, "max-upload", maxUpload, "the largest evidence file accepted, in MiB (default 25; also $SHARELINE_MAX_UPLOAD)")
 		fs.StringVar(&rateLimit, "api-rate-limit", rateLimit, "requests per minute one API token may make: a number, or off (default 600; also $SHARELINE_API_RATE_LIMIT)")
 	}
 	if err := fs.Parse(args); err != nil {
@@ -126,6 +136,16 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		return cfg, err
 	}
 	if cfg.APIRateLimit, err = parseRateLimit(rateLimit); err != nil {
+		return cfg, err
+	}
+	if s3URL != "" {
+		c, err := filestore.ParseS3(s3URL)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Files = &c
+	}
+	if cfg.MaxUpload, err = parseMaxUpload(maxUpload); err != nil {
 		return cfg, err
 	}
 	if smtpURL != "" {
@@ -281,4 +301,17 @@ func openDatabase(ctx context.Context, cfg Config, log io.Writer, migrate bool) 
 		fmt.Fprintf(log, "database ready: %d migration(s) applied\n", n)
 	}
 	return d, nil
+}
+
+// parseMaxUpload reads the largest upload in MiB: a whole number from 1 to 4096, or "" for the
+// default.
+func parseMaxUpload(s string) (int64, error) {
+	if s == "" {
+		return app.DefaultMaxUpload, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < 1 || n > 4096 {
+		return 0, fmt.Errorf("SHARELINE_MAX_UPLOAD / --max-upload: want a whole number of MiB from 1 to 4096, such as 25; got %q", s)
+	}
+	return n << 20, nil
 }

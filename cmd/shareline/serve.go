@@ -13,6 +13,7 @@ import (
 
 	"shareline/internal/app"
 	"shareline/internal/assess"
+	"shareline/internal/filestore"
 	"shareline/internal/mail"
 	"shareline/internal/postgres"
 	"shareline/internal/questionnaires"
@@ -54,6 +55,9 @@ func serve(ctx context.Context, args []string, c console) error {
 		return err
 	}
 	go maintain(ctx, uc, store, log)
+	if err := useFiles(ctx, uc, cfg, log); err != nil {
+		return err
+	}
 	if cfg.Mail != nil {
 		log.Info("security notices and request links are also sent by email", "smtp", cfg.Mail.Addr(), "from", cfg.Mail.From)
 		sender := mail.New(*cfg.Mail)
@@ -149,4 +153,20 @@ func maintain(ctx context.Context, uc *app.App, store *postgres.Store, log *slog
 		case <-tick.C:
 		}
 	}
+}
+
+// useFiles keeps evidence files in the configured S3 bucket, else in the database.
+func useFiles(ctx context.Context, uc *app.App, cfg Config, log *slog.Logger) error {
+	if cfg.Files == nil {
+		uc.UseFiles(nil, cfg.MaxUpload)
+		log.Info("evidence files are kept in the database", "max_upload", assess.Bytes(cfg.MaxUpload))
+		return nil
+	}
+	s3, err := filestore.NewS3(ctx, *cfg.Files)
+	if err != nil {
+		return err
+	}
+	uc.UseFiles(s3, cfg.MaxUpload)
+	log.Info("evidence files are kept in an S3 bucket", "store", cfg.Files.String(), "max_upload", assess.Bytes(cfg.MaxUpload))
+	return nil
 }

@@ -4,15 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"io"
-	"math/rand/v2"
-	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
-	"sync"
 	"testing"
-	"time"
 
 	"shareline/internal/filestore"
+	"shareline/internal/filestore/storetest"
 	"shareline/internal/postgres/postgrestest"
 )
 
@@ -20,28 +16,20 @@ import (
 // it in memory.
 const fileSize = 25 << 20
 
-// content is a file of n pseudo-random bytes made as it is read, so that the test itself holds
-// none of it.
-func content(seed uint64, n int64) io.Reader {
-	var s [32]byte
-	s[0] = byte(seed)
-	return io.LimitReader(rand.NewChaCha8(s), n)
-}
-
 // TestPostgresMemory puts and gets a 25 MiB file and checks that the heap never rises by more
 // than 8 MiB over what it was before: the store streams, a chunk at a time.
 func TestPostgresMemory(t *testing.T) {
 	store := filestore.NewPostgres(postgrestest.Pool(t))
 	ctx := context.Background()
 	// Warm up: the pool's connection and its buffers exist before the baseline is taken.
-	if _, err := store.Put(ctx, content(0, 1<<20), 1<<20); err != nil {
+	if _, err := store.Put(ctx, storetest.Stream(0, 1<<20), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 
-	rise := heapRise(t, func() {
+	rise := storetest.HeapRise(t, func() {
 		h := sha256.New()
-		b, err := store.Put(ctx, io.TeeReader(content(1, fileSize), h), fileSize)
+		b, err := store.Put(ctx, io.TeeReader(storetest.Stream(1, fileSize), h), fileSize)
 		if err != nil {
 			t.Fatalf("Put: %v", err)
 		}
@@ -65,40 +53,6 @@ func TestPostgresMemory(t *testing.T) {
 	}
 }
 
-// heapRise runs f and returns how far the heap's objects (live and not yet swept) rose above
-// what they were before it, sampled every millisecond.
-func heapRise(t *testing.T, f func()) uint64 {
-	t.Helper()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 {
-		metrics.Read(sample)
-		return sample[0].Value.Uint64()
-	}
-	runtime.GC()
-	base := read()
-	peak := base
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			if v := read(); v > peak {
-				peak = v
-			}
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	})
-	f()
-	close(done)
-	wg.Wait()
-	return peak - base
-}
-
 // BenchmarkStore measures the PostgreSQL store's upload and download of a 25 MiB file.
 func BenchmarkStore(b *testing.B) {
 	store := filestore.NewPostgres(postgrestest.Pool(b))
@@ -107,7 +61,7 @@ func BenchmarkStore(b *testing.B) {
 	b.Run("upload", func(b *testing.B) {
 		b.SetBytes(fileSize)
 		for b.Loop() {
-			blob, err := store.Put(ctx, content(2, fileSize), fileSize)
+			blob, err := store.Put(ctx, storetest.Stream(2, fileSize), fileSize)
 			if err != nil {
 				b.Fatal(err)
 			}

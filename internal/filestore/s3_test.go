@@ -50,7 +50,7 @@ func TestS3UploadMemory(t *testing.T) {
 	ctx := context.Background()
 
 	var b filestore.Blob
-	rise := heapRise(t, func() {
+	rise := storetest.HeapRise(t, func() {
 		var err error
 		b, err = s.Put(ctx, io.LimitReader(&pattern{}, size), size)
 		if err != nil {
@@ -69,7 +69,7 @@ func TestS3UploadMemory(t *testing.T) {
 		t.Fatalf("Blob = %d bytes, sha256 %x; want %d bytes, sha256 %x", b.Size, b.SHA256, size, want.Sum(nil))
 	}
 
-	rise = heapRise(t, func() {
+	rise = storetest.HeapRise(t, func() {
 		rc, err := s.Open(ctx, b.Key)
 		if err != nil {
 			t.Fatalf("Open: %v", err)

@@ -28,6 +28,19 @@ func (n Name) Disposition() string {
 	return fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", n.ASCII, encodeRFC8187(n.UTF8))
 }
 
+// UploadName is the name an uploaded file is downloaded under: its own name in UTF-8, and for
+// filename the same with each character outside printable ASCII (and each quote or backslash)
+// as an underscore.
+func UploadName(name string) Name {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	return Name{ASCII: ascii, UTF8: name}
+}
+
 // encodeRFC8187 percent-encodes every byte of s but RFC 8187's attr-char.
 func encodeRFC8187(s string) string {
 	var b strings.Builder

@@ -43,7 +43,12 @@ type listOut struct {
 
 type evidenceOut struct {
 	URL           string `json:"url"`
+	FileID        string `json:"file_id"`
+	Name          string `json:"name"`
+	Size          int64  `json:"size"`
+	SHA256        string `json:"sha256"`
 	EffectiveDate string `json:"effective_date"`
+	ValidUntil    string `json:"valid_until"`
 }
 
 type answerOut struct {

@@ -204,7 +204,7 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	defer f.Content.Close()
 	h := w.Header()
 	h.Set("Content-Type", f.MIME)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	h.Set("Content-Disposition", report.UploadName(f.Name).Disposition())
 	h.Set("Content-Length", fmt.Sprint(f.Size))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")

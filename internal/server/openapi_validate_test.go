@@ -253,6 +253,12 @@ func semanticField(field, msg string) bool {
 		return true // what the key was first sent with is stored
 	case field == "comment" && strings.HasPrefix(msg, "is required"):
 		return true // needed by the verdict given, and a comment of spaces only is none
+	case strings.HasSuffix(field, ".file_id") && strings.HasPrefix(msg, "no file"):
+		return true // which files were uploaded to the evaluation
+	case field == "file":
+		return true // the file's type is decided from its content, its size against the limit
+	case strings.HasSuffix(field, "valid_until") && strings.Contains(msg, "before the day"):
+		return true // one field against another
 	case field == "confirm", field == "sort", field == "questionnaire":
 		return true // how many elements are unanswered; which questions exist
 	case field == "ids" && (strings.HasPrefix(msg, "no provider has") || strings.Contains(msg, "archived")):

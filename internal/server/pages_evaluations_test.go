@@ -127,7 +127,7 @@ func TestAnswerSaveFormPlain(t *testing.T) {
 		wantStatus(t, a.postForm(t, answerPath(ev.ID, "abuse_cases.malware"), f, false), http.StatusSeeOther)
 		ans := a.evaluation(t, ev.ID).Answers["abuse_cases.malware"]
 		if string(ans.Value) != `"partial"` || ans.Explanation != "Linux only." || ans.Version != 2 ||
-			len(ans.Evidence) != 1 || ans.Evidence[0] != (evidenceOut{"https://acme.example/edr", "2026-01-31"}) {
+			len(ans.Evidence) != 1 || ans.Evidence[0] != (evidenceOut{URL: "https://acme.example/edr", EffectiveDate: "2026-01-31"}) {
 			t.Errorf("stored answer: got %+v, want partial, the explanation, version 2 and one link", ans)
 		}
 	})

@@ -207,6 +207,39 @@ func (e EvaluationHeadStatus) Valid() bool {
 	}
 }
 
+// Defines values for EvidenceFileType.
+const (
+	EvidenceFileTypeCsv  EvidenceFileType = "csv"
+	EvidenceFileTypeDocx EvidenceFileType = "docx"
+	EvidenceFileTypeJpeg EvidenceFileType = "jpeg"
+	EvidenceFileTypePdf  EvidenceFileType = "pdf"
+	EvidenceFileTypePng  EvidenceFileType = "png"
+	EvidenceFileTypeTxt  EvidenceFileType = "txt"
+	EvidenceFileTypeXlsx EvidenceFileType = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceFileType enum.
+func (e EvidenceFileType) Valid() bool {
+	switch e {
+	case EvidenceFileTypeCsv:
+		return true
+	case EvidenceFileTypeDocx:
+		return true
+	case EvidenceFileTypeJpeg:
+		return true
+	case EvidenceFileTypePdf:
+		return true
+	case EvidenceFileTypePng:
+		return true
+	case EvidenceFileTypeTxt:
+		return true
+	case EvidenceFileTypeXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Owner.
 const (
 	OwnerCustomer      Owner = "customer"
@@ -901,22 +934,92 @@ type EvaluationList struct {
 	Evaluations []EvaluationHead `json:"evaluations"`
 }
 
-// Evidence defines model for Evidence.
+// Evidence A link, or an uploaded file (file_id, with the name, size and SHA-256 it was stored with), that backs an answer.
 type Evidence struct {
 	// EffectiveDate A calendar day, YYYY-MM-DD.
-	EffectiveDate Date   `json:"effective_date"`
-	Url           string `json:"url"`
+	EffectiveDate Date `json:"effective_date"`
+
+	// FileId The uploaded file, for file evidence: GET /api/v1/files/{file_id} downloads it.
+	FileId *openapi_types.UUID `json:"file_id,omitempty"`
+
+	// Name The file's name as uploaded.
+	Name *string `json:"name,omitempty"`
+
+	// Sha256 The SHA-256 of the file's content, in hex.
+	Sha256 *string `json:"sha256,omitempty"`
+
+	// Size The file's size in bytes.
+	Size *int `json:"size,omitempty"`
+
+	// Url The link, for link evidence.
+	Url *string `json:"url,omitempty"`
+
+	// ValidUntil The last day the evidence is valid (an audit report's expiry). After it the evidence no longer counts as backing the answer.
+	ValidUntil *Date `json:"valid_until,omitempty"`
+	union      json.RawMessage
 }
 
-// EvidenceInput defines model for EvidenceInput.
+// Evidence0 defines model for Evidence.0.
+type Evidence0 = interface{}
+
+// Evidence1 defines model for Evidence.1.
+type Evidence1 = interface{}
+
+// EvidenceFile defines model for EvidenceFile.
+type EvidenceFile struct {
+	// CreatedAt An instant in UTC, always with microseconds: 2026-04-15T12:00:00.000000Z.
+	//
+	// Examples: 2026-04-15T12:00:00.000000Z
+	CreatedAt Timestamp          `json:"created_at"`
+	Id        openapi_types.UUID `json:"id"`
+	Name      string             `json:"name"`
+
+	// Sha256 The SHA-256 of the file's content, in hex.
+	Sha256 string `json:"sha256"`
+	Size   int    `json:"size"`
+
+	// Type The type as decided from the content.
+	Type       EvidenceFileType `json:"type"`
+	UploadedBy string           `json:"uploaded_by"`
+}
+
+// EvidenceFileType The type as decided from the content.
+type EvidenceFileType string
+
+// EvidenceInput A link (url), or a file uploaded to this evaluation before (file_id, from the upload's answer or the stored answer); not both. To keep a file, send its file_id back with the answer: an answer PUT without it removes the file from the answer (the file stays readable from the revisions that had it).
 type EvidenceInput struct {
 	// EffectiveDate The day the evidence applies to, not after today.
 	EffectiveDate Date `json:"effective_date"`
 
+	// FileId An evidence file uploaded to this evaluation.
+	FileId *string `json:"file_id,omitempty"`
+
 	// Url An absolute http or https link with a host, without spaces inside (surrounding spaces are trimmed).
 	//
 	// Examples: https://example.com/security
-	Url Link `json:"url"`
+	Url *Link `json:"url,omitempty"`
+
+	// ValidUntil Optional: the last day the evidence is valid, not before effective_date.
+	ValidUntil *Date `json:"valid_until,omitempty"`
+}
+
+// FileUpload Send effective_date and valid_until before the file part: the file is stored as it arrives.
+type FileUpload struct {
+	// EffectiveDate The day the evidence applies to (a report's date), not after today.
+	EffectiveDate Date `json:"effective_date"`
+
+	// File PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, decided from the content; 25 MiB at most by default (SHARELINE_MAX_UPLOAD).
+	File openapi_types.File `json:"file"`
+
+	// ValidUntil Optional: the last day the evidence is valid.
+	ValidUntil *Date `json:"valid_until,omitempty"`
+}
+
+// FileUploaded defines model for FileUploaded.
+type FileUploaded struct {
+	Answer Answer       `json:"answer"`
+	File   EvidenceFile `json:"file"`
+	Score  Score        `json:"score"`
 }
 
 // Health defines model for Health.
@@ -1638,6 +1741,9 @@ type RevokeRequestParams struct {
 // SaveAnswerJSONRequestBody defines body for SaveAnswer for application/json ContentType.
 type SaveAnswerJSONRequestBody = AnswerInput
 
+// UploadEvidenceFileMultipartRequestBody defines body for UploadEvidenceFile for multipart/form-data ContentType.
+type UploadEvidenceFileMultipartRequestBody = FileUpload
+
 // ReviewAnswerJSONRequestBody defines body for ReviewAnswer for application/json ContentType.
 type ReviewAnswerJSONRequestBody = ReviewInput
 
@@ -1770,6 +1876,184 @@ func (t *AnswerValue) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsEvidence0 returns the union data inside the Evidence as a Evidence0
+func (t Evidence) AsEvidence0() (Evidence0, error) {
+	var body Evidence0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromEvidence0 overwrites any union data inside the Evidence as the provided Evidence0
+func (t *Evidence) FromEvidence0(v Evidence0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeEvidence0 performs a merge with any union data inside the Evidence, using the provided Evidence0
+func (t *Evidence) MergeEvidence0(v Evidence0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsEvidence1 returns the union data inside the Evidence as a Evidence1
+func (t Evidence) AsEvidence1() (Evidence1, error) {
+	var body Evidence1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromEvidence1 overwrites any union data inside the Evidence as the provided Evidence1
+func (t *Evidence) FromEvidence1(v Evidence1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeEvidence1 performs a merge with any union data inside the Evidence, using the provided Evidence1
+func (t *Evidence) MergeEvidence1(v Evidence1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Evidence) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	object := make(map[string]json.RawMessage)
+	if t.union != nil {
+		err = json.Unmarshal(b, &object)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	object["effective_date"], err = json.Marshal(t.EffectiveDate)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'effective_date': %w", err)
+	}
+
+	if t.FileId != nil {
+		object["file_id"], err = json.Marshal(t.FileId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'file_id': %w", err)
+		}
+	}
+
+	if t.Name != nil {
+		object["name"], err = json.Marshal(t.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if t.Sha256 != nil {
+		object["sha256"], err = json.Marshal(t.Sha256)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'sha256': %w", err)
+		}
+	}
+
+	if t.Size != nil {
+		object["size"], err = json.Marshal(t.Size)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'size': %w", err)
+		}
+	}
+
+	if t.Url != nil {
+		object["url"], err = json.Marshal(t.Url)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'url': %w", err)
+		}
+	}
+
+	if t.ValidUntil != nil {
+		object["valid_until"], err = json.Marshal(t.ValidUntil)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'valid_until': %w", err)
+		}
+	}
+	b, err = json.Marshal(object)
+	return b, err
+}
+
+func (t *Evidence) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	if err != nil {
+		return err
+	}
+	object := make(map[string]json.RawMessage)
+	err = json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["effective_date"]; found {
+		err = json.Unmarshal(raw, &t.EffectiveDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'effective_date': %w", err)
+		}
+	}
+
+	if raw, found := object["file_id"]; found {
+		err = json.Unmarshal(raw, &t.FileId)
+		if err != nil {
+			return fmt.Errorf("error reading 'file_id': %w", err)
+		}
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &t.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+	}
+
+	if raw, found := object["sha256"]; found {
+		err = json.Unmarshal(raw, &t.Sha256)
+		if err != nil {
+			return fmt.Errorf("error reading 'sha256': %w", err)
+		}
+	}
+
+	if raw, found := object["size"]; found {
+		err = json.Unmarshal(raw, &t.Size)
+		if err != nil {
+			return fmt.Errorf("error reading 'size': %w", err)
+		}
+	}
+
+	if raw, found := object["url"]; found {
+		err = json.Unmarshal(raw, &t.Url)
+		if err != nil {
+			return fmt.Errorf("error reading 'url': %w", err)
+		}
+	}
+
+	if raw, found := object["valid_until"]; found {
+		err = json.Unmarshal(raw, &t.ValidUntil)
+		if err != nil {
+			return fmt.Errorf("error reading 'valid_until': %w", err)
+		}
+	}
+
+	return err
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -1890,6 +2174,15 @@ type ClientInterface interface {
 	// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref} (the `SaveAnswer` operationId).
 	SaveAnswer(ctx context.Context, id EvaluationID, ref AnswerRef, params *SaveAnswerParams, body SaveAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UploadEvidenceFileWithBody Upload an evidence file and attach it to one answer, as a new version of the answer.
+	//
+	// multipart/form-data with effective_date, valid_until (optional) and then file. Needs the evaluator role; the evaluation must be a draft. The file's type is decided from its content, not its name: anything but PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, a name whose extension says otherwise, and a file over the size limit are refused with 422 and nothing is kept. An Idempotency-Key caps the body at 1 MiB: retry large uploads without one.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/evaluations/{id}/answers/{ref}/files (the `UploadEvidenceFile` operationId).
+	UploadEvidenceFileWithBody(ctx context.Context, id EvaluationID, ref AnswerRef, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAnswerHistory Every save of one element of an evaluation, newest first: version, value before and after, explanation, evidence, who and when.
 	//
 	// Any role may call it.
@@ -1985,6 +2278,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/exports/portfolio.{format} (the `ExportPortfolio` operationId).
 	ExportPortfolio(ctx context.Context, format ExportPortfolioParamsFormat, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DownloadEvidenceFile Download an evidence file.
+	//
+	// Any role may call it. The file comes as an attachment of the type decided at upload, with X-Content-Type-Options: nosniff and a sandboxing Content-Security-Policy. A file stays downloadable for as long as its evaluation exists, also once an answer no longer names it (its revisions do).
+	//
+	// Corresponds with GET /api/v1/files/{file} (the `DownloadEvidenceFile` operationId).
+	DownloadEvidenceFile(ctx context.Context, file openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenAPI This OpenAPI document.
 	//
@@ -2229,6 +2529,25 @@ func (c *Client) SaveAnswer(ctx context.Context, id EvaluationID, ref AnswerRef,
 	return c.Client.Do(req)
 }
 
+// UploadEvidenceFileWithBody Upload an evidence file and attach it to one answer, as a new version of the answer.
+//
+// multipart/form-data with effective_date, valid_until (optional) and then file. Needs the evaluator role; the evaluation must be a draft. The file's type is decided from its content, not its name: anything but PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, a name whose extension says otherwise, and a file over the size limit are refused with 422 and nothing is kept. An Idempotency-Key caps the body at 1 MiB: retry large uploads without one.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/evaluations/{id}/answers/{ref}/files (the `UploadEvidenceFile` operationId).
+func (c *Client) UploadEvidenceFileWithBody(ctx context.Context, id EvaluationID, ref AnswerRef, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadEvidenceFileRequestWithBody(c.Server, id, ref, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAnswerHistory Every save of one element of an evaluation, newest first: version, value before and after, explanation, evidence, who and when.
 //
 // Any role may call it.
@@ -2435,6 +2754,23 @@ func (c *Client) CreateRequest(ctx context.Context, id EvaluationID, params *Cre
 // Corresponds with GET /api/v1/exports/portfolio.{format} (the `ExportPortfolio` operationId).
 func (c *Client) ExportPortfolio(ctx context.Context, format ExportPortfolioParamsFormat, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewExportPortfolioRequest(c.Server, format)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DownloadEvidenceFile Download an evidence file.
+//
+// Any role may call it. The file comes as an attachment of the type decided at upload, with X-Content-Type-Options: nosniff and a sandboxing Content-Security-Policy. A file stays downloadable for as long as its evaluation exists, also once an answer no longer names it (its revisions do).
+//
+// Corresponds with GET /api/v1/files/{file} (the `DownloadEvidenceFile` operationId).
+func (c *Client) DownloadEvidenceFile(ctx context.Context, file openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadEvidenceFileRequest(c.Server, file)
 	if err != nil {
 		return nil, err
 	}
@@ -3074,6 +3410,49 @@ func NewSaveAnswerRequestWithBody(server string, id EvaluationID, ref AnswerRef,
 	return req, nil
 }
 
+// NewUploadEvidenceFileRequestWithBody constructs an http.Request for the UploadEvidenceFile method, with any body, and a specified content type
+func NewUploadEvidenceFileRequestWithBody(server string, id EvaluationID, ref AnswerRef, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ref", ref, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/evaluations/%s/answers/%s/files", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetAnswerHistoryRequest constructs an http.Request for the GetAnswerHistory method
 func NewGetAnswerHistoryRequest(server string, id EvaluationID, ref AnswerRef) (*http.Request, error) {
 	var err error
@@ -3516,6 +3895,40 @@ func NewExportPortfolioRequest(server string, format ExportPortfolioParamsFormat
 	}
 
 	operationPath := fmt.Sprintf("/api/v1/exports/portfolio.%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDownloadEvidenceFileRequest constructs an http.Request for the DownloadEvidenceFile method
+func NewDownloadEvidenceFileRequest(server string, file openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "file", file, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/files/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -4496,6 +4909,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /api/v1/evaluations/{id}/answers/{ref} (the `SaveAnswer` operationId).
 	SaveAnswerWithResponse(ctx context.Context, id EvaluationID, ref AnswerRef, params *SaveAnswerParams, body SaveAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*SaveAnswerResponse, error)
 
+	// UploadEvidenceFileWithBodyWithResponse Upload an evidence file and attach it to one answer, as a new version of the answer.
+	//
+	// multipart/form-data with effective_date, valid_until (optional) and then file. Needs the evaluator role; the evaluation must be a draft. The file's type is decided from its content, not its name: anything but PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, a name whose extension says otherwise, and a file over the size limit are refused with 422 and nothing is kept. An Idempotency-Key caps the body at 1 MiB: retry large uploads without one.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/evaluations/{id}/answers/{ref}/files (the `UploadEvidenceFile` operationId).
+	UploadEvidenceFileWithBodyWithResponse(ctx context.Context, id EvaluationID, ref AnswerRef, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadEvidenceFileResponse, error)
+
 	// GetAnswerHistoryWithResponse Every save of one element of an evaluation, newest first: version, value before and after, explanation, evidence, who and when.
 	//
 	// Any role may call it.
@@ -4603,6 +5025,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/exports/portfolio.{format} (the `ExportPortfolio` operationId).
 	ExportPortfolioWithResponse(ctx context.Context, format ExportPortfolioParamsFormat, reqEditors ...RequestEditorFn) (*ExportPortfolioResponse, error)
+
+	// DownloadEvidenceFileWithResponse Download an evidence file.
+	//
+	// Any role may call it. The file comes as an attachment of the type decided at upload, with X-Content-Type-Options: nosniff and a sandboxing Content-Security-Policy. A file stays downloadable for as long as its evaluation exists, also once an answer no longer names it (its revisions do).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/files/{file} (the `DownloadEvidenceFile` operationId).
+	DownloadEvidenceFileWithResponse(ctx context.Context, file openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadEvidenceFileResponse, error)
 
 	// GetOpenAPIWithResponse This OpenAPI document.
 	//
@@ -5642,6 +6073,251 @@ func (r SaveAnswerResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r SaveAnswerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UploadEvidenceFileResponse201Headers the declared response headers of an HTTP 201 response for UploadEvidenceFile
+type UploadEvidenceFileResponse201Headers struct {
+	Location        string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// UploadEvidenceFileResponse400Headers the declared response headers of an HTTP 400 response for UploadEvidenceFile
+type UploadEvidenceFileResponse400Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse401Headers the declared response headers of an HTTP 401 response for UploadEvidenceFile
+type UploadEvidenceFileResponse401Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse403Headers the declared response headers of an HTTP 403 response for UploadEvidenceFile
+type UploadEvidenceFileResponse403Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse404Headers the declared response headers of an HTTP 404 response for UploadEvidenceFile
+type UploadEvidenceFileResponse404Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse406Headers the declared response headers of an HTTP 406 response for UploadEvidenceFile
+type UploadEvidenceFileResponse406Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse409Headers the declared response headers of an HTTP 409 response for UploadEvidenceFile
+type UploadEvidenceFileResponse409Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         *int
+}
+
+// UploadEvidenceFileResponse413Headers the declared response headers of an HTTP 413 response for UploadEvidenceFile
+type UploadEvidenceFileResponse413Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse415Headers the declared response headers of an HTTP 415 response for UploadEvidenceFile
+type UploadEvidenceFileResponse415Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse422Headers the declared response headers of an HTTP 422 response for UploadEvidenceFile
+type UploadEvidenceFileResponse422Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse429Headers the declared response headers of an HTTP 429 response for UploadEvidenceFile
+type UploadEvidenceFileResponse429Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+// UploadEvidenceFileResponse500Headers the declared response headers of an HTTP 500 response for UploadEvidenceFile
+type UploadEvidenceFileResponse500Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// UploadEvidenceFileResponse503Headers the declared response headers of an HTTP 503 response for UploadEvidenceFile
+type UploadEvidenceFileResponse503Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+type UploadEvidenceFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *FileUploaded
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Internal
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *UploadEvidenceFileResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UploadEvidenceFileResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UploadEvidenceFileResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UploadEvidenceFileResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UploadEvidenceFileResponse404Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *UploadEvidenceFileResponse406Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UploadEvidenceFileResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UploadEvidenceFileResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UploadEvidenceFileResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UploadEvidenceFileResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UploadEvidenceFileResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UploadEvidenceFileResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UploadEvidenceFileResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON201() *FileUploaded {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON500() *Internal {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UploadEvidenceFileResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UploadEvidenceFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UploadEvidenceFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UploadEvidenceFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UploadEvidenceFileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7406,6 +8082,131 @@ func (r ExportPortfolioResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ExportPortfolioResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DownloadEvidenceFileResponse200Headers the declared response headers of an HTTP 200 response for DownloadEvidenceFile
+type DownloadEvidenceFileResponse200Headers struct {
+	ContentDisposition string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// DownloadEvidenceFileResponse401Headers the declared response headers of an HTTP 401 response for DownloadEvidenceFile
+type DownloadEvidenceFileResponse401Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// DownloadEvidenceFileResponse404Headers the declared response headers of an HTTP 404 response for DownloadEvidenceFile
+type DownloadEvidenceFileResponse404Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// DownloadEvidenceFileResponse429Headers the declared response headers of an HTTP 429 response for DownloadEvidenceFile
+type DownloadEvidenceFileResponse429Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+// DownloadEvidenceFileResponse500Headers the declared response headers of an HTTP 500 response for DownloadEvidenceFile
+type DownloadEvidenceFileResponse500Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// DownloadEvidenceFileResponse503Headers the declared response headers of an HTTP 503 response for DownloadEvidenceFile
+type DownloadEvidenceFileResponse503Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	RetryAfter         int
+}
+
+type DownloadEvidenceFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Internal
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DownloadEvidenceFileResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DownloadEvidenceFileResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DownloadEvidenceFileResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DownloadEvidenceFileResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DownloadEvidenceFileResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DownloadEvidenceFileResponse503Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DownloadEvidenceFileResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DownloadEvidenceFileResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DownloadEvidenceFileResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DownloadEvidenceFileResponse) GetJSON500() *Internal {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DownloadEvidenceFileResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DownloadEvidenceFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DownloadEvidenceFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DownloadEvidenceFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DownloadEvidenceFileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -9945,6 +10746,21 @@ func (c *ClientWithResponses) SaveAnswerWithResponse(ctx context.Context, id Eva
 	return ParseSaveAnswerResponse(rsp)
 }
 
+// UploadEvidenceFileWithBodyWithResponse Upload an evidence file and attach it to one answer, as a new version of the answer.
+//
+// multipart/form-data with effective_date, valid_until (optional) and then file. Needs the evaluator role; the evaluation must be a draft. The file's type is decided from its content, not its name: anything but PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, a name whose extension says otherwise, and a file over the size limit are refused with 422 and nothing is kept. An Idempotency-Key caps the body at 1 MiB: retry large uploads without one.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/evaluations/{id}/answers/{ref}/files (the `UploadEvidenceFile` operationId).
+func (c *ClientWithResponses) UploadEvidenceFileWithBodyWithResponse(ctx context.Context, id EvaluationID, ref AnswerRef, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadEvidenceFileResponse, error) {
+	rsp, err := c.UploadEvidenceFileWithBody(ctx, id, ref, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUploadEvidenceFileResponse(rsp)
+}
+
 // GetAnswerHistoryWithResponse Every save of one element of an evaluation, newest first: version, value before and after, explanation, evidence, who and when.
 //
 // Any role may call it.
@@ -10123,6 +10939,21 @@ func (c *ClientWithResponses) ExportPortfolioWithResponse(ctx context.Context, f
 		return nil, err
 	}
 	return ParseExportPortfolioResponse(rsp)
+}
+
+// DownloadEvidenceFileWithResponse Download an evidence file.
+//
+// Any role may call it. The file comes as an attachment of the type decided at upload, with X-Content-Type-Options: nosniff and a sandboxing Content-Security-Policy. A file stays downloadable for as long as its evaluation exists, also once an answer no longer names it (its revisions do).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/files/{file} (the `DownloadEvidenceFile` operationId).
+func (c *ClientWithResponses) DownloadEvidenceFileWithResponse(ctx context.Context, file openapi_types.UUID, reqEditors ...RequestEditorFn) (*DownloadEvidenceFileResponse, error) {
+	rsp, err := c.DownloadEvidenceFile(ctx, file, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDownloadEvidenceFileResponse(rsp)
 }
 
 // GetOpenAPIWithResponse This OpenAPI document.
@@ -11935,6 +12766,452 @@ func ParseSaveAnswerResponse(rsp *http.Response) (*SaveAnswerResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers SaveAnswerResponse503Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUploadEvidenceFileResponse parses an HTTP response from a UploadEvidenceFileWithResponse call
+func ParseUploadEvidenceFileResponse(rsp *http.Response) (*UploadEvidenceFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UploadEvidenceFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest FileUploaded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers UploadEvidenceFileResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers UploadEvidenceFileResponse400Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UploadEvidenceFileResponse401Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UploadEvidenceFileResponse403Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UploadEvidenceFileResponse404Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 406:
+		var headers UploadEvidenceFileResponse406Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 409:
+		var headers UploadEvidenceFileResponse409Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers UploadEvidenceFileResponse413Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers UploadEvidenceFileResponse415Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UploadEvidenceFileResponse422Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UploadEvidenceFileResponse429Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UploadEvidenceFileResponse500Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers UploadEvidenceFileResponse503Headers
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15094,6 +16371,221 @@ func ParseExportPortfolioResponse(rsp *http.Response) (*ExportPortfolioResponse,
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers ExportPortfolioResponse503Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDownloadEvidenceFileResponse parses an HTTP response from a DownloadEvidenceFileWithResponse call
+func ParseDownloadEvidenceFileResponse(rsp *http.Response) (*DownloadEvidenceFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DownloadEvidenceFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DownloadEvidenceFileResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers DownloadEvidenceFileResponse401Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers DownloadEvidenceFileResponse404Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DownloadEvidenceFileResponse429Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DownloadEvidenceFileResponse500Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers DownloadEvidenceFileResponse503Headers
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
