@@ -1,8 +1,8 @@
 package app
 
 import (
-	"slices"
 	"context"
+	"slices"
 	"strings"
 
 	"shareline/internal/assess"

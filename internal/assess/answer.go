@@ -28,7 +28,9 @@ type Evidence struct {
 func (e Evidence) IsFile() bool { return e.FileID != "" }
 
 // Expired says whether the evidence's validity ended before today.
-func (e Evidence) Expired(today Date) bool { return !e.ValidUntil.IsZero() && today.After(e.ValidUntil) }
+func (e Evidence) Expired(today Date) bool {
+	return !e.ValidUntil.IsZero() && today.After(e.ValidUntil)
+}
 
 // Backed says whether at least one of the answer's evidence items is still valid today: what
 // counts an answer's credit as evidenced.

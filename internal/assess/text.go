@@ -86,4 +86,3 @@ func Bytes(n int64) string {
 	}
 	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0") + " " + suffix
 }
-

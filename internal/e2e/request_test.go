@@ -1,19 +1,28 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	usecase "shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
+	"shareline/templates"
 )
 
 // The team sends a request from the evaluation page and copies the link; a browser without an
-// account opens it, answers two elements (one refused, then fixed) and submits; the team sees
-// the answers and the request submitted.
+// account opens it, answers two elements (one refused, then fixed), uploads a PDF and submits;
+// the team sees the answers, the file and the request submitted, accepts one answer and asks
+// about another; the contact replies through the same link; the report shows coverage,
+// evidenced and verified.
 func TestBrowserProviderAnswersThroughARequestLink(t *testing.T) {
 	a := appServer(t)
 	team := browser(t)
@@ -65,6 +74,26 @@ func TestBrowserProviderAnswersThroughARequestLink(t *testing.T) {
 	setField(t, provider, retention, "400")
 	waitText(t, provider, `[data-testid="status-monitoring.log_retention_days"]`, "Saved")
 
+	pdf := filepath.Join(t.TempDir(), "SOC 2 Type II.pdf")
+	if err := os.WriteFile(pdf, onePagePDF(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().UTC().Format("2006-01-02")
+	const attach = `[data-testid="attach-abuse_cases.malware"]`
+	run(t, provider, "upload a PDF",
+		chromedp.Click(chromedp.CSS(`#attach-abuse_cases-malware > summary`)),
+		chromedp.SetValue(chromedp.CSS(attach+` input[name=effective_date]`), today),
+		chromedp.SetUploadFiles(chromedp.CSS(attach+` input[type=file]`), []string{pdf}),
+		chromedp.Click(chromedp.CSS(`[data-testid="attach-button-abuse_cases.malware"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="files-abuse_cases.malware"]`)),
+	)
+	if got := text(t, provider, `[data-testid="files-abuse_cases.malware"] [data-testid=file-link]`); got != "SOC 2 Type II.pdf" {
+		t.Errorf("the respondent's page lists %q, want the uploaded PDF", got)
+	}
+	if got := a.stored(t, id, "abuse_cases.malware"); len(got.Evidence) != 1 || !got.Evidence[0].IsFile() || got.Value.Status != assess.Yes {
+		t.Fatalf("stored after the upload: %+v, want the yes with the file", got)
+	}
+
 	run(t, provider, "submit",
 		chromedp.Click(chromedp.CSS(`[data-testid=confirm-submit]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid=submit-answers]`)),
@@ -87,4 +116,92 @@ func TestBrowserProviderAnswersThroughARequestLink(t *testing.T) {
 	if got := a.stored(t, id, "abuse_cases.malware"); got.Value.Status != assess.Yes {
 		t.Errorf("stored: got %v, want yes", got.Value)
 	}
+	href := eval[string](t, team, `document.querySelector('[data-testid="files-abuse_cases.malware"] [data-testid=file-link]').getAttribute('href')`)
+	size := eval[float64](t, team, `fetch(`+jsString(href)+`).then(r => r.ok ? r.arrayBuffer() : Promise.reject(r.status)).then(b => b.byteLength)`, chromedp.EvalAwaitPromise)
+	if int(size) != len(onePagePDF()) {
+		t.Errorf("the team downloads %v bytes from %s, want the %d uploaded", size, href, len(onePagePDF()))
+	}
+
+	run(t, team, "accept one answer",
+		chromedp.Click(chromedp.CSS(`[data-testid="verdict-accepted-abuse_cases.malware"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="review-save-abuse_cases.malware"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="review-state-abuse_cases.malware"]`)),
+	)
+	waitText(t, team, `[data-testid="review-state-abuse_cases.malware"]`, "Accepted")
+	const log = "monitoring.log_retention_days"
+	run(t, team, "ask about another",
+		chromedp.Click(chromedp.CSS(`[data-testid="verdict-clarify-`+log+`"]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="review-comment-input-`+log+`"]`), "Is the 400 days for every log source?"),
+		chromedp.Click(chromedp.CSS(`[data-testid="review-save-`+log+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="review-state-`+log+`"]`)),
+	)
+	waitText(t, team, `[data-testid="review-state-`+log+`"]`, "Clarification requested")
+
+	run(t, provider, "see the question", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="clarification-`+log+`"]`)))
+	if !strings.Contains(text(t, provider, `[data-testid="clarification-`+log+`"]`), "Is the 400 days for every log source?") {
+		t.Error("the respondent's page does not show the team's question")
+	}
+	run(t, provider, "reply",
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="reply-body-`+log+`"]`), "Yes: application, audit and network logs."),
+		chromedp.Click(chromedp.CSS(`[data-testid="reply-send-`+log+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="thread-`+log+`"]`)),
+	)
+
+	run(t, team, "open the report",
+		chromedp.Navigate(a.url+"/evaluations/"+strconv.FormatInt(id, 10)+"/report"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=report]`)),
+	)
+	v, err := a.uc.Evaluation(context.Background(), usecase.CommandLine(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := v.Summary.Score
+	if s.Evidenced <= 0 || s.Verified <= 0 || s.Overall <= 0 {
+		t.Fatalf("score %+v: want coverage, evidenced and verified above 0", s)
+	}
+	for sel, want := range map[string]string{
+		`[data-testid=overall-score]`:    templates.Pct(s.Overall),
+		`[data-testid=report-evidenced]`: templates.Pct(s.Evidenced) + "%",
+		`[data-testid=report-verified]`:  templates.Pct(s.Verified) + "%",
+	} {
+		if got := text(t, team, sel); got != want {
+			t.Errorf("report %s: got %q, want %q", sel, got, want)
+		}
+	}
+	row := text(t, team, `[data-testid="report-row-abuse_cases.malware"]`)
+	file := a.stored(t, id, "abuse_cases.malware").Evidence[0]
+	if !strings.Contains(row, "SOC 2 Type II.pdf") || !strings.Contains(row, file.SHA256) || !strings.Contains(row, "Accepted") {
+		t.Errorf("report row: %q; want the file with its SHA-256, and the verdict", row)
+	}
+	run(t, team, "back to the evaluation",
+		chromedp.Navigate(a.url+"/evaluations/"+strconv.FormatInt(id, 10)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="thread-`+log+`"]`)),
+	)
+	if !strings.Contains(text(t, team, `[data-testid="thread-`+log+`"]`), "application, audit and network logs") {
+		t.Error("the team's page does not show the contact's reply")
+	}
+}
+
+// onePagePDF is a small valid PDF of one page, its cross-reference table at the right offsets.
+func onePagePDF() []byte {
+	objects := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+		"<< /Length 0 >>\nstream\n\nendstream",
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	return []byte(b.String())
 }

@@ -251,6 +251,17 @@ type s3File struct {
 
 func (f s3File) Size() int64 { return f.size }
 
+// ReadAt reads len(p) bytes at off. minio's object answers io.EOF with a read that ends at the
+// end of the object even when it read all of p; io.ReaderAt allows that, but the stores agree
+// on nil.
+func (f s3File) ReadAt(p []byte, off int64) (int, error) {
+	n, err := f.Object.ReadAt(p, off)
+	if n == len(p) && errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return n, err
+}
+
 // object opens the object kept under key and asks for its size, which tells whether it exists.
 func (s *S3) object(ctx context.Context, key string) (*minio.Object, int64, error) {
 	if !validKey(key) {

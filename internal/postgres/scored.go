@@ -15,8 +15,8 @@ type scoredAnswer struct {
 	Value     json.RawMessage `json:"v"`
 	Evidenced bool            `json:"e,omitempty"`
 	// Until is the last day the evidence backs the answer (assess.BackedUntil), when it ends.
-	Until     *assess.Date    `json:"u,omitempty"`
-	Verified  bool            `json:"r,omitempty"`
+	Until    *assess.Date `json:"u,omitempty"`
+	Verified bool         `json:"r,omitempty"`
 }
 
 // EncodeScored is the scored part of answers as stored in evaluations.scored: what the store

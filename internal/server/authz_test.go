@@ -99,6 +99,10 @@ var expectedRoles = map[string]auth.Role{
 	"POST /evaluations/{id}/answers/{ref}/restore":       auth.Evaluator,
 	"POST /evaluations/{id}/answers/{ref}/review":        auth.Evaluator,
 	"PUT /api/v1/evaluations/{id}/answers/{ref}/review":  auth.Evaluator,
+	"POST /evaluations/{id}/answers/{ref}/files":         auth.Evaluator,
+	"POST /api/v1/evaluations/{id}/answers/{ref}/files":  auth.Evaluator,
+	"GET /files/{file}":                                  auth.Viewer,
+	"GET /api/v1/files/{file}":                           auth.Viewer,
 	"POST /evaluations/{id}/reopen":                      auth.Admin,
 	"POST /evaluations/{id}/reassess":                    auth.Evaluator,
 	"GET /api/v1/evaluations/{id}":                       auth.Viewer,
@@ -120,6 +124,8 @@ var expectedRoles = map[string]auth.Role{
 	"GET /respond":                      respondentOnly,
 	"POST /respond/answers/{ref}":       respondentOnly,
 	"POST /respond/answers/{ref}/reply": respondentOnly,
+	"POST /respond/answers/{ref}/files": respondentOnly,
+	"GET /respond/files/{file}":         respondentOnly,
 	"PUT /respond/answers/{ref}":        respondentOnly,
 	"POST /respond/submit":              respondentOnly,
 }
@@ -155,7 +161,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	victimUser := a.user(t, victim)
 	victimToken := a.token(t, victimUser.ID, "victim")
 	req := admin.sendRequest(t, ev.ID)
-	ids := map[string]string{"providers": p.ID, "evaluations": ev.ID, "users": idOf(victimUser.ID), "tokens": idOf(victimToken), "requests": req.ID}
+	admin.answer(t, ev.ID, "abuse_cases.malware", map[string]any{"value": "yes"})
+	var file uploadedOut
+	decodeJSON(t, admin.upload(t, filesPath(ev.ID, "abuse_cases.malware"), "matrix.pdf", pdfBytes, today, "", nil), http.StatusCreated, "FileUploaded", &file)
+	ids := map[string]string{"providers": p.ID, "evaluations": ev.ID, "users": idOf(victimUser.ID), "tokens": idOf(victimToken), "requests": req.ID,
+		"files": file.File.ID}
 
 	principals := []principal{{name: "anonymous"}}
 	for _, role := range auth.Roles {
@@ -268,6 +278,8 @@ func fillPath(pattern string, ids map[string]string) string {
 			parts[i] = "shared-responsibility"
 		case part == "{ref}":
 			parts[i] = "abuse_cases.malware"
+		case part == "{file}":
+			parts[i] = ids["files"]
 		case strings.HasSuffix(part, ".{format}"):
 			parts[i] = strings.TrimSuffix(part, "{format}") + "csv"
 			if strings.HasPrefix(part, "report") {

@@ -107,6 +107,9 @@ func TestOpenAPIValidationCoversEveryOperation(t *testing.T) {
 	}
 	wantStatus(t, a.get(t, "/api/v1/compare?ids="+p.ID+","+other.ID), http.StatusOK)
 	exerciseRequests(t, a, ev.ID)
+	var up uploadedOut
+	decodeJSON(t, a.upload(t, filesPath(ev.ID, "abuse_cases.malware"), "cover.pdf", pdfBytes, today, "", nil), http.StatusCreated, "FileUploaded", &up)
+	wantStatus(t, a.get(t, "/api/v1/files/"+up.File.ID), http.StatusOK)
 	wantStatus(t, a.sendJSON(t, http.MethodPut, "/api/v1/evaluations/"+ev.ID+"/answers/abuse_cases.malware/review",
 		map[string]string{"verdict": "accepted"}), http.StatusOK)
 	wantStatus(t, a.sendJSON(t, http.MethodPost, "/api/v1/evaluations/"+ev.ID+"/complete", map[string]bool{"confirm": true}), http.StatusOK)

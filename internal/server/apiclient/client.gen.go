@@ -1005,14 +1005,14 @@ type EvidenceInput struct {
 
 // FileUpload Send effective_date and valid_until before the file part: the file is stored as it arrives.
 type FileUpload struct {
-	// EffectiveDate The day the evidence applies to (a report's date), not after today.
-	EffectiveDate Date `json:"effective_date"`
+	// EffectiveDate The day the evidence applies to (a report's date), YYYY-MM-DD, not after today.
+	EffectiveDate openapi_types.Date `json:"effective_date"`
 
 	// File PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT, decided from the content; 25 MiB at most by default (SHARELINE_MAX_UPLOAD).
 	File openapi_types.File `json:"file"`
 
-	// ValidUntil Optional: the last day the evidence is valid.
-	ValidUntil *Date `json:"valid_until,omitempty"`
+	// ValidUntil Optional: the last day the evidence is valid, YYYY-MM-DD.
+	ValidUntil *openapi_types.Date `json:"valid_until,omitempty"`
 }
 
 // FileUploaded defines model for FileUploaded.
