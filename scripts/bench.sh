@@ -148,6 +148,14 @@ print_table() {
 		row("evidence file " dir ", PostgreSQL store (25 MiB file)", rate " MB/s", "", "")
 		next
 	}
+	# The same through the server's handler: the multipart stream, the type check, the store and
+	# the answer's new version (upload); the file as an attachment (download).
+	FILENAME ~ /gobench.txt$/ && /^BenchmarkEvidenceFile\/(upload|download)/ {
+		dir = $1; sub(/^BenchmarkEvidenceFile\//, "", dir); sub(/-[0-9]+$/, "", dir)
+		for (i = 5; i < NF; i++) if ($(i + 1) == "MB/s") rate = $i
+		row("evidence file " dir " through the API (25 MiB PDF)", rate " MB/s", "", "")
+		next
+	}
 	FILENAME ~ /gobench.txt$/ && /^Benchmark/ {
 		value = sprintf("%.3f ms/op", $3 / 1e6)
 		for (i = 5; i < NF; i += 2) value = value ", " $i " " $(i + 1)

@@ -276,6 +276,14 @@ func AcceptedFiles(v EvaluationView) string {
 // AcceptAttribute is the upload input's accept attribute.
 func AcceptAttribute() string { return filetype.AcceptAttribute() }
 
+// uploadInvalid marks an upload form's control invalid while the last upload's refusal names it.
+func uploadInvalid(st ElementState, field string) templ.Attributes {
+	if st.UploadErrors[field] != "" {
+		return templ.Attributes{"aria-invalid": "true"}
+	}
+	return templ.Attributes{}
+}
+
 // DayOrEmpty is a date for a form input: empty when zero.
 func DayOrEmpty(d assess.Date) string {
 	if d.IsZero() {

@@ -64,7 +64,7 @@ type Config struct {
 	// emails telling users of changes to their credentials go; nil: no email, the notices are
 	// shown in the app only.
 	Mail *mail.Config
-	// Files (SHARELINE_S3_URL, --s3-url) is the S3-compatible bucket evidence files are kept in;
+	// Files (SHARELINE_FILES, --files) is the S3-compatible bucket evidence files are kept in;
 	// nil: in the database. MaxUpload (SHARELINE_MAX_UPLOAD, --max-upload, in MiB) is the
 	// largest evidence file accepted: 25 MiB by default.
 	Files     *filestore.S3Config
@@ -98,7 +98,7 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 	trustedProxies := getenv("SHARELINE_TRUSTED_PROXIES")
 	corsOrigins, rateLimit := getenv("SHARELINE_CORS_ORIGINS"), getenv("SHARELINE_API_RATE_LIMIT")
 	smtpURL, mailFrom := getenv("SHARELINE_SMTP_URL"), getenv("SHARELINE_MAIL_FROM")
-	s3URL, maxUpload := getenv("SHARELINE_S3_URL"), getenv("SHARELINE_MAX_UPLOAD")
+	filesURL, maxUpload := getenv("SHARELINE_FILES"), getenv("SHARELINE_MAX_UPLOAD")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL connection URL (default: $DATABASE_URL, else the local server, else a private cluster)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory of the private PostgreSQL cluster started when no server answers")
 	fs.BoolVar(&cfg.LogJSON, "log-json", cfg.LogJSON, "write logs as JSON lines")
@@ -115,7 +115,7 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 		fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated origins (https://app.example.com) whose pages may call the API with a token (also $SHARELINE_CORS_ORIGINS)")
 		fs.StringVar(&smtpURL, "smtp-url", smtpURL, "smtp://user:password@host:587 or smtps://...: email users of changes to their credentials (also $SHARELINE_SMTP_URL; empty: in the app only)")
 		fs.StringVar(&mailFrom, "mail-from", mailFrom, "the sender of Shareline's emails, such as \"Shareline <shareline@example.com>\" (also $SHARELINE_MAIL_FROM)")
-		fs.StringVar(&s3URL, "s3-url", s3URL, "s3://ACCESS_KEY:SECRET_KEY@host:port/bucket?region=...&tls=false: keep evidence files in this S3-compatible bucket (also $SHARELINE_S3_URL; empty: in the database)")
+		fs.StringVar(&filesURL, "files", filesURL, "s3://ACCESS_KEY:SECRET_KEY@host:port/bucket?region=...&tls=false: keep evidence files in this S3-compatible bucket (also $SHARELINE_FILES; empty: in the database)")
 		fs.StringVar(&maxUpload, "max-upload", maxUpload, "the largest evidence file accepted, in MiB (default 25; also $SHARELINE_MAX_UPLOAD)")
 		fs.StringVar(&rateLimit, "api-rate-limit", rateLimit, "requests per minute one API token may make: a number, or off (default 600; also $SHARELINE_API_RATE_LIMIT)")
 	}
@@ -138,8 +138,8 @@ func parseConfigWith(name string, fs *flag.FlagSet, args []string, getenv func(s
 	if cfg.APIRateLimit, err = parseRateLimit(rateLimit); err != nil {
 		return cfg, err
 	}
-	if s3URL != "" {
-		c, err := filestore.ParseS3(s3URL)
+	if filesURL != "" {
+		c, err := filestore.ParseS3(filesURL)
 		if err != nil {
 			return cfg, err
 		}

@@ -239,11 +239,35 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 	})
 	t.Run("respondent", func(t *testing.T) {
 		out := browser(t) // no account: the provider's contact
+		pdf, fake := filepath.Join(t.TempDir(), "SOC 2 report.pdf"), filepath.Join(t.TempDir(), "report.pdf")
+		if err := os.WriteFile(pdf, onePagePDF(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(fake, []byte("<!DOCTYPE html><html><body>Sign in</body></html>"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		today := time.Now().UTC().Format("2006-01-02")
 		states := []state{
 			{"respond", []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.link), chromedp.WaitVisible(chromedp.CSS(`[data-testid=respond-title]`))}},
 			{"respond-refused-save", []chromedp.Action[chromedp.Void]{
 				chromedp.SetValue(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] input[name=value]`), "-1"),
 				chromedp.WaitVisible(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] .field-error`)),
+			}},
+			{"respond-attached", []chromedp.Action[chromedp.Void]{
+				chromedp.Navigate(a.url + "/respond"),
+				chromedp.Click(chromedp.CSS(`#attach-abuse_cases-malware > summary`)),
+				chromedp.SetValue(chromedp.CSS(`[data-testid="attach-abuse_cases.malware"] input[name=effective_date]`), today),
+				chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="attach-abuse_cases.malware"] input[type=file]`), []string{pdf}),
+				chromedp.Click(chromedp.CSS(`[data-testid="attach-button-abuse_cases.malware"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="files-abuse_cases.malware"]`)),
+			}},
+			{"respond-upload-refused", []chromedp.Action[chromedp.Void]{
+				chromedp.Navigate(a.url + "/respond"),
+				chromedp.Click(chromedp.CSS(`#attach-abuse_cases-privilege_abuse > summary`)),
+				chromedp.SetValue(chromedp.CSS(`[data-testid="attach-abuse_cases.privilege_abuse"] input[name=effective_date]`), today),
+				chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="attach-abuse_cases.privilege_abuse"] input[type=file]`), []string{fake}),
+				chromedp.Click(chromedp.CSS(`[data-testid="attach-button-abuse_cases.privilege_abuse"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="upload-error-abuse_cases.privilege_abuse"]`)),
 			}},
 			{"respond-submitted", []chromedp.Action[chromedp.Void]{
 				chromedp.Navigate(a.url + "/respond"),
@@ -253,7 +277,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 			}},
 			{"respond-revoked", []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.revokedLink), chromedp.WaitVisible(chromedp.CSS(`h1`))}},
 		}
-		checkStates(t, out, states, "respond-refused-save")
+		checkStates(t, out, states, "respond-refused-save", "respond-upload-refused")
 	})
 	t.Run("nu-html-checker", func(t *testing.T) {
 		for _, msg := range vnuErrors(t, htmlDir) {
