@@ -1,11 +1,14 @@
 package server_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -20,6 +23,7 @@ import (
 
 	"shareline/internal/app"
 	"shareline/internal/auth"
+	"shareline/internal/filestore/s3test"
 	"shareline/internal/filestore/storetest"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
@@ -147,6 +151,31 @@ func TestEvidenceFileUploadAndDownload(t *testing.T) {
 				t.Errorf("GET %s: %s is %q, want %q", path, h, got, want)
 			}
 		}
+	}
+	// A text file may travel compressed; what arrives is still the file, whole.
+	csv := []byte(strings.Repeat("control,owner,status\nMFA,provider,done\n", 200))
+	var csvUp uploadedOut
+	decodeJSON(t, a.upload(t, filesPath(ev.ID, "assessments.penetration_test"), "controls.csv", csv, today, "", nil), http.StatusCreated, "FileUploaded", &csvUp)
+	if csvUp.File.Type != "csv" {
+		t.Errorf("controls.csv: type %q, want csv", csvUp.File.Type)
+	}
+	d := a.do(t, http.MethodGet, "/api/v1/files/"+csvUp.File.ID, nil, http.Header{"Accept-Encoding": {"gzip"}})
+	wantStatus(t, d, http.StatusOK)
+	got := d.body
+	if d.header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(d.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err = io.ReadAll(zr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, csv) {
+		t.Errorf("the CSV downloaded (Content-Encoding %q, Content-Length %q) is %d bytes, want the %d uploaded", d.header.Get("Content-Encoding"), d.header.Get("Content-Length"), len(got), len(csv))
+	}
+	if cl := d.header.Get("Content-Length"); cl != "" && cl != fmt.Sprint(len(d.body)) {
+		t.Errorf("Content-Length %s for a body of %d bytes", cl, len(d.body))
 	}
 	wantAPIError(t, a.get(t, "/api/v1/files/00000000-0000-4000-8000-000000000000"), http.StatusNotFound, "not_found", "")
 	wantAPIError(t, a.get(t, "/api/v1/files/not-a-uuid"), http.StatusNotFound, "not_found", "")
@@ -406,4 +435,65 @@ func (d *discardRecorder) Write(p []byte) (int, error) {
 		d.body.Write(p)
 	}
 	return len(p), nil
+}
+
+// minimalDOCX is a Word document as far as the type check looks: its content types and its
+// main part.
+func minimalDOCX(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for name, body := range map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
+		"word/document.xml": `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>`,
+	} {
+		w, err := z.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, body)
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestEvidenceFilesOnS3 runs uploads and downloads with the files kept in a real S3 server
+// (SeaweedFS): a PDF, a DOCX (whose archive is checked by random reads of the stored object),
+// and a refused file that leaves no object behind.
+func TestEvidenceFilesOnS3(t *testing.T) {
+	w := s3test.Start(t)
+	bucket := w.NewStore(t)
+	a := newApp(t)
+	a.uc.UseFiles(bucket, 0)
+	_, ev := a.evaluated(t, "S3 Files Cloud", "saas")
+	a.answer(t, ev.ID, "assessments.penetration_test", map[string]any{"value": "yes"})
+	ctx := context.Background()
+
+	docx := minimalDOCX(t)
+	for name, content := range map[string][]byte{"letter.pdf": pdfBytes, "scope.docx": docx} {
+		var up uploadedOut
+		decodeJSON(t, a.upload(t, filesPath(ev.ID, "assessments.penetration_test"), name, content, today, "", nil), http.StatusCreated, "FileUploaded", &up)
+		d := a.get(t, "/api/v1/files/"+up.File.ID)
+		wantStatus(t, d, http.StatusOK)
+		if !bytes.Equal(d.body, content) {
+			t.Errorf("%s from S3: got %d bytes, want the %d uploaded", name, len(d.body), len(content))
+		}
+	}
+	before, err := bucket.Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before != 2 {
+		t.Errorf("objects in the bucket: %d, want 2", before)
+	}
+	wantAPIError(t, a.upload(t, filesPath(ev.ID, "assessments.penetration_test"), "fake.docx", append([]byte("PK\x03\x04"), make([]byte, 64)...), today, "", nil),
+		http.StatusUnprocessableEntity, "invalid", "file")
+	wantAPIError(t, a.upload(t, filesPath(ev.ID, "assessments.penetration_test"), "page.pdf", []byte("<html><body>hi</body></html>"), today, "", nil),
+		http.StatusUnprocessableEntity, "invalid", "file")
+	if after, err := bucket.Count(ctx); err != nil || after != before {
+		t.Errorf("objects after two refused uploads: %d (%v), want %d", after, err, before)
+	}
 }
