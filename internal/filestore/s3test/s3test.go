@@ -211,7 +211,6 @@ func freePorts(tb testing.TB, n int) []string {
 	return ports
 }
 
-
 // repoRoot is the directory of go.mod, found upwards from the test's working directory.
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()
