@@ -69,6 +69,8 @@ func TestWriteCSV(t *testing.T) {
 		{"shared_model.documented", "answer", "Yes"},
 		{"shared_model.documented", "evidence", "https://docs.example.com/security (effective 2026-05-01)"},
 		{"shared_model.documented", "credit", "1"},
+		{"incident_response.ir_plan", "evidence", "https://example.com/ir (effective 2026-03-01); IR plan v4.pdf (file, 1.5 KiB; SHA-256 " +
+			reporttest.PlanFileSHA256 + "; effective 2026-03-01; valid until 2027-03-01)"},
 		{"shared_model.contractual", "credit", "0.5"},
 		{"shared_model.matrix", "credit", "0.875"},
 		{"shared_model.matrix", "weight", "2"},

@@ -38,7 +38,7 @@ func TestReportPDFInEveryScript(t *testing.T) {
 			}
 			for _, want := range []string{"Executive summary", report.DefaultMarking, "Completed by Jean Dupont on 2026-11-29 09:30 UTC",
 				"The three weakest areas", "Deviations that move work to you", "What stays with you", "Generated 2026-11-29 14:05 UTC by Eve Example",
-				"Answers in detail", "A national scheme", "Page 1 of"} {
+				"Answers in detail", "A national scheme", "Page 1 of", "IR plan v4.pdf", reporttest.PlanFileSHA256} {
 				if !strings.Contains(text, want) {
 					t.Errorf("pdftotext lacks %q", want)
 				}

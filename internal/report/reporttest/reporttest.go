@@ -73,6 +73,14 @@ type Input struct {
 	Evidence          []assess.EvidenceInput
 }
 
+// PlanFileSHA256 is the hash of PlanFile, the evidence file FullInputs attaches to the incident
+// response plan (valid until 2027-03-01).
+const PlanFileSHA256 = "4f2b6c1e8a9d0b3c5e7f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d"
+
+// PlanFile is an uploaded evidence file as an answer names it, already resolved.
+var PlanFile = assess.EvidenceInput{FileID: "0b9d6f1e-3c2a-4e8b-9f7d-5a1c3e2b4d6f", EffectiveDate: "2026-03-01", ValidUntil: "2027-03-01",
+	File: &assess.EvidenceFile{ID: "0b9d6f1e-3c2a-4e8b-9f7d-5a1c3e2b4d6f", Name: "IR plan v4.pdf", Size: 1536, SHA256: PlanFileSHA256}}
+
 // Link is one evidence link effective on day.
 func Link(url, day string) []assess.EvidenceInput {
 	return []assess.EvidenceInput{{URL: url, EffectiveDate: day}}
@@ -103,7 +111,7 @@ func FullInputs() []Input {
 		{"monitoring", "log_retention_days", `180`, "", nil},
 		{"monitoring", "customer_log_access", `"yes"`, "Line one\nline two of the explanation.", nil},
 		{"monitoring", "assurance_reports", `"yes"`, "", nil},
-		{"incident_response", "ir_plan", `"yes"`, "", Link("https://example.com/ir", "2026-03-01")},
+		{"incident_response", "ir_plan", `"yes"`, "", append(Link("https://example.com/ir", "2026-03-01"), PlanFile)},
 		{"incident_response", "ir_tested", `"2026-09-01"`, "", nil},
 		{"incident_response", "notification_hours", `120`, "", nil},
 		{"incident_response", "disclosure_channel", `"yes"`, "", nil},

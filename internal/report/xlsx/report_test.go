@@ -101,6 +101,13 @@ func TestWriteReport(t *testing.T) {
 	if typ, _ := f.GetCellType(SheetAnswers, "D3"); typ == excelize.CellTypeFormula {
 		t.Error("Answers!D3 is a formula; an explanation must stay text")
 	}
+	if !slices.ContainsFunc(answers, func(row []string) bool {
+		return slices.ContainsFunc(row, func(c string) bool {
+			return strings.Contains(c, "IR plan v4.pdf (file, 1.5 KiB; SHA-256 "+reporttest.PlanFileSHA256)
+		})
+	}) {
+		t.Error("Answers lists no evidence file with its SHA-256")
+	}
 	summary := summaryValues(t, f)
 	for label, want := range map[string]string{
 		"Provider": "Nordić Cloud Ünited", "Tier": r.Summary.Score.Tier.Label(), "Score as of": "2026-11-29",
