@@ -187,15 +187,8 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 	var saved assess.Answer
 	var score assess.Score
 	err := a.store.Update(ctx, func(tx Tx) error {
-		req, err := a.respondentRequest(ctx, tx, p)
+		ed, err := a.answering(ctx, tx, p, evaluationID, question, element)
 		if err != nil {
-			return err
-		}
-		ed, err := a.editing(ctx, tx, evaluationID, question, element)
-		if err != nil {
-			return err
-		}
-		if err := a.respondentMayAnswer(ctx, tx, req, ed.Current.Review); err != nil {
 			return err
 		}
 		in.Evidence = slices.Clone(in.Evidence)
@@ -210,6 +203,20 @@ func (a *App) SaveAnswer(ctx context.Context, p Principal, evaluationID int64, r
 		return err
 	})
 	return saved, score, err
+}
+
+// answering is editing for p, who is about to change one element's answer: a respondent's
+// request is locked and checked first (its link open, the element answerable through it).
+func (a *App) answering(ctx context.Context, tx Tx, p Principal, id int64, question, element string) (Editing, error) {
+	req, err := a.respondentRequest(ctx, tx, p)
+	if err != nil {
+		return Editing{}, err
+	}
+	ed, err := a.editing(ctx, tx, id, question, element)
+	if err != nil {
+		return Editing{}, err
+	}
+	return ed, a.respondentMayAnswer(ctx, tx, req, ed.Current.Review)
 }
 
 // editing locks an evaluation whose answers are about to change and reads what a change to one

@@ -95,19 +95,12 @@ func (a *App) UploadFile(ctx context.Context, p Principal, evaluationID int64, r
 		return file, saved, score, err
 	}
 	err = a.store.Update(ctx, func(tx Tx) error {
-		req, err := a.respondentRequest(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		ed, err := a.editing(ctx, tx, evaluationID, question, element)
+		ed, err := a.answering(ctx, tx, p, evaluationID, question, element)
 		if err != nil {
 			return err
 		}
 		if _, _, ok := ed.Questionnaire.Element(question, element); !ok {
 			return fmt.Errorf("element %s: %w", ref, assess.ErrNotFound)
-		}
-		if err := a.respondentMayAnswer(ctx, tx, req, ed.Current.Review); err != nil {
-			return err
 		}
 		file, err = tx.Files().Create(ctx, assess.EvidenceFile{
 			EvaluationID: evaluationID, StoreKey: blob.Key, Name: name, Size: blob.Size,

@@ -26,6 +26,7 @@ import (
 	usecase "shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
+	"shareline/internal/filetype/filetypetest"
 )
 
 // Every page, in every state a person meets, at a desk (1366 px) and on a phone (390 px): axe-core
@@ -240,7 +241,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 	t.Run("respondent", func(t *testing.T) {
 		out := browser(t) // no account: the provider's contact
 		pdf, fake := filepath.Join(t.TempDir(), "SOC 2 report.pdf"), filepath.Join(t.TempDir(), "report.pdf")
-		if err := os.WriteFile(pdf, onePagePDF(), 0o600); err != nil {
+		if err := os.WriteFile(pdf, filetypetest.PDF(), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(fake, []byte("<!DOCTYPE html><html><body>Sign in</body></html>"), 0o600); err != nil {

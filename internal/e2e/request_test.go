@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	usecase "shareline/internal/app"
 	"shareline/internal/assess"
 	"shareline/internal/auth"
+	"shareline/internal/filetype/filetypetest"
 	"shareline/templates"
 )
 
@@ -75,7 +75,7 @@ func TestBrowserProviderAnswersThroughARequestLink(t *testing.T) {
 	waitText(t, provider, `[data-testid="status-monitoring.log_retention_days"]`, "Saved")
 
 	pdf := filepath.Join(t.TempDir(), "SOC 2 Type II.pdf")
-	if err := os.WriteFile(pdf, onePagePDF(), 0o600); err != nil {
+	if err := os.WriteFile(pdf, filetypetest.PDF(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	today := time.Now().UTC().Format("2006-01-02")
@@ -118,8 +118,8 @@ func TestBrowserProviderAnswersThroughARequestLink(t *testing.T) {
 	}
 	href := eval[string](t, team, `document.querySelector('[data-testid="files-abuse_cases.malware"] [data-testid=file-link]').getAttribute('href')`)
 	size := eval[float64](t, team, `fetch(`+jsString(href)+`).then(r => r.ok ? r.arrayBuffer() : Promise.reject(r.status)).then(b => b.byteLength)`, chromedp.EvalAwaitPromise)
-	if int(size) != len(onePagePDF()) {
-		t.Errorf("the team downloads %v bytes from %s, want the %d uploaded", size, href, len(onePagePDF()))
+	if int(size) != len(filetypetest.PDF()) {
+		t.Errorf("the team downloads %v bytes from %s, want the %d uploaded", size, href, len(filetypetest.PDF()))
 	}
 
 	run(t, team, "accept one answer",
@@ -180,28 +180,4 @@ func TestBrowserProviderAnswersThroughARequestLink(t *testing.T) {
 	if !strings.Contains(text(t, team, `[data-testid="thread-`+log+`"]`), "application, audit and network logs") {
 		t.Error("the team's page does not show the contact's reply")
 	}
-}
-
-// onePagePDF is a small valid PDF of one page, its cross-reference table at the right offsets.
-func onePagePDF() []byte {
-	objects := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-		"<< /Length 0 >>\nstream\n\nendstream",
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return []byte(b.String())
 }

@@ -14,30 +14,9 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-)
 
-// samplePDF is a minimal, valid one-page PDF, its cross-reference table at the right offsets.
-func samplePDF() []byte {
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
+	"shareline/internal/filetype/filetypetest"
+)
 
 func sampleImage(t *testing.T, encode func(*bytes.Buffer, image.Image) error) []byte {
 	t.Helper()
@@ -115,9 +94,9 @@ func TestCheckAccepts(t *testing.T) {
 		data []byte
 		want Type
 	}{
-		{"report.pdf", samplePDF(), PDF},
-		{"REPORT.PDF", samplePDF(), PDF},
-		{`C:\Users\ana\SOC2 report.pdf`, samplePDF(), PDF},
+		{"report.pdf", filetypetest.PDF(), PDF},
+		{"REPORT.PDF", filetypetest.PDF(), PDF},
+		{`C:\Users\ana\SOC2 report.pdf`, filetypetest.PDF(), PDF},
 		{"diagram.png", samplePNG(t), PNG},
 		{"photo.jpg", sampleJPEG(t), JPEG},
 		{"photo.jpeg", sampleJPEG(t), JPEG},
@@ -169,9 +148,9 @@ func TestCheckRefuses(t *testing.T) {
 		{"controls.xlsx", sampleDOCX(t), "named as an Excel workbook (XLSX) but its content is a Word document"},
 		{"report.pdf", samplePNG(t), "named as a PDF document but its content is a PNG image"},
 		{"report.pdf", []byte("just some text\n"), "named as a PDF document but its content is a plain text file"},
-		{"diagram.png", samplePDF(), "named as a PNG image but its content is a PDF"},
-		{"report", samplePDF(), "no extension"},
-		{"report.html", samplePDF(), "extension .html is not accepted"},
+		{"diagram.png", filetypetest.PDF(), "named as a PNG image but its content is a PDF"},
+		{"report", filetypetest.PDF(), "no extension"},
+		{"report.html", filetypetest.PDF(), "extension .html is not accepted"},
 		{"legacy.doc", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + strings.Repeat("\x00", 100)), "old-format Office"},
 		{"notes.txt", []byte("caf\xe9 au lait\n"), "not UTF-8"},
 		{"notes.txt", []byte("a\x00b\x00c\x00"), "NUL"},
@@ -214,7 +193,7 @@ func TestSniffNeedsArchive(t *testing.T) {
 	if _, err := Sniff("backup.zip", docx); !errors.As(err, &refused) {
 		t.Errorf("Sniff of a ZIP named .zip: error %v, want a refusal", err)
 	}
-	if got, err := Sniff("report.pdf", samplePDF()[:20]); err != nil || got != PDF {
+	if got, err := Sniff("report.pdf", filetypetest.PDF()[:20]); err != nil || got != PDF {
 		t.Errorf("Sniff of a PDF's first 20 bytes = %q, %v; want pdf", got, err)
 	}
 }
@@ -225,7 +204,7 @@ func FuzzCheck(f *testing.F) {
 		name string
 		data []byte
 	}{
-		{"report.pdf", samplePDF()}, {"a.png", samplePNG(t)}, {"a.jpg", sampleJPEG(t)},
+		{"report.pdf", filetypetest.PDF()}, {"a.png", samplePNG(t)}, {"a.jpg", sampleJPEG(t)},
 		{"a.docx", sampleDOCX(t)}, {"a.xlsx", sampleXLSX(t)}, {"a.csv", []byte("a,b\n1,2\n")},
 		{"a.txt", []byte("hello\n")}, {"a.pdf", []byte("<html>")}, {"a.zip", sampleZIP(t, "x", "y")},
 	} {

@@ -3,9 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,7 +16,6 @@ import (
 
 	"shareline/internal/app"
 	"shareline/internal/assess"
-	"shareline/internal/filestore/storetest"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
 )
@@ -173,18 +170,10 @@ func BenchmarkEvidenceFile(b *testing.B) {
 	b.Run("upload", func(b *testing.B) {
 		b.SetBytes(size)
 		for b.Loop() {
-			pr, pw := io.Pipe()
-			w := multipart.NewWriter(pw)
-			go func() {
-				w.WriteField("effective_date", today)
-				part, _ := w.CreateFormFile("file", "big.pdf")
-				part.Write([]byte("%PDF-1.7\n"))
-				io.Copy(part, storetest.Stream(3, size-9))
-				pw.CloseWithError(w.Close())
-			}()
-			req := httptest.NewRequest(http.MethodPost, target, pr)
+			body, ct := streamedPDF(3, size)
+			req := httptest.NewRequest(http.MethodPost, target, body)
 			req.Header.Set("Authorization", "Bearer "+token)
-			req.Header.Set("Content-Type", w.FormDataContentType())
+			req.Header.Set("Content-Type", ct)
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusCreated {

@@ -25,13 +25,14 @@ import (
 	"shareline/internal/auth"
 	"shareline/internal/filestore/s3test"
 	"shareline/internal/filestore/storetest"
+	"shareline/internal/filetype/filetypetest"
 	"shareline/internal/postgres"
 	"shareline/internal/postgres/postgrestest"
 	"shareline/internal/server"
 )
 
-// pdfBytes is the start of a PDF with some content: what the type check looks at.
-var pdfBytes = []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+// pdfBytes is a small valid PDF.
+var pdfBytes = filetypetest.PDF()
 
 // fileOut is an uploaded file as the API answers it.
 type fileOut struct {
@@ -68,6 +69,21 @@ func multipartBody(t *testing.T, fields [][2]string, name string, content []byte
 	}
 	w.Close()
 	return &b, w.FormDataContentType()
+}
+
+// streamedPDF is an upload form of a PDF of size bytes made as it is read (the test holds none
+// of it), and its content type.
+func streamedPDF(seed uint64, size int64) (io.Reader, string) {
+	pr, pw := io.Pipe()
+	w := multipart.NewWriter(pw)
+	go func() {
+		w.WriteField("effective_date", today)
+		part, _ := w.CreateFormFile("file", "big.pdf")
+		part.Write([]byte("%PDF-1.7\n"))
+		io.Copy(part, storetest.Stream(seed, size-9))
+		pw.CloseWithError(w.Close())
+	}()
+	return pr, w.FormDataContentType()
 }
 
 // upload posts a file to target with the dates given.
@@ -366,18 +382,10 @@ func TestUploadMemory(t *testing.T) {
 	const size = app.DefaultMaxUpload
 
 	send := func() (int, string) {
-		pr, pw := io.Pipe()
-		w := multipart.NewWriter(pw)
-		go func() {
-			w.WriteField("effective_date", today)
-			part, _ := w.CreateFormFile("file", "big.pdf")
-			part.Write([]byte("%PDF-1.7\n"))
-			io.Copy(part, storetest.Stream(7, size-9))
-			pw.CloseWithError(w.Close())
-		}()
-		req, _ := http.NewRequest(http.MethodPost, filesPath(ev.ID, "assessments.penetration_test"), pr)
+		body, ct := streamedPDF(7, size)
+		req, _ := http.NewRequest(http.MethodPost, filesPath(ev.ID, "assessments.penetration_test"), body)
 		req.Header = header.Clone()
-		req.Header.Set("Content-Type", w.FormDataContentType())
+		req.Header.Set("Content-Type", ct)
 		rec := &discardRecorder{header: http.Header{}}
 		raw.ServeHTTP(rec, req)
 		return rec.status, rec.body.String()
