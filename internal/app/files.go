@@ -258,3 +258,27 @@ func resolveFiles(ctx context.Context, tx Tx, evaluationID int64, in []assess.Ev
 	}
 	return nil
 }
+
+// DetachFile takes an evidence file off the answer to one element, as a new version of the
+// answer. The file itself stays, readable from the revisions that had it.
+func (a *App) DetachFile(ctx context.Context, p Principal, evaluationID int64, ref, fileID string) (assess.Answer, error) {
+	if err := allow(p, EditAnswers, Resource{EvaluationID: evaluationID}); err != nil {
+		return assess.Answer{}, err
+	}
+	question, element, _ := strings.Cut(ref, ".")
+	var saved assess.Answer
+	err := a.store.Update(ctx, func(tx Tx) error {
+		ed, err := a.answering(ctx, tx, p, evaluationID, question, element)
+		if err != nil {
+			return err
+		}
+		answer, removed, ok := assess.WithoutFile(ed.Current, fileID)
+		if !ok {
+			return fmt.Errorf("file %s on %s: %w", fileID, ref, assess.ErrNotFound)
+		}
+		answer.Base, answer.Note = nil, "removed "+removed.Name
+		saved, _, err = a.write(ctx, tx, p, ed, answer, auth.ActionFileDetached)
+		return err
+	})
+	return saved, err
+}

@@ -226,6 +226,18 @@ func WithEvidence(a Answer, e Evidence) (Answer, error) {
 	return a, nil
 }
 
+// WithoutFile is a without the evidence item that names file id, and that item; ok is false
+// when no item names it.
+func WithoutFile(a Answer, id string) (Answer, Evidence, bool) {
+	i := slices.IndexFunc(a.Evidence, func(e Evidence) bool { return e.IsFile() && e.FileID == id })
+	if i < 0 {
+		return a, Evidence{}, false
+	}
+	removed := a.Evidence[i]
+	a.Evidence = slices.Delete(slices.Clone(a.Evidence), i, i+1)
+	return a, removed, true
+}
+
 // CheckURL accepts absolute http and https links with a host, of reasonable length.
 func CheckURL(s string) error {
 	if s == "" {

@@ -181,6 +181,7 @@ const (
 	ActionReauthenticated        = "user.reauthenticated"
 	ActionRequestSent            = "request.sent"
 	ActionFileAttached           = "file.attached"
+	ActionFileDetached           = "file.detached"
 	ActionRequestRevoked         = "request.revoked"
 	ActionRequestReissued        = "request.reissued"
 	ActionRequestEmailed         = "request.emailed"

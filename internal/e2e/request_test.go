@@ -90,8 +90,20 @@ func TestBrowserProviderAnswersThroughARequestLink(t *testing.T) {
 	if got := text(t, provider, `[data-testid="files-abuse_cases.malware"] [data-testid=file-link]`); got != "SOC 2 Type II.pdf" {
 		t.Errorf("the respondent's page lists %q, want the uploaded PDF", got)
 	}
+	// A second file, chosen by mistake, is removed again.
+	run(t, provider, "upload another file",
+		chromedp.Click(chromedp.CSS(`#attach-abuse_cases-malware > summary`)),
+		chromedp.SetValue(chromedp.CSS(attach+` input[name=effective_date]`), today),
+		chromedp.SetUploadFiles(chromedp.CSS(attach+` input[type=file]`), []string{pdf}),
+		chromedp.Click(chromedp.CSS(`[data-testid="attach-button-abuse_cases.malware"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="files-abuse_cases.malware"] li:nth-child(2)`)),
+	)
+	run(t, provider, "remove it",
+		chromedp.Click(chromedp.CSS(`[data-testid="files-abuse_cases.malware"] li:nth-child(2) [data-testid=file-detach]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="files-abuse_cases.malware"] li:nth-child(2)`)),
+	)
 	if got := a.stored(t, id, "abuse_cases.malware"); len(got.Evidence) != 1 || !got.Evidence[0].IsFile() || got.Value.Status != assess.Yes {
-		t.Fatalf("stored after the upload: %+v, want the yes with the file", got)
+		t.Fatalf("stored after the upload: %+v, want the yes with the one file", got)
 	}
 
 	run(t, provider, "submit",

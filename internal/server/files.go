@@ -193,6 +193,30 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, id int64, re
 	s.render(w, r, http.StatusUnprocessableEntity, pg.full(tv))
 }
 
+// handleFileDetachForm takes a file off an element from the team's page.
+func (s *Server) handleFileDetachForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.detachForm(w, r, id, s.teamAnswerPage(r, id))
+}
+
+// handleRespondDetach takes a file off an element from the respondent's page.
+func (s *Server) handleRespondDetach(w http.ResponseWriter, r *http.Request) {
+	s.detachForm(w, r, principal(r).Grant.EvaluationID, s.respondentAnswerPage(r))
+}
+
+func (s *Server) detachForm(w http.ResponseWriter, r *http.Request, id int64, pg answerPage) {
+	ref := chi.URLParam(r, "ref")
+	if _, err := s.app.DetachFile(r.Context(), principal(r), id, ref, chi.URLParam(r, "file")); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, pg.done+"?done=detached#"+templates.DOMID("el", ref), http.StatusSeeOther)
+}
+
 // handleFileDownload sends an evidence file to someone who may read its evaluation, as an
 // attachment that no browser runs or renders in Shareline's origin.
 func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {

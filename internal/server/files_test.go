@@ -294,8 +294,17 @@ func TestEvidenceFileKeptByTheForm(t *testing.T) {
 		t.Errorf("claiming another evaluation's file: got %q", e.Error.Fields["evidence[0].file_id"])
 	}
 
-	// Removed from the answer, the file stays readable from the revision that had it.
-	a.answer(t, ev.ID, "assessments.penetration_test", map[string]any{"value": "yes", "evidence": []any{}})
+	// Removed from the answer (the page's Remove button), the file stays readable from the
+	// revision that had it.
+	detach := "/evaluations/" + ev.ID + "/answers/assessments.penetration_test/files/" + file.FileID + "/detach"
+	r = a.postForm(t, detach, url.Values{}, false)
+	if r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "done=detached") {
+		t.Fatalf("remove the file: got %d to %q, want 303 back to the element", r.status, r.header.Get("Location"))
+	}
+	if got := a.evaluation(t, ev.ID).Answers["assessments.penetration_test"]; len(got.Evidence) != 0 || got.Explanation != "Annual test by an outside firm." {
+		t.Errorf("after removing the file: evidence %+v, explanation %q; want no evidence and the rest kept", got.Evidence, got.Explanation)
+	}
+	wantStatus(t, a.postForm(t, detach, url.Values{}, false), http.StatusNotFound)
 	hist := string(a.get(t, "/evaluations/"+ev.ID+"/answers/assessments.penetration_test/history").body)
 	if !strings.Contains(hist, `href="/files/`+file.FileID+`"`) || !strings.Contains(hist, file.SHA256) {
 		t.Errorf("history page: want the earlier revision's file with its link and hash")
@@ -348,6 +357,16 @@ func TestRespondentFiles(t *testing.T) {
 		t.Errorf("respondent upload: got %s; want no score and the contact as uploader", r.body)
 	}
 	wantStatus(t, resp.get(t, "/respond/files/"+up.File.ID), http.StatusOK)
+	var wrong uploadedOut
+	if err := json.Unmarshal(resp.upload(t, "/respond/answers/assessments.penetration_test/files", "wrong.pdf", pdfBytes, today, "", accept).body, &wrong); err != nil {
+		t.Fatal(err)
+	}
+	if r := resp.postForm(t, "/respond/answers/assessments.penetration_test/files/"+wrong.File.ID+"/detach", url.Values{}, false); r.status != http.StatusSeeOther {
+		t.Errorf("the contact removes a file: got %d, want 303; %s", r.status, r)
+	}
+	if r := resp.postForm(t, "/respond/answers/assessments.penetration_test/files/"+theirs.File.ID+"/detach", url.Values{}, false); r.status != http.StatusNotFound {
+		t.Errorf("the contact removes another evaluation's file: got %d, want 404", r.status)
+	}
 	// Nothing but its own evaluation's files.
 	for _, path := range []string{"/respond/files/" + theirs.File.ID, "/files/" + up.File.ID, "/api/v1/files/" + up.File.ID} {
 		if got := resp.get(t, path); got.status == http.StatusOK {

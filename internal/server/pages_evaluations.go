@@ -27,6 +27,7 @@ var notices = map[string]string{
 	"saved":      "Saved.",
 	"reviewed":   "Review saved.",
 	"attached":   "File attached: it is kept with the answer and listed in reports with its SHA-256.",
+	"detached":   "File removed from the answer; the earlier version in its history still has it.",
 	"revoked":    "Revoked: the request's link no longer works.",
 }
 

@@ -167,6 +167,7 @@ var respondNotices = map[string]string{
 	"submitted": "Submitted: your answers were sent to the team. Thank you.",
 	"replied":   "Your reply was sent to the team.",
 	"attached":  "File attached to your answer.",
+	"detached":  "File removed from your answer.",
 }
 
 func (s *Server) respondPage(r *http.Request, tv templates.EvaluationView, req assess.Request) templates.RespondView {

@@ -68,6 +68,7 @@ func (s *Server) table() []route {
 		{post, "/evaluations/{id}/answers/{ref}/restore", app.EditAnswers, s.handleAnswerRestoreForm},
 		{post, "/evaluations/{id}/answers/{ref}/review", app.ReviewAnswers, s.handleAnswerReviewForm},
 		{post, "/evaluations/{id}/answers/{ref}/files", app.EditAnswers, s.handleFileUploadForm},
+		{post, "/evaluations/{id}/answers/{ref}/files/{file}/detach", app.EditAnswers, s.handleFileDetachForm},
 		{get, "/files/{file}", app.Read, s.handleFileDownload},
 		{post, "/evaluations/{id}/complete", app.CompleteEvaluations, s.handleEvaluationComplete},
 		{post, "/evaluations/{id}/reopen", app.ReopenEvaluations, s.handleEvaluationReopen},
@@ -137,6 +138,7 @@ func (s *Server) respondentTable() []route {
 		{http.MethodPut, "/respond/answers/{ref}", app.EditAnswers, s.handleRespondAnswer},
 		{http.MethodPost, "/respond/answers/{ref}/reply", app.EditAnswers, s.handleRespondReplyForm},
 		{http.MethodPost, "/respond/answers/{ref}/files", app.EditAnswers, s.handleRespondUpload},
+		{http.MethodPost, "/respond/answers/{ref}/files/{file}/detach", app.EditAnswers, s.handleRespondDetach},
 		{http.MethodGet, "/respond/files/{file}", app.Read, s.handleFileDownload},
 		{http.MethodPost, "/respond/submit", app.Respond, s.handleRespondSubmit},
 	}
