@@ -60,13 +60,12 @@ func (t Type) Extensions() []string { return types[t].exts }
 // Accepted lists what is accepted, for messages and forms: "PDF, PNG, JPEG, DOCX, XLSX, CSV, TXT".
 const Accepted = "PDF, PNG, JPEG, DOCX, XLSX, CSV, TXT"
 
-// AcceptAttribute is the accepted types for an HTML file input's accept attribute: every
-// extension and media type, so that a browser's file chooser offers what is accepted.
+// AcceptAttribute is the accepted types for an HTML file input's accept attribute, by their
+// extensions (".pdf,.png,..."), so that a browser's file chooser offers what is accepted.
 func AcceptAttribute() string {
 	var parts []string
 	for _, t := range []Type{PDF, PNG, JPEG, DOCX, XLSX, CSV, Text} {
 		parts = append(parts, t.Extensions()...)
-		parts = append(parts, strings.TrimSuffix(t.MIME(), "; charset=utf-8"))
 	}
 	return strings.Join(parts, ",")
 }
