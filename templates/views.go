@@ -276,12 +276,34 @@ func AcceptedFiles(v EvaluationView) string {
 // AcceptAttribute is the upload input's accept attribute.
 func AcceptAttribute() string { return filetype.AcceptAttribute() }
 
-// uploadInvalid marks an upload form's control invalid while the last upload's refusal names it.
-func uploadInvalid(st ElementState, field string) templ.Attributes {
-	if st.UploadErrors[field] != "" {
-		return templ.Attributes{"aria-invalid": "true"}
+// uploadAttrs ties an upload control to its problem (and the file input to the hint), and
+// marks it invalid while the last upload's refusal names it.
+func uploadAttrs(st ElementState, field string) templ.Attributes {
+	described := "upload-error-" + field
+	if field == "file" {
+		described = "upload-hint " + described
 	}
-	return templ.Attributes{}
+	attrs := templ.Attributes{"aria-describedby": described}
+	if st.UploadErrors[field] != "" {
+		attrs["aria-invalid"] = "true"
+	}
+	return attrs
+}
+
+// AttachPageURL is the upload page of an element.
+func AttachPageURL(v EvaluationView, st ElementState) string {
+	if v.Respondent {
+		return "/respond/answers/" + st.Ref() + "/attach"
+	}
+	return "/evaluations/" + ID(v.Evaluation.ID) + "/answers/" + st.Ref() + "/attach"
+}
+
+// BackURL is the element on the page of questions the upload page came from.
+func BackURL(v EvaluationView, st ElementState) string {
+	if v.Respondent {
+		return "/respond#" + DOMID("el", st.Ref())
+	}
+	return "/evaluations/" + ID(v.Evaluation.ID) + "#" + DOMID("el", st.Ref())
 }
 
 // DayOrEmpty is a date for a form input: empty when zero.

@@ -64,6 +64,7 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		{name: "providers-archived", path: "/providers?archived=true"},
 		{name: "evaluation-archived", path: "/evaluations/" + id(f.archivedDraft)},
 		{name: "evaluation-draft", path: "/evaluations/" + id(f.draft)},
+		{name: "attach-file", path: "/evaluations/" + id(f.draft) + "/answers/assessments.penetration_test/attach"},
 		{name: "evaluation-refused-save", path: "/evaluations/" + id(f.draft), act: []chromedp.Action[chromedp.Void]{
 			chromedp.SetValue(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] input[name=value]`), "-1"),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] .field-error`)),
@@ -254,21 +255,24 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 				chromedp.SetValue(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] input[name=value]`), "-1"),
 				chromedp.WaitVisible(chromedp.CSS(`[data-testid="element-monitoring.log_retention_days"] .field-error`)),
 			}},
-			{"respond-attached", []chromedp.Action[chromedp.Void]{
+			{"respond-attach-page", []chromedp.Action[chromedp.Void]{
 				chromedp.Navigate(a.url + "/respond"),
-				chromedp.Click(chromedp.CSS(`#attach-abuse_cases-malware > summary`)),
-				chromedp.SetValue(chromedp.CSS(`[data-testid="attach-abuse_cases.malware"] input[name=effective_date]`), today),
-				chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="attach-abuse_cases.malware"] input[type=file]`), []string{pdf}),
-				chromedp.Click(chromedp.CSS(`[data-testid="attach-button-abuse_cases.malware"]`)),
+				chromedp.Click(chromedp.CSS(`[data-testid="attach-abuse_cases.malware"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid=attach-form]`)),
+			}},
+			{"respond-attached", []chromedp.Action[chromedp.Void]{
+				chromedp.SetValue(chromedp.CSS(`[data-testid=attach-form] input[name=effective_date]`), today),
+				chromedp.SetUploadFiles(chromedp.CSS(`[data-testid=file-input]`), []string{pdf}),
+				chromedp.Click(chromedp.CSS(`[data-testid=attach-button]`)),
 				chromedp.WaitVisible(chromedp.CSS(`[data-testid="files-abuse_cases.malware"]`)),
 			}},
 			{"respond-upload-refused", []chromedp.Action[chromedp.Void]{
-				chromedp.Navigate(a.url + "/respond"),
-				chromedp.Click(chromedp.CSS(`#attach-abuse_cases-privilege_abuse > summary`)),
-				chromedp.SetValue(chromedp.CSS(`[data-testid="attach-abuse_cases.privilege_abuse"] input[name=effective_date]`), today),
-				chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="attach-abuse_cases.privilege_abuse"] input[type=file]`), []string{fake}),
-				chromedp.Click(chromedp.CSS(`[data-testid="attach-button-abuse_cases.privilege_abuse"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="upload-error-abuse_cases.privilege_abuse"]`)),
+				chromedp.Navigate(a.url + "/respond/answers/abuse_cases.privilege_abuse/attach"),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid=attach-form]`)),
+				chromedp.SetValue(chromedp.CSS(`[data-testid=attach-form] input[name=effective_date]`), today),
+				chromedp.SetUploadFiles(chromedp.CSS(`[data-testid=file-input]`), []string{fake}),
+				chromedp.Click(chromedp.CSS(`[data-testid=attach-button]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid=upload-error-file]`)),
 			}},
 			{"respond-submitted", []chromedp.Action[chromedp.Void]{
 				chromedp.Navigate(a.url + "/respond"),

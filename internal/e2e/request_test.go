@@ -79,25 +79,24 @@ func TestBrowserProviderAnswersThroughARequestLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	today := time.Now().UTC().Format("2006-01-02")
-	const attach = `[data-testid="attach-abuse_cases.malware"]`
-	run(t, provider, "upload a PDF",
-		chromedp.Click(chromedp.CSS(`#attach-abuse_cases-malware > summary`)),
-		chromedp.SetValue(chromedp.CSS(attach+` input[name=effective_date]`), today),
-		chromedp.SetUploadFiles(chromedp.CSS(attach+` input[type=file]`), []string{pdf}),
-		chromedp.Click(chromedp.CSS(`[data-testid="attach-button-abuse_cases.malware"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="files-abuse_cases.malware"]`)),
-	)
+	attach := func(step string) {
+		t.Helper()
+		run(t, provider, step,
+			chromedp.Click(chromedp.CSS(`[data-testid="attach-abuse_cases.malware"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=attach-form]`)),
+			chromedp.SetValue(chromedp.CSS(`[data-testid=attach-form] input[name=effective_date]`), today),
+			chromedp.SetUploadFiles(chromedp.CSS(`[data-testid=file-input]`), []string{pdf}),
+			chromedp.Click(chromedp.CSS(`[data-testid=attach-button]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="files-abuse_cases.malware"]`)),
+		)
+	}
+	attach("upload a PDF")
 	if got := text(t, provider, `[data-testid="files-abuse_cases.malware"] [data-testid=file-link]`); got != "SOC 2 Type II.pdf" {
 		t.Errorf("the respondent's page lists %q, want the uploaded PDF", got)
 	}
 	// A second file, chosen by mistake, is removed again.
-	run(t, provider, "upload another file",
-		chromedp.Click(chromedp.CSS(`#attach-abuse_cases-malware > summary`)),
-		chromedp.SetValue(chromedp.CSS(attach+` input[name=effective_date]`), today),
-		chromedp.SetUploadFiles(chromedp.CSS(attach+` input[type=file]`), []string{pdf}),
-		chromedp.Click(chromedp.CSS(`[data-testid="attach-button-abuse_cases.malware"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="files-abuse_cases.malware"] li:nth-child(2)`)),
-	)
+	attach("upload another file")
+	run(t, provider, "see both", chromedp.WaitVisible(chromedp.CSS(`[data-testid="files-abuse_cases.malware"] li:nth-child(2)`)))
 	run(t, provider, "remove it",
 		chromedp.Click(chromedp.CSS(`[data-testid="files-abuse_cases.malware"] li:nth-child(2) [data-testid=file-detach]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="files-abuse_cases.malware"] li:nth-child(2)`)),

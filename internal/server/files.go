@@ -28,7 +28,7 @@ var errNoFilePart = assess.Invalid("file", "choose a file to upload")
 // upload reads an evidence file upload (multipart/form-data: the fields effective_date and
 // valid_until, then the part named file) and hands it to the use case as it arrives: the file is
 // streamed into the file store, never held whole. Fields after the file part are not read.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64, ref string) (assess.EvidenceFile, assess.Answer, assess.Score, error) {
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64, ref string, up *app.Upload) (assess.EvidenceFile, assess.Answer, assess.Score, error) {
 	fail := func(err error) (assess.EvidenceFile, assess.Answer, assess.Score, error) {
 		return assess.EvidenceFile{}, assess.Answer{}, assess.Score{}, err
 	}
@@ -41,7 +41,6 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64, ref st
 	if err != nil {
 		return fail(fmt.Errorf("%w: %v", errBadForm, err))
 	}
-	up := app.Upload{}
 	fields := int64(0)
 	for {
 		part, err := mr.NextPart()
@@ -57,7 +56,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64, ref st
 				return fail(errNoFilePart)
 			}
 			up.Name, up.Body = part.FileName(), part
-			file, saved, score, err := s.app.UploadFile(r.Context(), principal(r), id, ref, up)
+			file, saved, score, err := s.app.UploadFile(r.Context(), principal(r), id, ref, *up)
 			return file, saved, score, uploadReadError(err)
 		}
 		value, err := io.ReadAll(io.LimitReader(part, maxUploadFields-fields+1))
@@ -121,7 +120,7 @@ func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	file, saved, score, err := s.upload(w, r, id, chi.URLParam(r, "ref"))
+	file, saved, score, err := s.upload(w, r, id, chi.URLParam(r, "ref"), &app.Upload{})
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -147,7 +146,7 @@ func (s *Server) handleRespondUpload(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	ref := chi.URLParam(r, "ref")
 	if wantsJSON(r) {
-		file, saved, _, err := s.upload(w, r, p.Grant.EvaluationID, ref)
+		file, saved, _, err := s.upload(w, r, p.Grant.EvaluationID, ref, &app.Upload{})
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -164,33 +163,64 @@ func wantsJSON(r *http.Request) bool {
 	return mt == "application/json"
 }
 
-// uploadForm runs a page's upload and goes back to the element; a refused file gets the page
-// again with the reason beside the element's upload form.
+// uploadForm runs an upload from an element's upload page and goes back to the element; a
+// refused file gets the upload page again with the reason and the dates sent.
 func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, id int64, ref string, pg answerPage) {
-	_, _, _, err := s.upload(w, r, id, ref)
+	var up app.Upload
+	_, _, _, err := s.upload(w, r, id, ref, &up)
 	var ve *assess.ValidationError
-	if err != nil && !errors.As(err, &ve) {
+	switch {
+	case err == nil:
+		http.Redirect(w, r, pg.done+"?done=attached#"+templates.DOMID("el", ref), http.StatusSeeOther)
+	case errors.As(err, &ve):
+		s.attachPage(w, r, id, ref, pg, http.StatusUnprocessableEntity, func(v *templates.AttachView) {
+			v.State.UploadErrors, v.EffectiveDate, v.ValidUntil = ve.Fields, up.EffectiveDate, up.ValidUntil
+		})
+	default:
+		s.error(w, r, err)
+	}
+}
+
+// handleAttachPage is the team's upload page of one element.
+func (s *Server) handleAttachPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if err == nil {
-		http.Redirect(w, r, pg.done+"?done=attached#"+templates.DOMID("el", ref), http.StatusSeeOther)
-		return
-	}
-	v, verr := s.app.Evaluation(r.Context(), principal(r), id)
-	if verr != nil {
-		s.error(w, r, verr)
+	s.attachPage(w, r, id, chi.URLParam(r, "ref"), s.teamAnswerPage(r, id), http.StatusOK, nil)
+}
+
+// handleRespondAttachPage is the respondent's upload page of one element.
+func (s *Server) handleRespondAttachPage(w http.ResponseWriter, r *http.Request) {
+	s.attachPage(w, r, principal(r).Grant.EvaluationID, chi.URLParam(r, "ref"), s.respondentAnswerPage(r), http.StatusOK, nil)
+}
+
+// errNotEditable: the upload page of an element that cannot change just now.
+var errNotEditable = assess.Conflict("this answer cannot be changed now (the evaluation is completed, or your answers were submitted): nothing can be attached")
+
+// attachPage renders an element's upload page; with adjust, as a refused upload left it.
+func (s *Server) attachPage(w http.ResponseWriter, r *http.Request, id int64, ref string, pg answerPage, status int, adjust func(*templates.AttachView)) {
+	v, err := s.app.Evaluation(r.Context(), principal(r), id)
+	if err != nil {
+		s.error(w, r, err)
 		return
 	}
 	tv := pg.view(v)
 	st, ok := tv.Elements[ref]
-	if !ok {
+	switch {
+	case !ok:
 		s.error(w, r, fmt.Errorf("element %s: %w", ref, assess.ErrNotFound))
 		return
+	case !tv.CanEdit || st.ReadOnly:
+		s.error(w, r, errNotEditable)
+		return
 	}
-	st.UploadErrors = ve.Fields
-	tv.Elements[ref] = st
-	s.render(w, r, http.StatusUnprocessableEntity, pg.full(tv))
+	av := templates.AttachView{EvaluationView: tv, State: st}
+	if adjust != nil {
+		adjust(&av)
+	}
+	s.render(w, r, status, templates.AttachPage(av))
 }
 
 // handleFileDetachForm takes a file off an element from the team's page.

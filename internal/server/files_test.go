@@ -260,8 +260,23 @@ func TestEvidenceFileKeptByTheForm(t *testing.T) {
 	a := newApp(t)
 	_, ev := a.evaluated(t, "Form Files Cloud", "saas")
 	a.answer(t, ev.ID, "assessments.penetration_test", map[string]any{"value": "yes"})
+	// The element's upload page; a refused file gets it again with the reason and the dates.
+	attachPage := a.get(t, "/evaluations/"+ev.ID+"/answers/assessments.penetration_test/attach")
+	wantStatus(t, attachPage, http.StatusOK)
+	if !strings.Contains(string(attachPage.body), `action="/evaluations/`+ev.ID+`/answers/assessments.penetration_test/files"`) {
+		t.Errorf("the upload page has no form posting to the element's files")
+	}
+	r := a.upload(t, "/evaluations/"+ev.ID+"/answers/assessments.penetration_test/files", "pentest.pdf", []byte("<html>hi</html>"), "2026-02-01", "2027-02-01", nil)
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	for _, want := range []string{"web pages, SVG and XML are not accepted", `value="2026-02-01"`, `value="2027-02-01"`, `aria-invalid="true"`} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("refused upload page: want %q", want)
+		}
+	}
+	wantStatus(t, a.get(t, "/evaluations/"+ev.ID+"/answers/assessments.nothing/attach"), http.StatusNotFound)
+
 	// The page's upload form goes back to the element.
-	r := a.upload(t, "/evaluations/"+ev.ID+"/answers/assessments.penetration_test/files", "pentest.pdf", pdfBytes, "2026-02-01", "", nil)
+	r = a.upload(t, "/evaluations/"+ev.ID+"/answers/assessments.penetration_test/files", "pentest.pdf", pdfBytes, "2026-02-01", "", nil)
 	if r.status != http.StatusSeeOther || !strings.HasSuffix(r.header.Get("Location"), "?done=attached#el-assessments-penetration_test") {
 		t.Fatalf("upload from the page: got %d to %q, want 303 back to the element", r.status, r.header.Get("Location"))
 	}
@@ -357,6 +372,7 @@ func TestRespondentFiles(t *testing.T) {
 		t.Errorf("respondent upload: got %s; want no score and the contact as uploader", r.body)
 	}
 	wantStatus(t, resp.get(t, "/respond/files/"+up.File.ID), http.StatusOK)
+	wantStatus(t, resp.get(t, "/respond/answers/assessments.penetration_test/attach"), http.StatusOK)
 	var wrong uploadedOut
 	if err := json.Unmarshal(resp.upload(t, "/respond/answers/assessments.penetration_test/files", "wrong.pdf", pdfBytes, today, "", accept).body, &wrong); err != nil {
 		t.Fatal(err)
@@ -384,6 +400,9 @@ func TestRespondentFiles(t *testing.T) {
 	// Once submitted, the respondent's side is read-only.
 	form := url.Values{"confirm": {"yes"}}
 	wantStatus(t, resp.postForm(t, "/respond/submit", form, false), http.StatusSeeOther)
+	if r := resp.get(t, "/respond/answers/assessments.penetration_test/attach"); r.status != http.StatusConflict {
+		t.Errorf("upload page after submitting: got %d, want 409", r.status)
+	}
 	if r := resp.upload(t, "/respond/answers/assessments.penetration_test/files", "late.pdf", pdfBytes, today, "", accept); r.status != http.StatusConflict {
 		t.Errorf("upload after submitting: got %d, want 409; %s", r.status, r)
 	}
