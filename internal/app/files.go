@@ -198,8 +198,9 @@ type OpenedFile struct {
 	Content io.ReadCloser
 }
 
-// File opens an evidence file for someone who may read its evaluation. A respondent asking for
-// a file of another evaluation is told there is no such file.
+// File opens an evidence file for someone who may read its evaluation, and records the
+// download in the audit log. A respondent asking for a file of another evaluation is told there
+// is no such file.
 func (a *App) File(ctx context.Context, p Principal, id string) (OpenedFile, error) {
 	var f assess.EvidenceFile
 	err := a.store.Lookup(ctx, func(tx Tx) error {
@@ -221,6 +222,18 @@ func (a *App) File(ctx context.Context, p Principal, id string) (OpenedFile, err
 		return OpenedFile{}, fmt.Errorf("the content of file %s is missing from the file store: %w", id, assess.ErrUnavailable)
 	}
 	if err != nil {
+		return OpenedFile{}, err
+	}
+	err = a.store.Update(ctx, func(tx Tx) error {
+		ev, err := tx.Evaluations().Find(ctx, f.EvaluationID, false)
+		if err != nil {
+			return err
+		}
+		return record(ctx, tx, p, auth.ActionFileDownloaded, ev.ProviderID, ev.ID, "downloaded %s (%s, SHA-256 %s) of evaluation %d",
+			f.Name, assess.Bytes(f.Size), f.SHA256, ev.ID)
+	})
+	if err != nil {
+		rc.Close()
 		return OpenedFile{}, err
 	}
 	return OpenedFile{EvidenceFile: f, MIME: filetype.Type(f.Type).MIME(), Content: rc}, nil

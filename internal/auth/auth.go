@@ -182,6 +182,7 @@ const (
 	ActionRequestSent            = "request.sent"
 	ActionFileAttached           = "file.attached"
 	ActionFileDetached           = "file.detached"
+	ActionFileDownloaded         = "file.downloaded"
 	ActionRequestRevoked         = "request.revoked"
 	ActionRequestReissued        = "request.reissued"
 	ActionRequestEmailed         = "request.emailed"

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -396,6 +397,21 @@ func TestRespondentFiles(t *testing.T) {
 	got := a.evaluation(t, ev.ID).Answers["assessments.penetration_test"]
 	if len(got.Evidence) != 1 || got.Evidence[0].FileID != up.File.ID || got.AnsweredBy == nil || got.AnsweredBy.Kind != "provider" {
 		t.Errorf("team's view: evidence %+v answered by %+v; want the file, given by the provider", got.Evidence, got.AnsweredBy)
+	}
+	// The audit log has the contact's uploads, removal and download, by name via the link.
+	pid, _ := strconv.ParseInt(a.evaluation(t, ev.ID).ProviderID, 10, 64)
+	entries, _, err := a.uc.Audit(context.Background(), app.CommandLine(), auth.AuditQuery{ProviderID: pid, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, e := range entries {
+		if e.Actor == "Ada Contact via request link" {
+			seen[e.Action]++
+		}
+	}
+	if seen[auth.ActionFileAttached] != 2 || seen[auth.ActionFileDetached] != 1 || seen[auth.ActionFileDownloaded] != 1 {
+		t.Errorf("audit by the contact: %v; want 2 %s, 1 %s, 1 %s", seen, auth.ActionFileAttached, auth.ActionFileDetached, auth.ActionFileDownloaded)
 	}
 	// Once submitted, the respondent's side is read-only.
 	form := url.Values{"confirm": {"yes"}}
