@@ -100,13 +100,9 @@ func (s *Server) handleProviderPatch(w http.ResponseWriter, r *http.Request) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "application/merge-patch+json" {
 		r.Header.Set("Content-Type", "application/json")
 	}
-	var patch *providerPatch
-	if err := decodeJSON(w, r, &patch); err != nil {
+	patch, err := decodeObject[providerPatch](w, r, `{"notes": "..."}`)
+	if err != nil {
 		s.error(w, r, err)
-		return
-	}
-	if patch == nil {
-		s.error(w, r, assess.Invalid("body", `want an object such as {"notes": "..."}`))
 		return
 	}
 	v, err := s.app.Provider(r.Context(), principal(r), id)

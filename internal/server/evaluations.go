@@ -87,12 +87,9 @@ func (s *Server) handleAnswerSave(w http.ResponseWriter, r *http.Request) {
 // decodeAnswerPut reads the body of an answer PUT (the API's, and a respondent's), with the
 // version If-Match names, which becomes its base_version; matched is that version, if any.
 func decodeAnswerPut(w http.ResponseWriter, r *http.Request) (assess.AnswerInput, *int, error) {
-	var in *assess.AnswerInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	in, err := decodeObject[assess.AnswerInput](w, r, `{"value": "yes"} ({"value": null} clears an answer)`)
+	if err != nil {
 		return assess.AnswerInput{}, nil, err
-	}
-	if in == nil {
-		return assess.AnswerInput{}, nil, assess.Invalid("body", `want an object such as {"value": "yes"}; {"value": null} clears an answer`)
 	}
 	if in.BaseVersion != nil && *in.BaseVersion > maxVersion {
 		return assess.AnswerInput{}, nil, assess.Invalid("base_version", "want 0 (not answered yet) or a version number up to %d", maxVersion)
@@ -108,7 +105,7 @@ func decodeAnswerPut(w http.ResponseWriter, r *http.Request) (assess.AnswerInput
 	if matched != nil {
 		in.BaseVersion = matched
 	}
-	return *in, matched, nil
+	return in, matched, nil
 }
 
 type revisionJSON struct {

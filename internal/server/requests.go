@@ -83,16 +83,12 @@ func (s *Server) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	var in *assess.RequestInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	in, err := decodeObject[assess.RequestInput](w, r, `{"contact_name": "...", "contact_email": "...", "due_date": "YYYY-MM-DD"}`)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if in == nil {
-		s.error(w, r, assess.Invalid("body", `want an object such as {"contact_name": "...", "contact_email": "...", "due_date": "YYYY-MM-DD"}`))
-		return
-	}
-	link, err := s.app.CreateRequest(r.Context(), principal(r), id, *in, s.linkMaker(r))
+	link, err := s.app.CreateRequest(r.Context(), principal(r), id, in, s.linkMaker(r))
 	if err != nil {
 		s.error(w, r, err)
 		return

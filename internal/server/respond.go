@@ -83,6 +83,20 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	return nil
 }
 
+// decodeObject reads a body that must be one JSON object into a T (decodeJSON's rules); a body
+// of null is refused with what is wanted, such as `{"verdict": "accepted"}`.
+func decodeObject[T any](w http.ResponseWriter, r *http.Request, want string) (T, error) {
+	var in *T
+	var zero T
+	if err := decodeJSON(w, r, &in); err != nil {
+		return zero, err
+	}
+	if in == nil {
+		return zero, assess.Invalid("body", "want an object such as %s", want)
+	}
+	return *in, nil
+}
+
 // jsonDecodeError names the field of a type mismatch or an unknown field as a validation error;
 // broken syntax is a bad request.
 func jsonDecodeError(err error) error {

@@ -20,16 +20,12 @@ func (s *Server) handleAnswerReview(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	var in *assess.ReviewInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	in, err := decodeObject[assess.ReviewInput](w, r, `{"verdict": "accepted"}`)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if in == nil {
-		s.error(w, r, assess.Invalid("body", `want an object such as {"verdict": "accepted"}`))
-		return
-	}
-	saved, score, err := s.app.ReviewAnswer(r.Context(), principal(r), id, chi.URLParam(r, "ref"), *in)
+	saved, score, err := s.app.ReviewAnswer(r.Context(), principal(r), id, chi.URLParam(r, "ref"), in)
 	if err != nil {
 		s.error(w, r, err)
 		return
