@@ -31,80 +31,12 @@ else
 fi
 conn="${DATABASE_URL:-dbname=shareline}"
 
-# percent_decode TEXT: the bytes a URL's %XX escapes stand for.
-percent_decode() {
-	local s="${1//\\/\\\\}"
-	printf '%b' "${s//%/\\x}"
-}
-
-# Take the password out of the connection string: conn keeps the rest, password the password.
-password=""
-have_password=false
-if [[ "$conn" =~ ^postgres(ql)?:// ]]; then
-	scheme="${conn%%://*}://"
-	rest="${conn#*://}"
-	authority="${rest%%[/?]*}"
-	tail="${rest:${#authority}}"
-	if [[ "$authority" == *@* ]]; then
-		userinfo="${authority%@*}"
-		if [[ "$userinfo" == *:* ]]; then
-			password="$(percent_decode "${userinfo#*:}")"
-			have_password=true
-			userinfo="${userinfo%%:*}"
-		fi
-		authority="$userinfo@${authority##*@}"
-	fi
-	# A password may also come as a query parameter: ?password=... or &password=...
-	if [[ "$tail" == *\?* ]]; then
-		path="${tail%%\?*}"
-		query="${tail#*\?}"
-		kept=()
-		IFS='&' read -r -a params <<<"$query"
-		for param in "${params[@]}"; do
-			if [[ "$param" == password=* ]]; then
-				password="$(percent_decode "${param#password=}")"
-				have_password=true
-			elif [[ -n "$param" ]]; then
-				kept+=("$param")
-			fi
-		done
-		tail="$path"
-		if ((${#kept[@]} > 0)); then
-			tail="$path?$(IFS='&'; echo "${kept[*]}")"
-		fi
-	fi
-	conn="$scheme$authority$tail"
-else
-	# key=value form: password=secret or password='quoted \' secret', anywhere in the string.
-	re="(^|[[:space:]])password[[:space:]]*=[[:space:]]*('(([^'\\\\]|\\\\.)*)'|([^'[:space:]][^[:space:]]*))"
-	if [[ "$conn" =~ $re ]]; then
-		if [[ "${BASH_REMATCH[2]:0:1}" == "'" ]]; then
-			password="$(printf '%s' "${BASH_REMATCH[3]}" | sed -E 's/\\(.)/\1/g')" # \' is ', \\ is \
-		else
-			password="${BASH_REMATCH[5]}"
-		fi
-		have_password=true
-		conn="${conn/"${BASH_REMATCH[0]}"/${BASH_REMATCH[1]}}"
-	fi
-fi
-
+# shellcheck source=scripts/pgpass.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/pgpass.sh"
 # Write to a temporary name first so that a failed dump never leaves a truncated FILE behind.
 tmp="$file.partial.$$"
-passfile=""
-cleanup() { rm -f -- "$tmp" ${passfile:+"$passfile"}; }
-trap cleanup EXIT
-if $have_password; then
-	if [[ "$password" == *$'\n'* ]]; then
-		echo "backup.sh: a password with a line break cannot be passed to pg_dump safely" >&2
-		exit 1
-	fi
-	passfile="$(mktemp "${TMPDIR:-/tmp}/shareline-pgpass.XXXXXX")"
-	# One line matching every host, port, database and user; \ and : escaped as .pgpass wants.
-	escaped="${password//\\/\\\\}"
-	printf '*:*:*:*:%s\n' "${escaped//:/\\:}" >"$passfile"
-	export PGPASSFILE="$passfile"
-	unset PGPASSWORD
-fi
+trap 'rm -f -- "$tmp" ${pgpass_file:+"$pgpass_file"}' EXIT
+pgpass_from_conn
 pg_dump --format=custom --no-password --file="$tmp" --dbname="$conn"
 chmod 600 -- "$tmp"
 mv -f -- "$tmp" "$file"

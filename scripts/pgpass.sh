@@ -1,4 +1,4 @@
-# pgpass.sh: sourced by restore.sh (and usable by backup.sh, which has the same code inline).
+# pgpass.sh: sourced by backup.sh and restore.sh.
 #
 # pgpass_from_conn takes the password out of the connection string in $conn (a postgres:// URL,
 # with the password in the userinfo or a ?password= parameter, or a libpq key=value string) and,
