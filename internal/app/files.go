@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -71,11 +72,29 @@ func (a *App) UploadFile(ctx context.Context, p Principal, evaluationID int64, r
 		return file, saved, score, uploadDates(err)
 	}
 	question, element, _ := strings.Cut(ref, ".")
-	store := a.fileStore()
-	blob, err := store.Put(ctx, up.Body, a.MaxUpload())
+	// The upload is read to a temporary file first, at the client's pace, and checked there:
+	// the store (a database connection, for the default one) is held only for a local copy.
+	spooled, size, err := spool(up.Body, a.MaxUpload())
 	if errors.Is(err, filestore.ErrTooLarge) {
 		return file, saved, score, assess.Invalid("file", "%s is larger than %s, the most accepted", quoteName(name), assess.Bytes(a.MaxUpload()))
 	}
+	if err != nil {
+		return file, saved, score, err
+	}
+	defer spooled.Close()
+	kind, err := filetype.Check(spooled, size, name)
+	var refused *filetype.Refused
+	if errors.As(err, &refused) {
+		return file, saved, score, assess.Invalid("file", "%s", refused.Reason)
+	}
+	if err != nil {
+		return file, saved, score, err
+	}
+	if _, err := spooled.Seek(0, io.SeekStart); err != nil {
+		return file, saved, score, fmt.Errorf("upload: rewind the spooled file: %w", err)
+	}
+	store := a.fileStore()
+	blob, err := store.Put(ctx, spooled, size)
 	if err != nil {
 		return file, saved, score, err
 	}
@@ -86,14 +105,6 @@ func (a *App) UploadFile(ctx context.Context, p Principal, evaluationID int64, r
 			store.Delete(context.WithoutCancel(ctx), blob.Key)
 		}
 	}()
-	kind, err := checkType(ctx, store, blob, name)
-	var refused *filetype.Refused
-	if errors.As(err, &refused) {
-		return file, saved, score, assess.Invalid("file", "%s", refused.Reason)
-	}
-	if err != nil {
-		return file, saved, score, err
-	}
 	err = a.store.Update(ctx, func(tx Tx) error {
 		ed, err := a.answering(ctx, tx, p, evaluationID, question, element)
 		if err != nil {
@@ -143,28 +154,25 @@ func uploadDates(err error) error {
 	return out
 }
 
-// checkType decides a stored file's type from its content, reading it at random where the store
-// allows (a DOCX or XLSX's central directory), else from its start.
-func checkType(ctx context.Context, store filestore.Store, blob filestore.Blob, name string) (filetype.Type, error) {
-	if ra, ok := store.(filestore.RandomAccess); ok {
-		f, err := ra.OpenAt(ctx, blob.Key)
-		if err != nil {
-			return "", err
-		}
-		defer f.Close()
-		return filetype.Check(f, f.Size(), name)
-	}
-	rc, err := store.Open(ctx, blob.Key)
+// spool reads r to its end into a temporary file that is gone once closed, and returns it with
+// its size; more than limit bytes is filestore.ErrTooLarge, with nothing kept.
+func spool(r io.Reader, limit int64) (*os.File, int64, error) {
+	f, err := os.CreateTemp("", "shareline-upload-*")
 	if err != nil {
-		return "", err
+		return nil, 0, fmt.Errorf("upload: temporary file: %w", err)
 	}
-	defer rc.Close()
-	head := make([]byte, filetype.HeadSize)
-	n, err := io.ReadFull(rc, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return "", err
+	// Unlinked at once: the open file is all that is left of it, and closing it frees the space.
+	os.Remove(f.Name())
+	n, err := io.Copy(f, io.LimitReader(r, limit+1))
+	switch {
+	case err != nil:
+		f.Close()
+		return nil, 0, err
+	case n > limit:
+		f.Close()
+		return nil, 0, filestore.ErrTooLarge
 	}
-	return filetype.Sniff(name, head[:n])
+	return f, n, nil
 }
 
 // fileName is the name an upload is kept under: its last path element, without control

@@ -28,22 +28,6 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// RandomAccess is implemented by a store that can also read a kept file at any offset without
-// reading what comes before: what checking a stored ZIP's central directory needs (a DOCX or
-// XLSX upload, see internal/filetype.Check). Optional: a caller falls back to streaming.
-type RandomAccess interface {
-	// OpenAt gives random access to the content kept under key; ErrNotFound when there is none.
-	OpenAt(ctx context.Context, key string) (File, error)
-}
-
-// File is a kept file open for random access.
-type File interface {
-	io.ReaderAt
-	io.Closer
-	// Size is the file's length in bytes.
-	Size() int64
-}
-
 var (
 	// ErrTooLarge: the content is longer than the limit given to Put.
 	ErrTooLarge = errors.New("filestore: file too large")

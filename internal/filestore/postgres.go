@@ -31,10 +31,7 @@ func NewPostgres(pool *pgxpool.Pool) *Postgres {
 	return &Postgres{pool: pool}
 }
 
-var (
-	_ Store        = (*Postgres)(nil)
-	_ RandomAccess = (*Postgres)(nil)
-)
+var _ Store = (*Postgres)(nil)
 
 // Put reads r to its end, or to limit+1 bytes, into a new file. The upload holds one pooled
 // connection and an open transaction for as long as r takes: the caller bounds that time.

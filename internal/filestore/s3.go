@@ -231,55 +231,26 @@ func (s *S3) removeFailed(ctx context.Context, key string) {
 // Open implements Store. Whether the key exists is known when Open returns: the first request
 // is made here, not at the first read.
 func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, error) {
-	obj, _, err := s.object(ctx, key)
-	return obj, err
-}
-
-// OpenAt implements RandomAccess: each ReadAt is a ranged GET of the bytes wanted.
-func (s *S3) OpenAt(ctx context.Context, key string) (File, error) {
-	obj, size, err := s.object(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	return s3File{obj, size}, nil
-}
-
-type s3File struct {
-	*minio.Object
-	size int64
-}
-
-func (f s3File) Size() int64 { return f.size }
-
-// ReadAt reads len(p) bytes at off. minio's object answers io.EOF with a read that ends at the
-// end of the object even when it read all of p; io.ReaderAt allows that, but the stores agree
-// on nil.
-func (f s3File) ReadAt(p []byte, off int64) (int, error) {
-	n, err := f.Object.ReadAt(p, off)
-	if n == len(p) && errors.Is(err, io.EOF) {
-		err = nil
-	}
-	return n, err
+	return s.object(ctx, key)
 }
 
 // object opens the object kept under key and asks for its size, which tells whether it exists.
-func (s *S3) object(ctx context.Context, key string) (*minio.Object, int64, error) {
+func (s *S3) object(ctx context.Context, key string) (*minio.Object, error) {
 	if !validKey(key) {
-		return nil, 0, ErrNotFound
+		return nil, ErrNotFound
 	}
 	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
-		return nil, 0, fmt.Errorf("filestore: s3 open: %w", err)
+		return nil, fmt.Errorf("filestore: s3 open: %w", err)
 	}
-	info, err := obj.Stat()
-	if err != nil {
+	if _, err := obj.Stat(); err != nil {
 		obj.Close()
 		if minio.ToErrorResponse(err).Code == minio.NoSuchKey {
-			return nil, 0, ErrNotFound
+			return nil, ErrNotFound
 		}
-		return nil, 0, fmt.Errorf("filestore: s3 open: %w", err)
+		return nil, fmt.Errorf("filestore: s3 open: %w", err)
 	}
-	return obj, info.Size, nil
+	return obj, nil
 }
 
 // Delete implements Store.
@@ -372,7 +343,4 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-var (
-	_ Store        = (*S3)(nil)
-	_ RandomAccess = (*S3)(nil)
-)
+var _ Store = (*S3)(nil)

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -18,6 +19,9 @@ import (
 
 // filesAPIPath is where the API serves evidence files: GET /api/v1/files/{file}.
 const filesAPIPath = "/api/v1/files/"
+
+// uploadTimeout is how long an upload may take to arrive: 25 MiB at about 350 kbit/s.
+const uploadTimeout = 10 * time.Minute
 
 // maxUploadFields bounds what an upload's form carries besides the file: its dates.
 const maxUploadFields = 64 << 10
@@ -36,6 +40,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64, ref st
 	if err != nil || mt != "multipart/form-data" {
 		return fail(fmt.Errorf("%w: send the file as multipart/form-data", errContentType))
 	}
+	// A large file over a slow link takes longer than the server's usual read and write
+	// timeouts allow (an error here means the writer cannot say: the usual ones stand).
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(uploadTimeout))
+	rc.SetWriteDeadline(time.Now().Add(uploadTimeout + time.Minute))
 	r.Body = http.MaxBytesReader(w, r.Body, s.app.MaxUpload()+maxUploadFields)
 	mr, err := r.MultipartReader()
 	if err != nil {

@@ -523,7 +523,7 @@ func minimalDOCX(t *testing.T) []byte {
 }
 
 // TestEvidenceFilesOnS3 runs uploads and downloads with the files kept in a real S3 server
-// (SeaweedFS): a PDF, a DOCX (whose archive is checked by random reads of the stored object),
+// (SeaweedFS): a PDF, a DOCX (its archive checked before it is stored),
 // and a refused file that leaves no object behind.
 func TestEvidenceFilesOnS3(t *testing.T) {
 	w := s3test.Start(t)
@@ -557,5 +557,39 @@ func TestEvidenceFilesOnS3(t *testing.T) {
 		http.StatusUnprocessableEntity, "invalid", "file")
 	if after, err := bucket.Count(ctx); err != nil || after != before {
 		t.Errorf("objects after two refused uploads: %d (%v), want %d", after, err, before)
+	}
+}
+
+// TestSlowUploadHoldsNoConnection: while a client is still sending its file, the upload holds
+// no database connection (it is read to a temporary file first), so slow uploads cannot starve
+// the pool the rest of the server needs.
+func TestSlowUploadHoldsNoConnection(t *testing.T) {
+	a, pool := newAppWithPool(t)
+	_, ev := a.evaluated(t, "Slow Upload Cloud", "saas")
+	a.answer(t, ev.ID, "assessments.penetration_test", map[string]any{"value": "yes"})
+	raw := server.New(server.Options{App: a.uc, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}).Handler()
+	pr, pw := io.Pipe()
+	w := multipart.NewWriter(pw)
+	req, _ := http.NewRequest(http.MethodPost, filesPath(ev.ID, "assessments.penetration_test"), pr)
+	req.Header = a.bearer(t, auth.Evaluator).Clone()
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	rec := &discardRecorder{header: http.Header{}}
+	done := make(chan struct{})
+	go func() { raw.ServeHTTP(rec, req); close(done) }()
+
+	w.WriteField("effective_date", today)
+	part, _ := w.CreateFormFile("file", "slow.pdf")
+	part.Write(pdfBytes)
+	// The pipe hands over each write only when the server reads it: after this, the server is
+	// in the middle of the file.
+	part.Write(make([]byte, 1<<20))
+	if n := pool.Stat().AcquiredConns(); n != 0 {
+		t.Errorf("while the file is still arriving, %d database connections are held; want none", n)
+	}
+	w.Close()
+	pw.Close()
+	<-done
+	if rec.status != http.StatusCreated {
+		t.Fatalf("upload: got %d %s, want 201", rec.status, rec.body.String())
 	}
 }

@@ -218,60 +218,6 @@ func Run(t *testing.T, newStore func(t *testing.T) filestore.Store) {
 		}
 		checkContent(t, s, b.Key, data) // still kept
 	})
-	t.Run("OpenAt", func(t *testing.T) {
-		s := newStore(t)
-		ra, ok := s.(filestore.RandomAccess)
-		if !ok {
-			t.Skip("the store is not a filestore.RandomAccess")
-		}
-		checkOpenAt(t, s, ra)
-	})
-}
-
-// checkOpenAt reads a large file at offsets across chunk and part boundaries.
-func checkOpenAt(t *testing.T, s filestore.Store, ra filestore.RandomAccess) {
-	ctx := context.Background()
-	data := Random(13, LargeSize)
-	b := put(t, s, bytes.NewReader(data), LargeSize)
-	f, err := ra.OpenAt(ctx, b.Key)
-	if err != nil {
-		t.Fatalf("OpenAt: %v", err)
-	}
-	defer f.Close()
-	if f.Size() != LargeSize {
-		t.Fatalf("Size() = %d, want %d", f.Size(), LargeSize)
-	}
-	reads := []struct{ off, n int }{
-		{0, 10}, {0, 0}, {256<<10 - 5, 10}, {1<<20 - 100, 700 << 10}, {5<<20 - 3, 6},
-		{LargeSize - 22, 22}, {100, 3 << 20},
-	}
-	for _, r := range reads {
-		p := make([]byte, r.n)
-		n, err := f.ReadAt(p, int64(r.off))
-		if err != nil || n != r.n || !bytes.Equal(p, data[r.off:r.off+r.n]) {
-			t.Errorf("ReadAt(%d bytes at %d) = %d, %v, or content differs; want %d, nil", r.n, r.off, n, err, r.n)
-		}
-	}
-	// Past the end: what there is, and io.EOF.
-	p := make([]byte, 100)
-	n, err := f.ReadAt(p, LargeSize-40)
-	if n != 40 || !errors.Is(err, io.EOF) || !bytes.Equal(p[:n], data[LargeSize-40:]) {
-		t.Errorf("ReadAt(100 bytes at 40 before the end) = %d, %v; want 40, io.EOF", n, err)
-	}
-	if n, err := f.ReadAt(p, LargeSize+1000); n != 0 || !errors.Is(err, io.EOF) {
-		t.Errorf("ReadAt past the end = %d, %v; want 0, io.EOF", n, err)
-	}
-	if _, err := f.ReadAt(p, -1); err == nil {
-		t.Errorf("ReadAt at a negative offset succeeded")
-	}
-	for _, key := range unknownKeys {
-		if f, err := ra.OpenAt(ctx, key); !errors.Is(err, filestore.ErrNotFound) {
-			if err == nil {
-				f.Close()
-			}
-			t.Errorf("OpenAt(%q) of a key never stored: error %v, want ErrNotFound", key, err)
-		}
-	}
 }
 
 // unknownKeys are keys no store hands out: Open gives ErrNotFound and Delete no error.
