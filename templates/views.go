@@ -306,6 +306,31 @@ func BackURL(v EvaluationView, st ElementState) string {
 	return "/evaluations/" + ID(v.Evaluation.ID) + "#" + DOMID("el", st.Ref())
 }
 
+// CappingText names the critical elements that hold a tier down: "“Incident response plan”
+// and “Malware”".
+func CappingText(q *assess.Questionnaire, capping []assess.ElementScore) string {
+	names := make([]string, 0, len(capping))
+	for _, es := range capping {
+		label := es.Element
+		if _, el, ok := q.Element(es.Question, es.Element); ok {
+			label = el.Label
+		}
+		names = append(names, "“"+label+"”")
+	}
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// plural2 is one or many of a word: "is" or "are".
+func plural2(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // DayOrEmpty is a date for a form input: empty when zero.
 func DayOrEmpty(d assess.Date) string {
 	if d.IsZero() {

@@ -60,7 +60,10 @@ type Element struct {
 	Type     AnswerType `json:"type"`
 	Weight   float64    `json:"weight"`
 	Evidence bool       `json:"evidence"`
-	Options  []Option   `json:"options,omitempty"`
+	// Critical marks an element that holds the tier at Weak (CriticalCap) while it applies and
+	// earns less than full credit, whatever the coverage.
+	Critical bool     `json:"critical,omitempty"`
+	Options  []Option `json:"options,omitempty"`
 	Unit     string     `json:"unit,omitempty"`
 	Bands    *Bands     `json:"bands,omitempty"`
 

@@ -7,8 +7,9 @@ import (
 
 // ScoringVersion identifies the scoring rules below. It changes whenever a rule changes, so that
 // a stored score says which rules produced it. Version 2: an evaluation with nothing answered
-// is not assessed, rather than poor.
-const ScoringVersion = 2
+// is not assessed, rather than poor. Version 3: evidence past its last valid day no longer
+// counts as backing, and a critical element below full credit holds the tier at Weak.
+const ScoringVersion = 3
 
 // Tier is the coverage score in one word.
 type Tier string
@@ -70,7 +71,16 @@ type ElementScore struct {
 	Answered  bool
 	Evidenced bool // the answer carries at least one evidence link or file still valid today
 	Verified  bool // a reviewer accepted the answer
+	Critical  bool // the element is critical: below full credit, it holds the tier at CriticalCap
 }
+
+// Caps says whether the element holds the tier at CriticalCap: it is critical, applies, and
+// earns less than full credit (not answered included).
+func (es ElementScore) Caps() bool { return es.Critical && es.Applies && es.Credit < 1 }
+
+// CriticalCap is the highest tier an evaluation reaches while a critical element is below full
+// credit.
+const CriticalCap = Weak
 
 // QuestionScore is one question's score and progress. Scored is false when every element was
 // answered not_applicable; Score is then meaningless and left out of the coverage score.
@@ -130,6 +140,19 @@ func (s Score) Question(key string) (QuestionScore, bool) {
 	return QuestionScore{}, false
 }
 
+// Capping lists the critical elements that hold the tier at CriticalCap, in questionnaire order.
+func (s Score) Capping() []ElementScore {
+	var out []ElementScore
+	for _, q := range s.Questions {
+		for _, es := range q.Elements {
+			if es.Caps() {
+				out = append(out, es)
+			}
+		}
+	}
+	return out
+}
+
 // Round1 rounds a score to the one decimal that is shown and exported.
 func Round1(x float64) float64 { return math.Round(x*10) / 10 }
 
@@ -164,6 +187,9 @@ func ScoreEvaluation(q *Questionnaire, answers map[string]Answer, today Date) Sc
 		s.Overall = sumScore / sumQuestionWeight
 	}
 	s.Tier = TierOf(s.Overall)
+	if (s.Tier == Strong || s.Tier == Adequate) && len(s.Capping()) > 0 {
+		s.Tier = CriticalCap
+	}
 	if answered == 0 || sumQuestionWeight == 0 {
 		s.Tier = NotAssessed
 	}
@@ -179,7 +205,7 @@ func scoreQuestion(qu Question, answers map[string]Answer, today Date) QuestionS
 	for i := range qu.Elements {
 		el := &qu.Elements[i]
 		a, ok := answers[Ref(qu.Key, el.Key)]
-		es := ElementScore{Question: qu.Key, Element: el.Key, Weight: el.Weight, Applies: true}
+		es := ElementScore{Question: qu.Key, Element: el.Key, Weight: el.Weight, Applies: true, Critical: el.Critical}
 		if ok && a.Answered() {
 			es.Answered = true
 			es.Applies = !a.Value.NotApplicable()

@@ -1,6 +1,7 @@
 package assess_test
 
 import (
+	"maps"
 	"math"
 	"testing"
 
@@ -803,5 +804,60 @@ func TestRound1(t *testing.T) {
 		if got := assess.Round1(tt.in); math.Abs(got-tt.want) > 1e-12 {
 			t.Errorf("Round1(%v): got %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestScoreCriticalElementCapsTheTier: a critical element below full credit holds the tier at
+// Weak, whatever the coverage; at full credit, or not applicable, it holds nothing.
+func TestScoreCriticalElementCapsTheTier(t *testing.T) {
+	q := builtin(t)
+	today := day(t, scoringDay)
+	element(t, q, "incident_response.ir_plan").Critical = true
+	answers := bestAnswers(t, q, today)
+
+	s := assess.ScoreEvaluation(q, answers, today)
+	if s.Tier != assess.Strong || len(s.Capping()) != 0 {
+		t.Fatalf("every answer at its best: tier %s with %d capping, want strong and none", s.Tier, len(s.Capping()))
+	}
+	if !elementScore(t, s, "incident_response.ir_plan").Critical {
+		t.Error("the element's score does not say it is critical")
+	}
+
+	cases := []struct {
+		name  string
+		value assess.Value
+		tier  assess.Tier
+	}{
+		{"partial", status(assess.Partial), assess.Weak},
+		{"no", status(assess.No), assess.Weak},
+		{"not applicable", status(assess.StatusNotApplies), assess.Strong},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := answers["incident_response.ir_plan"]
+			a.Value = c.value
+			changed := maps.Clone(answers)
+			changed["incident_response.ir_plan"] = a
+			s := assess.ScoreEvaluation(q, changed, today)
+			if s.Tier != c.tier {
+				t.Errorf("tier: got %s (coverage %.1f), want %s", s.Tier, s.Overall, c.tier)
+			}
+			if capping := s.Capping(); (c.tier == assess.Weak) != (len(capping) == 1 && capping[0].Element == "ir_plan") {
+				t.Errorf("capping: got %+v", capping)
+			}
+			if c.tier == assess.Weak && s.Overall < 80 {
+				t.Errorf("coverage %.1f: the case should show a cap of a score that would be Strong or Adequate", s.Overall)
+			}
+		})
+	}
+	// Unanswered counts as below full credit.
+	delete(answers, "incident_response.ir_plan")
+	if s := assess.ScoreEvaluation(q, answers, today); s.Tier != assess.Weak {
+		t.Errorf("critical element unanswered: tier %s (coverage %.1f), want weak", s.Tier, s.Overall)
+	}
+	// A poor score stays poor: the cap only lowers.
+	poor := answersOf(t, q, given{ref: "monitoring.continuous_monitoring", value: status(assess.Partial)})
+	if s := assess.ScoreEvaluation(q, poor, today); s.Tier != assess.Poor {
+		t.Errorf("a poor score with a critical element unanswered: tier %s, want poor", s.Tier)
 	}
 }

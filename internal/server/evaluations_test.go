@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"shareline/internal/assess"
 	"shareline/internal/postgres/postgrestest"
 )
 
@@ -33,7 +34,7 @@ func TestEvaluationCreate(t *testing.T) {
 		t.Errorf("answers: got %v, want {}", ev.Answers)
 	}
 	// Nothing answered: not assessed, no overall score and no question scores.
-	want := scoreOut{Overall: 0, Tier: "not_assessed", Progress: 0, Evidenced: 0, AsOf: today, ScoringVersion: 2, Questions: map[string]questionScoreOut{}}
+	want := scoreOut{Overall: 0, Tier: "not_assessed", Progress: 0, Evidenced: 0, AsOf: today, ScoringVersion: assess.ScoringVersion, Questions: map[string]questionScoreOut{}}
 	for _, k := range questionKeys {
 		want.Questions[k] = questionScoreOut{Score: nil, Progress: 0}
 	}
@@ -94,7 +95,7 @@ func TestEvaluationGet(t *testing.T) {
 		t.Errorf("answers: got %v, want only the element saved", keysOf(got.Answers))
 	}
 	s := got.Score
-	if s.Overall != 5 || s.Tier != "poor" || s.Progress != 4.5 || s.Evidenced != 100 || s.AsOf != today || s.ScoringVersion != 2 {
+	if s.Overall != 5 || s.Tier != "poor" || s.Progress != 4.5 || s.Evidenced != 100 || s.AsOf != today || s.ScoringVersion != assess.ScoringVersion {
 		t.Errorf("score: got %+v, want overall 5, poor, progress 4.5, evidenced 100, as of %s, scoring version 2", s, today)
 	}
 	if q := s.Questions["abuse_cases"]; q.Score == nil || *q.Score != 25 || q.Progress != 25 {
