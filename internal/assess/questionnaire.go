@@ -64,8 +64,8 @@ type Element struct {
 	// earns less than full credit, whatever the coverage.
 	Critical bool     `json:"critical,omitempty"`
 	Options  []Option `json:"options,omitempty"`
-	Unit     string     `json:"unit,omitempty"`
-	Bands    *Bands     `json:"bands,omitempty"`
+	Unit     string   `json:"unit,omitempty"`
+	Bands    *Bands   `json:"bands,omitempty"`
 
 	split *Split // the questionnaire's split, for matrix elements; set when it is checked
 }
