@@ -123,3 +123,27 @@ func TestReadRefusesAndSaysWhere(t *testing.T) {
 		})
 	}
 }
+
+// TestCriticalRoundTrips: an element marked critical is read as critical and written back so.
+func TestCriticalRoundTrips(t *testing.T) {
+	in := strings.Replace(small, `"unit": "people"}`, `"unit": "people", "critical": true}`, 1)
+	q, err := questionnairefile.Read([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	el := q.Questions[0].Elements[len(q.Questions[0].Elements)-1]
+	if !el.Critical || q.Questions[0].Elements[0].Critical {
+		t.Fatalf("critical: got %v on %s and %v on the first element; want only %s", el.Critical, el.Key, q.Questions[0].Elements[0].Critical, el.Key)
+	}
+	file, err := questionnairefile.Write(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := questionnairefile.Read(file)
+	if err != nil || !reflect.DeepEqual(back, q) {
+		t.Errorf("the definition changed on the way back (%v)", err)
+	}
+	if _, err := questionnairefile.Read([]byte(strings.Replace(in, `"critical": true`, `"critical": "yes"`, 1))); err == nil {
+		t.Error(`"critical": "yes" was read; want a refusal (a boolean)`)
+	}
+}
