@@ -42,6 +42,9 @@ func TestCriticalElementHoldsTheTier(t *testing.T) {
 			t.Errorf("%s: want the note %q", path, note)
 		}
 	}
+	if page := string(a.get(t, "/evaluations/"+ev.ID).body); !strings.Contains(page, `data-testid="critical-tag-access.mfa"`) || strings.Contains(page, `critical-tag-access.reviews`) {
+		t.Error("evaluation page: want the critical element, and only it, tagged critical")
+	}
 	scoring := string(a.get(t, "/questionnaires/vendor-critical/1/scoring").body)
 	if !strings.Contains(scoring, "below full credit, holds the tier at Weak") {
 		t.Errorf("scoring page: want the critical element's rule")
