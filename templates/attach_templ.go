@@ -133,7 +133,7 @@ func AttachPage(v AttachView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = evidenceItem(f, v.Today, false).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = evidenceItem(f, v.Today, "", false).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -284,7 +284,7 @@ func HistoryPage(v HistoryView) templ.Component {
 							}
 						}
 						for _, e := range rv.Evidence {
-							templ_7745c5c3_Err = evidenceItem(e, v.Today, true).Render(ctx, templ_7745c5c3_Buffer)
+							templ_7745c5c3_Err = evidenceItem(e, v.Today, "/files/"+e.FileID, true).Render(ctx, templ_7745c5c3_Buffer)
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}

@@ -503,7 +503,7 @@ func ReportDocument(v ReportView) templ.Component {
 					}
 				}
 				for _, e := range row.Answer.Evidence {
-					templ_7745c5c3_Err = evidenceItem(e, v.Report.Summary.Score.AsOf, !e.IsFile()).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = evidenceItem(e, v.Report.Summary.Score.AsOf, "", true).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -689,7 +689,7 @@ func ReportPage(v ReportView) templ.Component {
 						}
 					}
 					for _, e := range row.Answer.Evidence {
-						templ_7745c5c3_Err = evidenceItem(e, v.Report.Summary.Score.AsOf, true).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = evidenceItem(e, v.Report.Summary.Score.AsOf, "/files/"+e.FileID, true).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

@@ -315,7 +315,7 @@ func CappingText(q *assess.Questionnaire, capping []assess.ElementScore) string 
 		if _, el, ok := q.Element(es.Question, es.Element); ok {
 			label = el.Label
 		}
-		names = append(names, "“"+label+"”")
+		names = append(names, assess.Quote(label))
 	}
 	if len(names) <= 1 {
 		return strings.Join(names, "")

@@ -67,16 +67,17 @@ func (a *App) UploadFile(ctx context.Context, p Principal, evaluationID int64, r
 	if err != nil {
 		return file, saved, score, err
 	}
-	effective, until, err := assess.CheckEvidenceDates(0, up.EffectiveDate, up.ValidUntil, a.Today())
+	// The upload form's fields are named as the parts are.
+	effective, until, err := assess.CheckEvidenceDates(func(part string) string { return part }, up.EffectiveDate, up.ValidUntil, a.Today())
 	if err != nil {
-		return file, saved, score, uploadDates(err)
+		return file, saved, score, err
 	}
 	question, element, _ := strings.Cut(ref, ".")
 	// The upload is read to a temporary file first, at the client's pace, and checked there:
 	// the store (a database connection, for the default one) is held only for a local copy.
 	spooled, size, err := spool(up.Body, a.MaxUpload())
 	if errors.Is(err, filestore.ErrTooLarge) {
-		return file, saved, score, assess.Invalid("file", "%s is larger than %s, the most accepted", quoteName(name), assess.Bytes(a.MaxUpload()))
+		return file, saved, score, assess.Invalid("file", "%s is larger than %s, the most accepted", assess.Quote(name), assess.Bytes(a.MaxUpload()))
 	}
 	if err != nil {
 		return file, saved, score, err
@@ -120,10 +121,7 @@ func (a *App) UploadFile(ctx context.Context, p Principal, evaluationID int64, r
 		if err != nil {
 			return err
 		}
-		answer, err := assess.WithEvidence(ed.Current, assess.Evidence{
-			FileID: file.ID, Name: file.Name, Size: file.Size, SHA256: file.SHA256,
-			EffectiveDate: effective, ValidUntil: until,
-		})
+		answer, err := assess.WithEvidence(ed.Current, file.Evidence(effective, until))
 		if err != nil {
 			return err
 		}
@@ -136,22 +134,6 @@ func (a *App) UploadFile(ctx context.Context, p Principal, evaluationID int64, r
 	}
 	kept = true
 	return file, saved, score, nil
-}
-
-// uploadDates names an upload's date problems by the form's fields, not an evidence row's.
-func uploadDates(err error) error {
-	var ve *assess.ValidationError
-	if !errors.As(err, &ve) {
-		return err
-	}
-	out := &assess.ValidationError{Fields: map[string]string{}}
-	for field, msg := range ve.Fields {
-		if _, part, ok := assess.ParseEvidenceField(field); ok {
-			field = part
-		}
-		out.Fields[field] = msg
-	}
-	return out
 }
 
 // spool reads r to its end into a temporary file that is gone once closed, and returns it with
@@ -196,8 +178,6 @@ func fileName(s string) (string, error) {
 	return s, nil
 }
 
-func quoteName(s string) string { return "“" + s + "”" }
-
 // OpenedFile is an evidence file open for download: what it is, and its content (the caller
 // closes it).
 type OpenedFile struct {
@@ -233,12 +213,8 @@ func (a *App) File(ctx context.Context, p Principal, id string) (OpenedFile, err
 		return OpenedFile{}, err
 	}
 	err = a.store.Update(ctx, func(tx Tx) error {
-		ev, err := tx.Evaluations().Find(ctx, f.EvaluationID, false)
-		if err != nil {
-			return err
-		}
-		return record(ctx, tx, p, auth.ActionFileDownloaded, ev.ProviderID, ev.ID, "downloaded %s (%s, SHA-256 %s) of evaluation %d",
-			f.Name, assess.Bytes(f.Size), f.SHA256, ev.ID)
+		return record(ctx, tx, p, auth.ActionFileDownloaded, f.ProviderID, f.EvaluationID, "downloaded %s (%s, SHA-256 %s) of evaluation %d",
+			f.Name, assess.Bytes(f.Size), f.SHA256, f.EvaluationID)
 	})
 	if err != nil {
 		rc.Close()

@@ -54,7 +54,7 @@ type Files interface {
 	// Create records a file (its EvaluationID, StoreKey, Name, Size, SHA256 and Type) uploaded
 	// by by, and returns it with its id and time.
 	Create(ctx context.Context, f assess.EvidenceFile, by auth.Actor) (assess.EvidenceFile, error)
-	// Find returns one file; assess.ErrNotFound when no file has the id.
+	// Find returns one file, with its evaluation's provider; assess.ErrNotFound when no file has the id.
 	Find(ctx context.Context, id string) (assess.EvidenceFile, error)
 	// Of returns the files with these ids that were uploaded to the evaluation, by id; ids of
 	// no such file are left out.

@@ -106,6 +106,7 @@ type EvidenceInput struct {
 type EvidenceFile struct {
 	ID           string
 	EvaluationID int64
+	ProviderID   int64 // the evaluation's provider, as read back
 	Name         string
 	Size         int64
 	SHA256       string
@@ -172,7 +173,7 @@ func checkEvidence(in []EvidenceInput, today Date) ([]Evidence, error) {
 			if e.File == nil || e.File.ID != e.FileID {
 				errs.add(EvidenceField(i, "file_id"), "no file %s was uploaded to this evaluation", clipID(e.FileID))
 			} else {
-				item = Evidence{FileID: e.File.ID, Name: e.File.Name, Size: e.File.Size, SHA256: e.File.SHA256}
+				item = e.File.Evidence(Date{}, Date{})
 			}
 		default:
 			if err := CheckURL(link); err != nil {
@@ -180,7 +181,7 @@ func checkEvidence(in []EvidenceInput, today Date) ([]Evidence, error) {
 			}
 			item.URL = link
 		}
-		d, until, err := CheckEvidenceDates(i, e.EffectiveDate, e.ValidUntil, today)
+		d, until, err := CheckEvidenceDates(func(part string) string { return EvidenceField(i, part) }, e.EffectiveDate, e.ValidUntil, today)
 		errs.merge("", err)
 		item.EffectiveDate, item.ValidUntil = d, until
 		out = append(out, item)
@@ -191,18 +192,24 @@ func checkEvidence(in []EvidenceInput, today Date) ([]Evidence, error) {
 	return out, nil
 }
 
-// CheckEvidenceDates reads evidence row i's effective date (required, not in the future) and
-// its last valid day (optional, not before the effective date).
-func CheckEvidenceDates(i int, effective, validUntil string, today Date) (Date, Date, error) {
+// Evidence is the evidence item that names the file, for the days given.
+func (f EvidenceFile) Evidence(effective, validUntil Date) Evidence {
+	return Evidence{FileID: f.ID, Name: f.Name, Size: f.Size, SHA256: f.SHA256, EffectiveDate: effective, ValidUntil: validUntil}
+}
+
+// CheckEvidenceDates reads the day evidence applies to (required, not in the future) and its
+// last valid day (optional, not before the first). field names the part refused ("effective_date"
+// or "valid_until") as the caller's input has it.
+func CheckEvidenceDates(field func(part string) string, effective, validUntil string, today Date) (Date, Date, error) {
 	errs := fieldErrors{}
-	d, err := checkDate(EvidenceField(i, "effective_date"), strings.TrimSpace(effective), today)
+	d, err := checkDate(field("effective_date"), strings.TrimSpace(effective), today)
 	errs.merge("", err)
 	var until Date
 	if s := strings.TrimSpace(validUntil); s != "" {
 		if until, err = ParseDate(s); err != nil {
-			errs.add(EvidenceField(i, "valid_until"), "%s", err.Error())
+			errs.add(field("valid_until"), "%s", err.Error())
 		} else if !d.IsZero() && d.After(until) {
-			errs.add(EvidenceField(i, "valid_until"), "%s is before the day the evidence applies to (%s)", until, d)
+			errs.add(field("valid_until"), "%s is before the day the evidence applies to (%s)", until, d)
 		}
 	}
 	return d, until, errs.err()

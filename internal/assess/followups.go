@@ -74,7 +74,7 @@ func followUpText(el *Element, a Answer, credit float64, asOf Date) string {
 		return unansweredText(el)
 	}
 	v := a.Value
-	label := quote(el.Label)
+	label := Quote(el.Label)
 	switch {
 	case v.Type == TypeStatus && v.Status == Partial:
 		return fmt.Sprintf("Your answer on %s was partial: what is missing to meet it in full, "+
@@ -91,7 +91,7 @@ func followUpText(el *Element, a Answer, credit float64, asOf Date) string {
 	case v.Type == TypeChoice:
 		if better := betterOptions(el, credit, 3); len(better) > 0 {
 			return fmt.Sprintf("You chose %s for %s, which earns %s: would %s apply instead?",
-				quote(OptionLabel(el, v.Choice)), label, creditWords(credit), joinWords(better, "or"))
+				Quote(OptionLabel(el, v.Choice)), label, creditWords(credit), joinWords(better, "or"))
 		}
 	case v.Type == TypeNumber && el.Bands != nil:
 		return numberFollowUp(el, v.Number)
@@ -102,7 +102,7 @@ func followUpText(el *Element, a Answer, credit float64, asOf Date) string {
 }
 
 func unansweredText(el *Element) string {
-	lead := "We have no answer yet on " + quote(el.Label) + "."
+	lead := "We have no answer yet on " + Quote(el.Label) + "."
 	clause := helpClause(el.Help)
 	switch {
 	case el.Type == TypeMatrix && len(el.Split().Keys()) > 0:
@@ -143,10 +143,10 @@ func matrixFollowUp(el *Element, v Value) (string, bool) {
 		return "", false
 	case 1:
 		return fmt.Sprintf("%s leaves one layer without an owner: %s. Who secures it for this offering?",
-			quote(el.Label), words[0]), true
+			Quote(el.Label), words[0]), true
 	}
 	return fmt.Sprintf("%s leaves %d layers without an owner: %s. Who secures each of them for this offering?",
-		quote(el.Label), len(words), joinWords(words, "and")), true
+		Quote(el.Label), len(words), joinWords(words, "and")), true
 }
 
 // layerWords names layers of a split in running text.
@@ -174,7 +174,7 @@ func ownerWords(s *Split) []string {
 // multiFollowUp asks a provider whose options earn less than full credit whether better ones
 // apply as well, and for the evidence when the element asks for it.
 func multiFollowUp(el *Element, v Value, credit float64) string {
-	label := quote(el.Label)
+	label := Quote(el.Label)
 	better := betterOptions(el, credit, 3)
 	if len(v.Multi) == 0 {
 		if len(better) == 0 {
@@ -185,7 +185,7 @@ func multiFollowUp(el *Element, v Value, credit float64) string {
 	}
 	chosen := make([]string, 0, len(v.Multi))
 	for _, key := range v.Multi {
-		chosen = append(chosen, quote(OptionLabel(el, key)))
+		chosen = append(chosen, Quote(OptionLabel(el, key)))
 	}
 	if len(better) == 0 {
 		return fmt.Sprintf("You listed only %s under %s, which earns %s: what is missing to meet it in full?",
@@ -230,10 +230,10 @@ func numberFollowUp(el *Element, n float64) string {
 	full := NumberText(el.Bands.Full, el.Unit)
 	if el.Bands.Better == "lower" {
 		return fmt.Sprintf("%s is %s, above the %s that earn full credit: can you commit to %s or fewer?",
-			quote(el.Label), NumberText(n, el.Unit), full, full)
+			Quote(el.Label), NumberText(n, el.Unit), full, full)
 	}
 	return fmt.Sprintf("%s is %s, below the %s that earn full credit: can you offer %s or more?",
-		quote(el.Label), NumberText(n, el.Unit), full, full)
+		Quote(el.Label), NumberText(n, el.Unit), full, full)
 }
 
 func dateFollowUp(el *Element, d, asOf Date) string {
@@ -242,7 +242,7 @@ func dateFollowUp(el *Element, d, asOf Date) string {
 		age = "more than two years"
 	}
 	return fmt.Sprintf("%s is dated %s, %s before this report: is there a more recent one?",
-		quote(el.Label), d.String(), age)
+		Quote(el.Label), d.String(), age)
 }
 
 // helpClause turns help text into a clause that can follow "Could you tell us about":
@@ -265,7 +265,8 @@ func lowerFirst(s string) string {
 	return string(unicode.ToLower(r)) + s[size:]
 }
 
-func quote(s string) string { return "“" + s + "”" }
+// Quote puts a name in the quotation marks every message uses: “name”.
+func Quote(s string) string { return "“" + s + "”" }
 
 // joinWords joins a list as English does: "a", "a or b", "a, b or c".
 func joinWords(words []string, conj string) string {

@@ -38,22 +38,20 @@ func (r files) Create(ctx context.Context, f assess.EvidenceFile, by auth.Actor)
 	return f, nil
 }
 
-// Find returns one file by id; assess.ErrNotFound when there is none (or the id is no UUID).
-func (r files) Find(ctx context.Context, id string) (assess.EvidenceFile, error) {
-	var key pgtype.UUID
-	if err := key.Scan(id); err != nil {
-		return assess.EvidenceFile{}, translate(pgx.ErrNoRows, "find evidence file")
-	}
-	f := assess.EvidenceFile{ID: key.String()}
-	err := r.q.QueryRow(ctx, `
-		SELECT evaluation_id, store_key, name, size, sha256, file_type, uploaded_by, created_at
-		FROM evidence_files WHERE id = $1`, key).
-		Scan(&f.EvaluationID, &f.StoreKey, &f.Name, &f.Size, &f.SHA256, &f.Type, &f.UploadedBy, &f.CreatedAt)
-	return f, translate(err, "find evidence file")
+// fileColumns are what a query of evidence_files (as f, joined with its evaluation as e) reads
+// of a file, in scanFile's order.
+const fileColumns = `f.id, f.evaluation_id, e.provider_id, f.store_key, f.name, f.size, f.sha256, f.file_type, f.uploaded_by, f.created_at`
+
+func scanFile(row pgx.Row) (assess.EvidenceFile, error) {
+	var id pgtype.UUID
+	var f assess.EvidenceFile
+	err := row.Scan(&id, &f.EvaluationID, &f.ProviderID, &f.StoreKey, &f.Name, &f.Size, &f.SHA256, &f.Type, &f.UploadedBy, &f.CreatedAt)
+	f.ID = id.String()
+	return f, err
 }
 
-// Of returns the files with these ids that were uploaded to an evaluation, by id.
-func (r files) Of(ctx context.Context, evaluationID int64, ids []string) (map[string]assess.EvidenceFile, error) {
+// uuids are the ids that are UUIDs; any other id names no file.
+func uuids(ids []string) []pgtype.UUID {
 	keys := make([]pgtype.UUID, 0, len(ids))
 	for _, id := range ids {
 		var k pgtype.UUID
@@ -61,24 +59,40 @@ func (r files) Of(ctx context.Context, evaluationID int64, ids []string) (map[st
 			keys = append(keys, k)
 		}
 	}
+	return keys
+}
+
+// Find returns one file by id, with its evaluation's provider; assess.ErrNotFound when there is
+// none (or the id is no UUID).
+func (r files) Find(ctx context.Context, id string) (assess.EvidenceFile, error) {
+	keys := uuids([]string{id})
+	if len(keys) == 0 {
+		return assess.EvidenceFile{}, translate(pgx.ErrNoRows, "find evidence file")
+	}
+	f, err := scanFile(r.q.QueryRow(ctx, `SELECT `+fileColumns+`
+		FROM evidence_files AS f JOIN evaluations AS e ON e.id = f.evaluation_id WHERE f.id = $1`, keys[0]))
+	return f, translate(err, "find evidence file")
+}
+
+// Of returns the files with these ids that were uploaded to an evaluation, by id.
+func (r files) Of(ctx context.Context, evaluationID int64, ids []string) (map[string]assess.EvidenceFile, error) {
 	out := map[string]assess.EvidenceFile{}
+	keys := uuids(ids)
 	if len(keys) == 0 {
 		return out, nil
 	}
-	rows, err := r.q.Query(ctx, `
-		SELECT id, store_key, name, size, sha256, file_type, uploaded_by, created_at
-		FROM evidence_files WHERE evaluation_id = $1 AND id = ANY($2)`, evaluationID, keys)
+	rows, err := r.q.Query(ctx, `SELECT `+fileColumns+`
+		FROM evidence_files AS f JOIN evaluations AS e ON e.id = f.evaluation_id
+		WHERE f.evaluation_id = $1 AND f.id = ANY($2)`, evaluationID, keys)
 	if err != nil {
 		return nil, translate(err, "find evidence files")
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id pgtype.UUID
-		f := assess.EvidenceFile{EvaluationID: evaluationID}
-		if err := rows.Scan(&id, &f.StoreKey, &f.Name, &f.Size, &f.SHA256, &f.Type, &f.UploadedBy, &f.CreatedAt); err != nil {
+		f, err := scanFile(rows)
+		if err != nil {
 			return nil, translate(err, "find evidence files")
 		}
-		f.ID = id.String()
 		out[f.ID] = f
 	}
 	return out, translate(rows.Err(), "find evidence files")
