@@ -66,6 +66,11 @@ type Element struct {
 	Options  []Option `json:"options,omitempty"`
 	Unit     string   `json:"unit,omitempty"`
 	Bands    *Bands   `json:"bands,omitempty"`
+	// Section is the heading, inside its question, of the group of elements this one belongs
+	// to: the second level of nesting. Elements of one section are listed together.
+	Section string `json:"section,omitempty"`
+	// When is the condition under which the element is asked (nil: always).
+	When *Condition `json:"when,omitempty"`
 
 	split *Split // the questionnaire's split, for matrix elements; set when it is checked
 }
@@ -166,6 +171,26 @@ func (q *Questionnaire) Element(question, element string) (*Question, *Element, 
 	return nil, nil, false
 }
 
+// Section is a run of a question's elements under one heading (empty for elements before the
+// question's first section).
+type Section struct {
+	Title    string
+	Elements []*Element
+}
+
+// Sections groups the question's elements by section, in order.
+func (qu *Question) Sections() []Section {
+	var out []Section
+	for i := range qu.Elements {
+		el := &qu.Elements[i]
+		if len(out) == 0 || out[len(out)-1].Title != el.Section {
+			out = append(out, Section{Title: el.Section})
+		}
+		out[len(out)-1].Elements = append(out[len(out)-1].Elements, el)
+	}
+	return out
+}
+
 // ElementCount is the number of elements across every question.
 func (q *Questionnaire) ElementCount() int {
 	n := 0
@@ -244,7 +269,7 @@ func (q *Questionnaire) check() error {
 			el.split = q.Split
 		}
 	}
-	return nil
+	return q.checkConditions()
 }
 
 func (qu *Question) check() error {
@@ -257,13 +282,19 @@ func (qu *Question) check() error {
 	if len(qu.Elements) == 0 {
 		return fmt.Errorf("no elements")
 	}
-	seen := map[string]bool{}
+	seen, sections := map[string]bool{}, map[string]bool{}
 	for i := range qu.Elements {
 		el := &qu.Elements[i]
 		if seen[el.Key] {
 			return fmt.Errorf("element %q appears twice", el.Key)
 		}
 		seen[el.Key] = true
+		if i == 0 || el.Section != qu.Elements[i-1].Section {
+			if sections[el.Section] {
+				return fmt.Errorf("element %q: the elements of section %q must be listed together", el.Key, el.Section)
+			}
+			sections[el.Section] = true
+		}
 		if err := el.check(); err != nil {
 			return fmt.Errorf("element %q: %w", el.Key, err)
 		}

@@ -67,7 +67,8 @@ type ElementScore struct {
 	Element   string
 	Weight    float64
 	Credit    float64 // 0 to 1
-	Applies   bool    // false when answered not_applicable
+	Applies   bool    // false when answered not_applicable, or not asked
+	Asked     bool    // false when the element's condition does not hold: it is left out entirely
 	Answered  bool
 	Evidenced bool // the answer carries at least one evidence link or file still valid today
 	Verified  bool // a reviewer accepted the answer
@@ -162,8 +163,9 @@ func ScoreEvaluation(q *Questionnaire, answers map[string]Answer, today Date) Sc
 	s := Score{AsOf: today, ScoringVersion: ScoringVersion}
 	var sumScore, sumQuestionWeight, credited, evidenced, verified float64
 	answered, total := 0, 0
+	asked := q.Asked(answers)
 	for _, qu := range q.Questions {
-		qs := scoreQuestion(qu, answers, today)
+		qs := scoreQuestion(qu, answers, asked, today)
 		s.Questions = append(s.Questions, qs)
 		answered += qs.Answered
 		total += qs.Total
@@ -199,13 +201,20 @@ func ScoreEvaluation(q *Questionnaire, answers map[string]Answer, today Date) Sc
 	return s
 }
 
-func scoreQuestion(qu Question, answers map[string]Answer, today Date) QuestionScore {
-	qs := QuestionScore{Key: qu.Key, Weight: qu.Weight, Total: len(qu.Elements)}
+func scoreQuestion(qu Question, answers map[string]Answer, asked *Asked, today Date) QuestionScore {
+	qs := QuestionScore{Key: qu.Key, Weight: qu.Weight}
 	var earned, possible float64
 	for i := range qu.Elements {
 		el := &qu.Elements[i]
-		a, ok := answers[Ref(qu.Key, el.Key)]
-		es := ElementScore{Question: qu.Key, Element: el.Key, Weight: el.Weight, Applies: true, Critical: el.Critical}
+		ref := Ref(qu.Key, el.Key)
+		a, ok := answers[ref]
+		es := ElementScore{Question: qu.Key, Element: el.Key, Weight: el.Weight, Critical: el.Critical}
+		if es.Asked = asked.Has(ref); !es.Asked {
+			qs.Elements = append(qs.Elements, es)
+			continue
+		}
+		es.Applies = true
+		qs.Total++
 		if ok && a.Answered() {
 			es.Answered = true
 			es.Applies = !a.Value.NotApplicable()

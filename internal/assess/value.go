@@ -72,6 +72,19 @@ func (v Value) IsSet() bool { return v.Type != "" }
 // NotApplicable reports whether the answer removes its element from its question.
 func (v Value) NotApplicable() bool { return v.Type == TypeStatus && v.Status == StatusNotApplies }
 
+// Chosen is what a status, choice or multi answer picked, as keys; nil for other answers.
+func (v Value) Chosen() []string {
+	switch v.Type {
+	case TypeStatus:
+		return []string{string(v.Status)}
+	case TypeChoice:
+		return []string{v.Choice}
+	case TypeMulti:
+		return v.Multi
+	}
+	return nil
+}
+
 // MarshalJSON writes the value in the API's shape: a string, an object of layers, a list of
 // option keys, a number, a "YYYY-MM-DD" date, or null when unanswered.
 func (v Value) MarshalJSON() ([]byte, error) {

@@ -23,7 +23,7 @@ import (
 // Limits on a file, beyond those the schema states (lengths of strings, sizes of lists).
 const (
 	MaxBytes    = 2 << 20 // a larger file is refused before it is parsed
-	MaxDepth    = 12      // nesting of objects and arrays; the format needs 7
+	MaxDepth    = 32      // nesting of objects and arrays; the format needs 7, and 16 more for conditions
 	MaxElements = 1000    // across every question
 	maxProblems = 20      // a report of more than this many problems is cut short
 )
