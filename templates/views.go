@@ -5,6 +5,7 @@ package templates
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
@@ -81,6 +82,37 @@ type EvaluationView struct {
 	ReviewCounts map[assess.Verdict]int
 	// MaxUpload is the largest evidence file accepted, in bytes.
 	MaxUpload int64
+	// Asked says which conditional elements the stored answers ask (nil: every element).
+	Asked *assess.Asked
+}
+
+// HasConditions reports whether any element of q is asked only under a condition.
+func HasConditions(q *assess.Questionnaire) bool {
+	for _, qu := range q.Questions {
+		for _, el := range qu.Elements {
+			if el.When != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// IsAsked reports whether the element ref is asked: a conditional element whose condition
+// does not hold is on the page, hidden, so that the form can show it as soon as it holds.
+func (v EvaluationView) IsAsked(ref string) bool { return v.Asked == nil || v.Asked.Has(ref) }
+
+// WhenAttrs carries an element's condition (data-when) for the form's script to evaluate as
+// answers change; none for an element without one.
+func WhenAttrs(el *assess.Element) templ.Attributes {
+	if el.When == nil {
+		return nil
+	}
+	js, err := json.Marshal(el.When)
+	if err != nil {
+		return nil
+	}
+	return templ.Attributes{"data-when": string(js)}
 }
 
 // Shows says whether the page lists an element under its review filter: every element without

@@ -38,11 +38,15 @@ var Schema []byte
 type Problem struct {
 	Path    string // a JSON pointer such as /questions/0/elements/2/type; empty for the whole file
 	Line    int    // 1-based; 0 when unknown
+	Row     int    // in a spreadsheet: the 1-based row; 0 otherwise
 	Message string
 }
 
 func (p Problem) String() string {
 	var where []string
+	if p.Row > 0 {
+		where = append(where, fmt.Sprintf("row %d", p.Row))
+	}
 	if p.Line > 0 {
 		where = append(where, fmt.Sprintf("line %d", p.Line))
 	}

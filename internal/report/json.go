@@ -65,7 +65,8 @@ type answerJSON struct {
 	Text        string            `json:"text"`
 	Explanation string            `json:"explanation"`
 	Evidence    []assess.Evidence `json:"evidence"`
-	Credit      *float64          `json:"credit"` // null when not applicable
+	Asked       bool              `json:"asked"`  // false when the element's condition does not hold
+	Credit      *float64          `json:"credit"` // null when not applicable or not asked
 	Weight      float64           `json:"weight"`
 	// Review is the team's verdict on the answer (null when unanswered); AnsweredBy who gave it
 	// (null when unanswered or not recorded).
@@ -191,6 +192,7 @@ func newAnswerJSON(row Row) answerJSON {
 		Question: row.Question.Key, Element: row.Element.Key, Label: row.Element.Label,
 		Type: row.Element.Type, Value: row.Answer.Value, Text: row.AnswerText(),
 		Explanation: row.Answer.Explanation, Evidence: row.Answer.Evidence, Weight: row.Score.Weight,
+		Asked: row.Asked(),
 	}
 	if a.Evidence == nil {
 		a.Evidence = []assess.Evidence{}

@@ -96,6 +96,8 @@ type Row struct {
 	// Contribution is the points this element adds to its question's score (0 to 100 across
 	// the question), so that a reader can add them up to the question score.
 	Contribution float64
+
+	questionnaire *assess.Questionnaire // to describe the element's condition
 }
 
 // Ref is the row's "question.element" key.
@@ -104,8 +106,18 @@ func (r Row) Ref() string { return assess.Ref(r.Question.Key, r.Element.Key) }
 // Answered reports whether the element holds an answer (not_applicable included).
 func (r Row) Answered() bool { return r.Answer.Answered() }
 
-// AnswerText is the answer in words, on one line.
-func (r Row) AnswerText() string { return assess.AnswerText(r.Element, r.Answer.Value) }
+// Asked reports whether the element is asked: false when its condition does not hold, and the
+// element is then left out of every figure.
+func (r Row) Asked() bool { return r.Element.When == nil || r.Score.Asked }
+
+// AnswerText is the answer in words, on one line; for an element not asked, why not (an answer
+// it kept from before does not count, so it is not shown as one).
+func (r Row) AnswerText() string {
+	if !r.Asked() {
+		return NotAsked + ": asked only when " + r.questionnaire.Describe(r.Element.When)
+	}
+	return assess.AnswerText(r.Element, r.Answer.Value)
+}
 
 // ReviewText is the team's verdict on the row's answer, with its comment ("Rejected: no SOC 2
 // report"); empty when the element is unanswered.
@@ -127,6 +139,9 @@ func (r Row) AnsweredByText() string {
 
 // CreditText is the element's credit as a percentage, or "not applicable".
 func (r Row) CreditText() string {
+	if !r.Asked() {
+		return NotAsked
+	}
 	if !r.Score.Applies {
 		return NotApplicable
 	}
@@ -151,9 +166,9 @@ func (r Report) Rows() []Row {
 			el := &qu.Elements[j]
 			es, ok := s.Element(qu.Key, el.Key)
 			if !ok {
-				es = assess.ElementScore{Question: qu.Key, Element: el.Key, Weight: el.Weight, Applies: true}
+				es = assess.ElementScore{Question: qu.Key, Element: el.Key, Weight: el.Weight, Applies: true, Asked: true}
 			}
-			row := Row{Question: qu, Element: el, Answer: r.Evaluation.Answers[assess.Ref(qu.Key, el.Key)], Score: es}
+			row := Row{Question: qu, Element: el, Answer: r.Evaluation.Answers[assess.Ref(qu.Key, el.Key)], Score: es, questionnaire: r.Questionnaire}
 			if es.Applies && possible > 0 {
 				row.Contribution = 100 * es.Weight * es.Credit / possible
 			}

@@ -11,6 +11,9 @@ import (
 // NotApplicable stands for a question or element that does not apply.
 const NotApplicable = "not applicable"
 
+// NotAsked stands for a conditional element whose condition does not hold.
+const NotAsked = "not asked"
+
 // notAssessed stands for a question score of an evaluation that is not assessed.
 const notAssessed = "not assessed"
 

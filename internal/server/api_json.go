@@ -208,6 +208,7 @@ type evaluationJSON struct {
 	Deviations     []deviationJSON       `json:"deviations"`
 	Retained       []assess.Layer        `json:"retained"`
 	RetainedFrom   string                `json:"retained_from"`
+	NotAsked       []string              `json:"not_asked"`
 }
 
 // evaluatedProvider is the provider as it was when the evaluation started: what the
@@ -235,6 +236,14 @@ func newEvaluationJSON(ev assess.Evaluation, sum assess.Summary) evaluationJSON 
 		Deviations:   []deviationJSON{},
 		Retained:     []assess.Layer{},
 		RetainedFrom: retainedFrom(sum.Retained),
+		NotAsked:     []string{},
+	}
+	for _, qs := range sum.Score.Questions {
+		for _, es := range qs.Elements {
+			if !es.Asked {
+				out.NotAsked = append(out.NotAsked, assess.Ref(es.Question, es.Element))
+			}
+		}
 	}
 	if !ev.CompletedAt.IsZero() {
 		out.CompletedAt = apiTimePtr(&ev.CompletedAt)

@@ -38,6 +38,7 @@ func (s *Server) page(r *http.Request, v app.EvaluationView) templates.Evaluatio
 		Provider: v.Provider, Questionnaire: v.Questionnaire, Evaluation: v.Evaluation,
 		Summary: v.Summary, Today: s.app.Today(), Elements: map[string]templates.ElementState{},
 		Notice: notices[r.URL.Query().Get("done")], MaxUpload: s.app.MaxUpload(),
+		Asked: v.Questionnaire.Asked(v.Evaluation.Answers),
 	}
 	tv.CanEdit, tv.CanComplete, tv.CanReopen, tv.CanReassess = evaluationControls(r, v)
 	answered, total := v.Summary.Score.Counts()

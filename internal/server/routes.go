@@ -92,6 +92,12 @@ func (s *Server) table() []route {
 		{get, "/admin/tokens", app.ManageAccounts, s.handleAllTokensPage},
 		{post, "/admin/tokens/{id}/revoke", app.ManageAccounts, s.handleAnyTokenRevokeForm},
 		{get, "/admin/audit", app.ReadAudit, s.handleAuditPage},
+		{get, "/admin/questionnaires", app.PublishQuestionnaire, s.handleQuestionnairesPage},
+		{get, "/admin/questionnaires/template.xlsx", app.PublishQuestionnaire, s.handleQuestionnaireTemplateXLSX},
+		{get, "/admin/questionnaires/template.csv", app.PublishQuestionnaire, s.handleQuestionnaireTemplateCSV},
+		{get, "/admin/questionnaires/{key}/{version}.json", app.PublishQuestionnaire, s.handleQuestionnaireDownload},
+		{post, "/admin/questionnaires/preview", app.PublishQuestionnaire, s.handleQuestionnairePreview},
+		{post, "/admin/questionnaires/publish", app.PublishQuestionnaire, s.handlePublishQuestionnaire},
 
 		// JSON API.
 		{get, "/api/v1/questionnaires/{key}", app.Read, s.handleQuestionnaireGet},

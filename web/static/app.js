@@ -26,7 +26,7 @@
   function announce(form, text) {
     var region = document.getElementById("save-announcer");
     if (!region) return;
-    var head = form.querySelector(".element-head h3");
+    var head = form.querySelector(".element-head h3, .element-head h4");
     region.textContent = (head ? head.textContent.trim() + ": " : "") + text;
   }
   function say(form, cls, text) {
@@ -172,6 +172,67 @@
       e.returnValue = "";
     }
   });
+
+
+  // Conditional elements (data-when) are shown while their condition holds on the answers as
+  // they stand in the form, and hidden otherwise, by the same rules as the server's scoring
+  // (assess.Condition): a test holds when the element it names is asked, answered (not
+  // "not applicable") and, with any_of, has one of those options chosen.
+  function chosen(ref) {
+    var box = document.querySelector('.asked[data-ref="' + ref + '"]');
+    if (!box) return null;
+    var values = [];
+    var inputs = box.querySelectorAll('[name="value"], [name^="value."]');
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) continue;
+      if (input.value.trim() !== "") values.push(input.value);
+    }
+    return values;
+  }
+  function askedNow(memo) {
+    function has(ref) {
+      if (ref in memo) return memo[ref];
+      memo[ref] = false; // a cycle cannot hold (the server refuses them anyway)
+      var box = document.querySelector('.asked[data-ref="' + ref + '"]');
+      var when = box && box.getAttribute("data-when");
+      var ok = !!box;
+      if (ok && when) {
+        try {
+          ok = holds(JSON.parse(when));
+        } catch (err) {
+          ok = true;
+        }
+      }
+      memo[ref] = ok;
+      return ok;
+    }
+    function holds(c) {
+      if (c.element) {
+        if (!has(c.element)) return false;
+        var values = chosen(c.element) || [];
+        if (values.length === 0 || values.indexOf("not_applicable") >= 0) return false;
+        if (!c.any_of) return true;
+        return values.some(function (v) { return c.any_of.indexOf(v) >= 0; });
+      }
+      if (c.not) return !holds(c.not);
+      if (c.all) return c.all.every(holds);
+      if (c.any) return c.any.some(holds);
+      return true;
+    }
+    return has;
+  }
+  function showAsked() {
+    var boxes = document.querySelectorAll(".asked[data-when]");
+    if (!boxes.length) return;
+    var has = askedNow({});
+    for (var i = 0; i < boxes.length; i++) {
+      var show = has(boxes[i].getAttribute("data-ref"));
+      if (boxes[i].hidden === show) boxes[i].hidden = !show;
+    }
+  }
+  document.addEventListener("change", showAsked);
+  document.addEventListener("input", showAsked);
 
   // The provider list: the providers ticked for comparison are kept in the URL (?sel=), so that
   // the selection survives paging, searching and filtering; the server renders it back.

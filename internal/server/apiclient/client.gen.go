@@ -795,6 +795,21 @@ type CompleteInput struct {
 	Confirm *bool `json:"confirm,omitempty"`
 }
 
+// Condition When a conditional element is asked. Exactly one of: element (with any_of, or alone for "is answered"), all, any, not. A test holds when the element it names is asked, answered (not_applicable is no answer here) and, with any_of, has one of those options or statuses chosen. An element not asked is left out of every figure.
+type Condition struct {
+	All *[]Condition `json:"all,omitempty"`
+	Any *[]Condition `json:"any,omitempty"`
+
+	// AnyOf Option keys (choice, multi) or statuses (yes, partial, no), one of which must be chosen.
+	AnyOf *[]string `json:"any_of,omitempty"`
+
+	// Element The "question.element" key of the element tested.
+	Element *string `json:"element,omitempty"`
+
+	// Not When a conditional element is asked. Exactly one of: element (with any_of, or alone for "is answered"), all, any, not. A test holds when the element it names is asked, answered (not_applicable is no answer here) and, with any_of, has one of those options or statuses chosen. An element not asked is left out of every figure.
+	Not *Condition `json:"not,omitempty"`
+}
+
 // Date A calendar day, YYYY-MM-DD.
 type Date = openapi_types.Date
 
@@ -812,6 +827,9 @@ type Element struct {
 	// Bands How a number earns credit: at or beyond full 1, at or beyond half 0.5, else 0.
 	Bands *Bands `json:"bands,omitempty"`
 
+	// Critical Below full credit, a critical element that is asked holds the tier at weak, whatever the coverage.
+	Critical *bool `json:"critical,omitempty"`
+
 	// Evidence Whether evidence is expected.
 	Evidence bool `json:"evidence"`
 
@@ -821,12 +839,18 @@ type Element struct {
 	Label string  `json:"label"`
 
 	// Options The choices of a choice or multi element; absent for other types (a status element takes one of the Status values).
-	Options *[]Option  `json:"options,omitempty"`
+	Options *[]Option `json:"options,omitempty"`
+
+	// Section The heading, inside its question, of the group of elements this one belongs to.
+	Section *string    `json:"section,omitempty"`
 	Type    AnswerType `json:"type"`
 
 	// Unit The unit of a number element, such as days.
 	Unit   *string `json:"unit,omitempty"`
 	Weight float64 `json:"weight"`
+
+	// When When a conditional element is asked. Exactly one of: element (with any_of, or alone for "is answered"), all, any, not. A test holds when the element it names is asked, answered (not_applicable is no answer here) and, with any_of, has one of those options or statuses chosen. An element not asked is left out of every figure.
+	When *Condition `json:"when,omitempty"`
 }
 
 // Error defines model for Error.
@@ -865,6 +889,9 @@ type Evaluation struct {
 
 	// Id A record id as a decimal string.
 	Id ID `json:"id"`
+
+	// NotAsked The "question.element" keys of conditional elements whose condition does not hold on the current answers: not shown, and left out of every figure. An answer they keep counts again once the condition holds.
+	NotAsked []string `json:"not_asked"`
 
 	// Provider The provider as it was when the evaluation started; editing the provider later does not change it.
 	Provider struct {
