@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"shareline/internal/app"
 	"shareline/internal/assess"
+	"shareline/internal/importer"
 	"shareline/internal/questionnairefile"
 )
 
@@ -51,7 +53,7 @@ func questionnaireCmd(ctx context.Context, args []string, c console) error {
 			return err
 		})
 	}
-	q, err := readQuestionnaireFile(args[1])
+	q, err := readQuestionnaireFile(c, args[1])
 	if err != nil {
 		return err
 	}
@@ -70,8 +72,10 @@ func questionnaireCmd(ctx context.Context, args []string, c console) error {
 	})
 }
 
-// readQuestionnaireFile reads at most the size limit, so that a huge file is refused unread.
-func readQuestionnaireFile(name string) (*assess.Questionnaire, error) {
+// readQuestionnaireFile reads at most the size limit, so that a huge file is refused unread, in
+// any format the importer reads (its name says which); what could not be carried over from a
+// file made for another tool is written to c's error output.
+func readQuestionnaireFile(c console, name string) (*assess.Questionnaire, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -81,11 +85,17 @@ func readQuestionnaireFile(name string) (*assess.Questionnaire, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := questionnairefile.Read(data)
+	res, err := importer.Read(filepath.Base(name), data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return q, nil
+	if res.Format != importer.Shareline {
+		fmt.Fprintf(c.stderr, "%s: read as a %s\n", name, res.Format.Label())
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(c.stderr, "not carried over: %s\n", n)
+	}
+	return res.Questionnaire, nil
 }
 
 // parseKeyVersion reads KEY@VERSION.

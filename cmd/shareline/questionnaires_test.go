@@ -19,6 +19,7 @@ func TestQuestionnaireCommands(t *testing.T) {
 		err := run(context.Background(), args, console{env(vars), strings.NewReader(""), &out, io.Discard})
 		return out.String(), err
 	}
+	var out2 strings.Builder
 	exported, err := cli("questionnaire", "export", "shared-responsibility@1")
 	if err != nil || !strings.Contains(exported, `"key": "shared-responsibility"`) {
 		t.Fatalf("export: got %.80q, %v; want the definition", exported, err)
@@ -46,6 +47,14 @@ func TestQuestionnaireCommands(t *testing.T) {
 	broken := strings.Replace(changed, `"type": "status"`, `"type": "yesno"`, 1)
 	if _, err := cli("questionnaire", "import", write("broken.json", broken)); err == nil || !strings.Contains(err.Error(), "/elements/1/type") || !strings.Contains(err.Error(), "line ") {
 		t.Errorf("import of a broken file: got %v, want a refusal naming the line and path", err)
+	}
+	// A file made for another tool: a VSAQ template, read as one and published.
+	var errOut strings.Builder
+	err = run(context.Background(), []string{"questionnaire", "import", "../../internal/importer/vsaq/testdata/acme.json"},
+		console{env(vars), strings.NewReader(""), &out2, &errOut})
+	if err != nil || !strings.Contains(out2.String(), "published acme_hosting_security_review version 1") ||
+		!strings.Contains(errOut.String(), "read as a Google VSAQ template") || !strings.Contains(errOut.String(), "not carried over: ") {
+		t.Errorf("import of a VSAQ template: got %q (errors %q), %v; want it published, its format and notes said", out2.String(), errOut.String(), err)
 	}
 	if _, err := cli("questionnaire", "export", "nokey"); err == nil || !strings.Contains(err.Error(), "KEY@VERSION") {
 		t.Errorf("export without a version: got %v, want KEY@VERSION asked for", err)

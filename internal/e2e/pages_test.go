@@ -27,6 +27,7 @@ import (
 	"shareline/internal/assess"
 	"shareline/internal/auth"
 	"shareline/internal/filetype/filetypetest"
+	"shareline/internal/importer"
 )
 
 // Every page, in every state a person meets, at a desk (1366 px) and on a phone (390 px): axe-core
@@ -86,6 +87,20 @@ func TestEveryPageIsAccessibleValidAndFitsAPhone(t *testing.T) {
 		{name: "report-empty", path: "/evaluations/" + id(f.empty) + "/report"},
 		{name: "history", path: "/evaluations/" + id(f.draft) + "/answers/abuse_cases.malware/history"},
 		{name: "scoring", path: "/questionnaires/" + assess.DefaultKey + "/1/scoring"},
+		{name: "evaluation-imported", path: "/evaluations/" + id(f.imported)},
+		{name: "report-imported", path: "/evaluations/" + id(f.imported) + "/report"},
+		{name: "scoring-imported", path: "/questionnaires/" + f.importedKey + "/1/scoring"},
+		{name: "admin-questionnaires", path: "/admin/questionnaires"},
+		{name: "questionnaire-preview", path: "/admin/questionnaires", act: []chromedp.Action[chromedp.Void]{
+			chromedp.SetUploadFiles(`[data-testid=upload-form] input[type=file]`, []string{f.importedFile}),
+			chromedp.Click(chromedp.CSS(`[data-testid=preview-button]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=preview-counts]`)),
+		}},
+		{name: "questionnaire-refused", path: "/admin/questionnaires", act: []chromedp.Action[chromedp.Void]{
+			chromedp.SetUploadFiles(`[data-testid=upload-form] input[type=file]`, []string{f.refusedFile}),
+			chromedp.Click(chromedp.CSS(`[data-testid=preview-button]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=upload-problems]`)),
+		}},
 		{name: "compare-2", path: "/compare?ids=" + joinIDs(f.compared[:2])},
 		{name: "compare-20", path: "/compare?ids=" + joinIDs(f.compared)},
 		{name: "compare-too-few", path: "/compare?ids=" + id(f.provider)},
@@ -325,6 +340,12 @@ type fixture struct {
 	archived, archivedDraft           int64 // an archived provider and its draft
 	// link is a request link for the draft of another provider, revokedLink one revoked.
 	link, revokedLink string
+	// imported is a draft on a questionnaire imported from a VSAQ file (importedFile) with
+	// sections and conditions, importedKey that questionnaire; refusedFile a file the import
+	// refuses.
+	imported                  int64
+	importedKey               string
+	importedFile, refusedFile string
 }
 
 func (a app) portfolio(t *testing.T) fixture {
@@ -402,6 +423,7 @@ func (a app) portfolio(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	f.revokedLink = a.url + "/r/" + revoked.Token
+	a.importedDraft(t, &f)
 	u, err := a.uc.CreateUser(ctx, cli, usecase.UserInput{Email: "viewer@example.com", Name: "Vera Viewer", Role: "viewer", Password: "a viewer's long password"})
 	if err != nil {
 		t.Fatal(err)
@@ -410,6 +432,57 @@ func (a app) portfolio(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// importedDraft publishes the VSAQ test file and starts an evaluation on it, answered so that
+// some of its conditional elements are asked and some are not.
+func (a app) importedDraft(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx, cli := context.Background(), usecase.CommandLine()
+	file, err := filepath.Abs("../importer/vsaq/testdata/acme.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := importer.Read(filepath.Base(file), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.uc.ImportQuestionnaire(ctx, cli, res.Questionnaire); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.uc.CreateProvider(ctx, cli, assess.ProviderInput{Name: "Imported Questionnaire Cloud", ServiceModel: "saas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := a.uc.StartEvaluation(ctx, cli, p.ID, res.Questionnaire.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := res.Questionnaire
+	answered := 0
+	for _, qu := range q.Questions {
+		for i := range qu.Elements {
+			el := &qu.Elements[i]
+			if el.When != nil || answered >= 3 {
+				continue
+			}
+			value, _ := json.Marshal(answerFor(el, answered%2 == 0))
+			if _, _, err := a.uc.SaveAnswer(ctx, cli, ev.ID, assess.Ref(qu.Key, el.Key), assess.AnswerInput{Value: value}); err != nil {
+				t.Fatal(err)
+			}
+			answered++
+		}
+	}
+	refused := filepath.Join(t.TempDir(), "refused.json")
+	if err := os.WriteFile(refused, []byte(`{"key": "broken", "title": "Broken", "questions": [{"key": "q", "title": "Q",
+  "elements": [{"key": "e", "label": "E", "type": "boolean"}]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.imported, f.importedKey, f.importedFile, f.refusedFile = ev.ID, q.Key, file, refused
 }
 
 // archivedProvider is a provider with a draft answered in part, archived.
