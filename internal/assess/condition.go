@@ -166,35 +166,42 @@ func (q *Questionnaire) conditionCycle() []string {
 			}
 		}
 	}
+	return Cycle(order, func(ref string) []string { return deps[ref] })
+}
+
+// Cycle finds a chain of dependencies that leads back to where it began: the first found when
+// the nodes are visited in order, as the nodes from the first to the first again, or nil when
+// there is none. It is the one check for conditions that depend on themselves; importers use it
+// on their own nodes to name the lines or rows of the chain.
+func Cycle[N comparable](order []N, deps func(N) []N) []N {
 	const (
 		unseen = iota
 		open
 		closed
 	)
-	state := map[string]int{}
-	var path []string
-	var visit func(ref string) []string
-	visit = func(ref string) []string {
-		switch state[ref] {
+	state := map[N]int{}
+	var path []N
+	var visit func(n N) []N
+	visit = func(n N) []N {
+		switch state[n] {
 		case open:
-			start := slices.Index(path, ref)
-			return append(slices.Clone(path[start:]), ref)
+			return append(slices.Clone(path[slices.Index(path, n):]), n)
 		case closed:
 			return nil
 		}
-		state[ref] = open
-		path = append(path, ref)
-		for _, d := range deps[ref] {
+		state[n] = open
+		path = append(path, n)
+		for _, d := range deps(n) {
 			if c := visit(d); c != nil {
 				return c
 			}
 		}
 		path = path[:len(path)-1]
-		state[ref] = closed
+		state[n] = closed
 		return nil
 	}
-	for _, ref := range order {
-		if c := visit(ref); c != nil {
+	for _, n := range order {
+		if c := visit(n); c != nil {
 			return c
 		}
 	}

@@ -546,35 +546,24 @@ func (b *builder) conditions() {
 // cycles refuses questions that depend on one another in a loop (none of them could be asked),
 // naming the line of the first depends_on.
 func (b *builder) cycles() {
-	state := map[*question]int{} // 0 unseen, 1 on the current chain, 2 done
+	var order []*question
 	for _, n := range b.lib.framework.nodes {
-		for _, q := range n.questions {
-			var chain []*question
-			for cur := q; cur != nil && state[cur] == 0; {
-				state[cur] = 1
-				chain = append(chain, cur)
-				next := b.target(cur)
-				if next != nil && state[next] == 1 {
-					start := 0
-					for chain[start] != next {
-						start++
-					}
-					loop := chain[start:]
-					names := make([]string, 0, len(loop)+1)
-					for _, l := range loop {
-						names = append(names, "“"+clipped(l.urn)+"”")
-					}
-					names = append(names, "“"+clipped(next.urn)+"”")
-					b.fail(loop[0].dependsOn.line, "these questions depend on one another in a loop, so none of them could ever be asked: %s", strings.Join(names, " → "))
-					break
-				}
-				cur = next
-			}
-			for _, c := range chain {
-				state[c] = 2
-			}
-		}
+		order = append(order, n.questions...)
 	}
+	loop := assess.Cycle(order, func(q *question) []*question {
+		if next := b.target(q); next != nil {
+			return []*question{next}
+		}
+		return nil
+	})
+	if loop == nil {
+		return
+	}
+	names := make([]string, 0, len(loop))
+	for _, l := range loop {
+		names = append(names, "“"+clipped(l.urn)+"”")
+	}
+	b.fail(loop[0].dependsOn.line, "these questions depend on one another in a loop, so none of them could ever be asked: %s", strings.Join(names, " → "))
 }
 
 // target is the question q depends on, or nil.

@@ -1,7 +1,6 @@
 package cisoassistant_test
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,28 +12,12 @@ import (
 	"shareline/internal/assess"
 	"shareline/internal/importer/cisoassistant"
 	"shareline/internal/questionnairefile"
+	"shareline/internal/questionnairefile/questionnairefiletest"
 )
 
-// roundTrip holds a converted questionnaire to the rules of a Shareline file, as the importer
-// does: written, read back, and written again to the same bytes.
+// roundTrip is questionnairefiletest.RoundTrip: the importer's own check of what it converts.
 func roundTrip(t *testing.T, q *assess.Questionnaire) *assess.Questionnaire {
-	t.Helper()
-	first, err := questionnairefile.Write(q)
-	if err != nil {
-		t.Fatalf("Write: %v", err)
-	}
-	back, err := questionnairefile.Read(first)
-	if err != nil {
-		t.Fatalf("the converted questionnaire does not read back: %v\n%s", err, first)
-	}
-	second, err := questionnairefile.Write(back)
-	if err != nil {
-		t.Fatalf("Write of the re-read definition: %v", err)
-	}
-	if !bytes.Equal(first, second) {
-		t.Fatalf("a second Write differs from the first:\n%s\n---\n%s", first, second)
-	}
-	return back
+	return questionnairefiletest.RoundTrip(t, q)
 }
 
 func readFile(t *testing.T, name string) (*assess.Questionnaire, []string) {

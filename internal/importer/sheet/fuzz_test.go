@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"reflect"
 	"testing"
 
 	"shareline/internal/importer/sheet"
 	"shareline/internal/questionnairefile"
+	"shareline/internal/questionnairefile/questionnairefiletest"
 )
 
 // accepts checks what Read makes of data: a refusal naming at least one problem, or a
@@ -23,20 +23,7 @@ func accepts(t *testing.T, name string, data []byte) {
 		}
 		return
 	}
-	file, err := questionnairefile.Write(q)
-	if err != nil {
-		t.Fatalf("writing an accepted questionnaire: %v", err)
-	}
-	back, err := questionnairefile.Read(file)
-	if err != nil {
-		t.Fatalf("reading back an accepted questionnaire: %v\n%s", err, file)
-	}
-	if !reflect.DeepEqual(back, q) {
-		t.Fatalf("the questionnaire changed on the way back:\n%s", file)
-	}
-	if again, _ := questionnairefile.Write(back); !bytes.Equal(again, file) {
-		t.Fatalf("a second write differs:\n%s", file)
-	}
+	questionnairefiletest.RoundTrip(t, q)
 }
 
 func FuzzReadCSV(f *testing.F) {

@@ -47,37 +47,7 @@ func (b *builder) cycle() {
 			}
 		}
 	}
-	const (
-		unseen = iota
-		open
-		done
-	)
-	state := map[string]int{}
-	var path []string
-	var visit func(ref string) []string
-	visit = func(ref string) []string {
-		switch state[ref] {
-		case open:
-			return append(slices.Clone(path[slices.Index(path, ref):]), ref)
-		case done:
-			return nil
-		}
-		state[ref] = open
-		path = append(path, ref)
-		for _, d := range deps[ref] {
-			if c := visit(d); c != nil {
-				return c
-			}
-		}
-		path = path[:len(path)-1]
-		state[ref] = done
-		return nil
-	}
-	for _, ref := range order {
-		c := visit(ref)
-		if c == nil {
-			continue
-		}
+	if c := assess.Cycle(order, func(ref string) []string { return deps[ref] }); c != nil {
 		var rows []string
 		for _, r := range c[:len(c)-1] {
 			rows = append(rows, fmt.Sprint(rowOf[r]))

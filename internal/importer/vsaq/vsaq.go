@@ -905,37 +905,7 @@ func (b *builder) conjuncts(x *item) []*cnode {
 
 // cycles refuses elements whose conditions depend on themselves, naming the items.
 func (b *builder) cycles() error {
-	const (
-		unseen = iota
-		open
-		closed
-	)
-	state := map[*elementB]int{}
-	var path []*elementB
-	var visit func(e *elementB) []*elementB
-	visit = func(e *elementB) []*elementB {
-		switch state[e] {
-		case open:
-			return append(slices.Clone(path[slices.Index(path, e):]), e)
-		case closed:
-			return nil
-		}
-		state[e] = open
-		path = append(path, e)
-		for _, d := range e.deps {
-			if c := visit(d); c != nil {
-				return c
-			}
-		}
-		path = path[:len(path)-1]
-		state[e] = closed
-		return nil
-	}
-	for _, e := range b.elements {
-		c := visit(e)
-		if c == nil {
-			continue
-		}
+	if c := assess.Cycle(b.elements, func(e *elementB) []*elementB { return e.deps }); c != nil {
 		if len(c) == 2 {
 			return refuseAt(c[0].it.line, "“%s” is asked only when it is itself answered in a certain way (its condition, or that of a block around it, tests its own answer), so it could never be asked", clipWord(c[0].el.Label))
 		}

@@ -11,35 +11,12 @@ import (
 	"shareline/internal/assess"
 	"shareline/internal/importer/vsaq"
 	"shareline/internal/questionnairefile"
+	"shareline/internal/questionnairefile/questionnairefiletest"
 )
 
-// roundTrip writes q in Shareline's format and reads it back, as the importer does, twice:
-// both reads must succeed and agree, and agree with q.
+// roundTrip is questionnairefiletest.RoundTrip: the importer's own check of what it converts.
 func roundTrip(t *testing.T, q *assess.Questionnaire) *assess.Questionnaire {
-	t.Helper()
-	first, err := questionnairefile.Write(q)
-	if err != nil {
-		t.Fatalf("Write: %v", err)
-	}
-	reread, err := questionnairefile.Read(first)
-	if err != nil {
-		t.Fatalf("Read of the converted questionnaire: %v", err)
-	}
-	second, err := questionnairefile.Write(reread)
-	if err != nil {
-		t.Fatalf("second Write: %v", err)
-	}
-	again, err := questionnairefile.Read(second)
-	if err != nil {
-		t.Fatalf("second Read: %v", err)
-	}
-	if !reflect.DeepEqual(reread, again) {
-		t.Fatalf("the round trip is not stable:\n%s\n%s", first, second)
-	}
-	if !reflect.DeepEqual(q, reread) {
-		t.Fatalf("the questionnaire read back differs from the one converted:\n%s", first)
-	}
-	return reread
+	return questionnairefiletest.RoundTrip(t, q)
 }
 
 func readFile(t *testing.T, name string) (*assess.Questionnaire, []string) {
