@@ -46,13 +46,16 @@ func OneDecimal(x float64) string { return strconv.FormatFloat(assess.Round1(x),
 
 // QuestionFigure is one question's score as every rendering shows it: the unrounded score,
 // and ok, when there is one; otherwise text says why not ("not applicable" when every element
-// is answered not applicable, "not assessed" when the evaluation is not). text is the score
+// is answered not applicable, "not asked" when no element's condition holds, "not assessed"
+// when the evaluation is not). text is the score
 // with one decimal when ok.
 func QuestionFigure(s assess.Score, key string) (score float64, text string, ok bool) {
 	qs, found := s.Question(key)
 	switch {
 	case !s.Assessed():
 		return 0, notAssessed, false
+	case found && qs.Total == 0:
+		return 0, NotAsked, false // every element's condition fails
 	case !found || !qs.Scored:
 		return 0, NotApplicable, false
 	}
