@@ -162,6 +162,11 @@ func TestImportedQuestionnairesRunEndToEnd(t *testing.T) {
 			// Exports of the worst evaluation (which has elements not asked when conditions fail).
 			id := strconv.FormatInt(evals["worst"], 10)
 			pdf := api.get("/api/v1/evaluations/"+id+"/report.pdf", http.StatusOK)
+			if dir := os.Getenv("SHARELINE_SCREENSHOTS"); dir != "" {
+				if err := os.WriteFile(filepath.Join(dir, q.Key+".pdf"), pdf, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 			pdfText := pdfToText(t, pdf)
 			if !strings.Contains(pdfText, fmt.Sprintf("Imported %d worst", i)) {
 				t.Errorf("the PDF does not name the provider")

@@ -13,7 +13,7 @@ import (
 func TestNotAskedElementsAndQuestions(t *testing.T) {
 	q, err := assess.ParseQuestionnaire([]byte(`{"key":"t","version":1,"title":"T","questions":[
 		{"key":"a","title":"A","elements":[{"key":"uses","label":"Uses it","type":"status"}]},
-		{"key":"b","title":"B","elements":[{"key":"how","label":"How","type":"text","when":{"element":"a.uses","any_of":["yes"]}}]}]}`))
+		{"key":"b","title":"B","elements":[{"key":"how","label":"How","type":"text","section":"Details","when":{"element":"a.uses","any_of":["yes"]}}]}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +30,9 @@ func TestNotAskedElementsAndQuestions(t *testing.T) {
 	}
 	if got := rows[1].AnswerText(); !strings.HasPrefix(got, "not asked: asked only when “Uses it” is “Yes”") || strings.Contains(got, "kept from before") {
 		t.Errorf("answer of the element not asked: %q, want its condition and not the answer it kept", got)
+	}
+	if rows[0].Heading != "" || rows[1].Heading != "Details" {
+		t.Errorf("headings %q, %q; want none, then the section Details", rows[0].Heading, rows[1].Heading)
 	}
 	if got := rows[0].AnswerText(); got != "No" {
 		t.Errorf("answer of an element asked: %q", got)

@@ -60,6 +60,7 @@ type answerJSON struct {
 	Question    string            `json:"question"`
 	Element     string            `json:"element"`
 	Label       string            `json:"label"`
+	Section     string            `json:"section,omitempty"` // the element's section heading, when it has one
 	Type        assess.AnswerType `json:"type"`
 	Value       assess.Value      `json:"value"`
 	Text        string            `json:"text"`
@@ -189,7 +190,7 @@ func recorded(name string) *string {
 
 func newAnswerJSON(row Row) answerJSON {
 	a := answerJSON{
-		Question: row.Question.Key, Element: row.Element.Key, Label: row.Element.Label,
+		Question: row.Question.Key, Element: row.Element.Key, Label: row.Element.Label, Section: row.Element.Section,
 		Type: row.Element.Type, Value: row.Answer.Value, Text: row.AnswerText(),
 		Explanation: row.Answer.Explanation, Evidence: row.Answer.Evidence, Weight: row.Score.Weight,
 		Asked: row.Asked(),

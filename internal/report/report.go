@@ -96,6 +96,9 @@ type Row struct {
 	// Contribution is the points this element adds to its question's score (0 to 100 across
 	// the question), so that a reader can add them up to the question score.
 	Contribution float64
+	// Heading is the element's section when the row is the first of it, else empty: where a
+	// table of rows puts the section's heading.
+	Heading string
 
 	questionnaire *assess.Questionnaire // to describe the element's condition
 }
@@ -171,6 +174,9 @@ func (r Report) Rows() []Row {
 			row := Row{Question: qu, Element: el, Answer: r.Evaluation.Answers[assess.Ref(qu.Key, el.Key)], Score: es, questionnaire: r.Questionnaire}
 			if es.Applies && possible > 0 {
 				row.Contribution = 100 * es.Weight * es.Credit / possible
+			}
+			if el.Section != "" && (j == 0 || qu.Elements[j-1].Section != el.Section) {
+				row.Heading = el.Section
 			}
 			out = append(out, row)
 		}
