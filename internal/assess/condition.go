@@ -212,23 +212,49 @@ func Cycle[N comparable](order []N, deps func(N) []N) []N {
 // a condition and those whose condition holds. The questionnaire must have been checked (its
 // conditions have no cycle).
 type Asked struct {
-	q       *Questionnaire
-	answers map[string]Answer
-	memo    map[string]bool
+	q           *Questionnaire
+	answers     map[string]Answer
+	conditional bool                // the questionnaire has conditions at all
+	elements    map[string]*Element // by reference, built on the first question asked
+	memo        map[string]bool
 }
 
-// Asked is the set of elements asked given answers.
+// Asked is the set of elements asked given answers. A questionnaire without conditions asks
+// every element, at no cost; one with conditions indexes its elements once.
 func (q *Questionnaire) Asked(answers map[string]Answer) *Asked {
-	return &Asked{q: q, answers: answers, memo: map[string]bool{}}
+	a := &Asked{q: q, answers: answers}
+	for _, qu := range q.Questions {
+		for _, el := range qu.Elements {
+			a.conditional = a.conditional || el.When != nil
+		}
+	}
+	return a
 }
 
-// Has reports whether the element ref ("question.element") is asked.
+// Element reports whether element el of question qu is asked, without building its reference
+// when it has no condition.
+func (a *Asked) Element(qu *Question, el *Element) bool {
+	return el.When == nil || a.Has(Ref(qu.Key, el.Key))
+}
+
+// Has reports whether the element ref ("question.element") of the questionnaire is asked.
 func (a *Asked) Has(ref string) bool {
+	if !a.conditional {
+		return true
+	}
+	if a.elements == nil {
+		a.elements, a.memo = map[string]*Element{}, map[string]bool{}
+		for i := range a.q.Questions {
+			qu := &a.q.Questions[i]
+			for j := range qu.Elements {
+				a.elements[Ref(qu.Key, qu.Elements[j].Key)] = &qu.Elements[j]
+			}
+		}
+	}
 	if v, ok := a.memo[ref]; ok {
 		return v
 	}
-	question, element, _ := strings.Cut(ref, ".")
-	_, el, ok := a.q.Element(question, element)
+	el, ok := a.elements[ref]
 	v := ok && (el.When == nil || a.holds(el.When))
 	a.memo[ref] = v
 	return v

@@ -206,10 +206,9 @@ func scoreQuestion(qu Question, answers map[string]Answer, asked *Asked, today D
 	var earned, possible float64
 	for i := range qu.Elements {
 		el := &qu.Elements[i]
-		ref := Ref(qu.Key, el.Key)
-		a, ok := answers[ref]
+		a, ok := answers[Ref(qu.Key, el.Key)]
 		es := ElementScore{Question: qu.Key, Element: el.Key, Weight: el.Weight, Critical: el.Critical}
-		if es.Asked = asked.Has(ref); !es.Asked {
+		if es.Asked = asked.Element(&qu, el); !es.Asked {
 			qs.Elements = append(qs.Elements, es)
 			continue
 		}
