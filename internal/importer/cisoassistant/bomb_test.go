@@ -27,7 +27,7 @@ func laughs(levels int) string {
 	return b.String()
 }
 
-func TestBillionLaughsIsRefusedFast(t *testing.T) {
+func TestBillionLaughsIsRefusedCheaply(t *testing.T) {
 	data := []byte(laughs(12)) // 10^12 values once expanded
 	runtime.GC()
 	var before, after runtime.MemStats
@@ -36,9 +36,7 @@ func TestBillionLaughsIsRefusedFast(t *testing.T) {
 	problems := refused(t, data)
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
-	if elapsed > time.Second {
-		t.Errorf("refused in %v; want well under a second", elapsed)
-	}
+	t.Logf("refused in %v", elapsed) // time is logged, not asserted: the memory bound below holds anywhere
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
 		t.Errorf("reading %d bytes allocated %d MB", len(data), grew>>20)
 	}
