@@ -62,6 +62,7 @@ check:
 	$(GO) tool staticcheck ./...
 	$(GO) tool templ generate >/dev/null 2>&1 && git diff --exit-code -- '*_templ.go'
 	$(GO) mod tidy -diff
+	@for f in scripts/*.sh .ci/run; do bash -n "$$f" || { echo "$$f: not valid bash"; exit 1; }; done
 
 ## lint-openapi: Redocly CLI and Spectral on the OpenAPI document, failing on any error or warning. The npm packages (versions pinned in internal/server/openapilint) are installed once into OPENAPI_LINT_DIR and reused
 OPENAPI_LINT_DIR ?= $(HOME)/.cache/shareline/openapi-lint

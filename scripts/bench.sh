@@ -148,8 +148,8 @@ print_table() {
 		row("evidence file " dir ", PostgreSQL store (25 MiB file)", rate " MB/s", "", "")
 		next
 	}
-	# The same through the server's handler: the multipart stream, the type check, the store and
-	# the answer's new version (upload); the file as an attachment (download).
+	# The same through the server handler: the multipart stream, the type check, the store and
+	# the new version of the answer (upload); the file as an attachment (download).
 	FILENAME ~ /gobench.txt$/ && /^BenchmarkEvidenceFile\/(upload|download)/ {
 		dir = $1; sub(/^BenchmarkEvidenceFile\//, "", dir); sub(/-[0-9]+$/, "", dir)
 		for (i = 5; i < NF; i++) if ($(i + 1) == "MB/s") rate = $i
