@@ -163,6 +163,9 @@ type Questionnaires interface {
 	// conflict, and storing it again unchanged changes nothing.
 	Publish(ctx context.Context, q *assess.Questionnaire) (created bool, err error)
 	List(ctx context.Context) ([]QuestionnaireInfo, error)
+	// Keys lists the questionnaire keys stored, in order: what a filter offers, without List's
+	// counts of evaluations (which grow with the data).
+	Keys(ctx context.Context) ([]string, error)
 }
 
 // QuestionnaireInfo is one stored questionnaire version, without its definition.

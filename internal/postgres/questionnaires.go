@@ -112,3 +112,13 @@ func (r questionnaireVersions) List(ctx context.Context) ([]app.QuestionnaireInf
 	}
 	return out, nil
 }
+
+// Keys lists the stored questionnaire keys, in order, from the primary key's index alone.
+func (r questionnaireVersions) Keys(ctx context.Context) ([]string, error) {
+	rows, _ := r.q.Query(ctx, `SELECT DISTINCT key FROM questionnaires ORDER BY key`)
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, translate(err, "list questionnaire keys")
+	}
+	return keys, nil
+}

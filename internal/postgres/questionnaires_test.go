@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +173,18 @@ func TestPublishQuestionnaire(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("List (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("Keys lists each key once, in order", func(t *testing.T) {
+		var got []string
+		f.read(t, func(tx app.Tx) error {
+			var err error
+			got, err = tx.Questionnaires().Keys(t.Context())
+			return err
+		})
+		if want := []string{"custom", f.q.Key}; !slices.Equal(got, want) {
+			t.Errorf("Keys = %v, want %v", got, want)
 		}
 	})
 }

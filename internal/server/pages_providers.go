@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"slices"
 
 	"shareline/internal/app"
 	"shareline/internal/assess"
@@ -37,15 +36,9 @@ func (s *Server) handleProvidersPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	qs, err := s.app.Questionnaires(r.Context(), principal(r))
-	if err != nil {
+	if view.Questionnaires, err = s.app.QuestionnaireKeys(r.Context(), principal(r)); err != nil {
 		s.error(w, r, err)
 		return
-	}
-	for _, info := range qs {
-		if !slices.Contains(view.Questionnaires, info.Key) {
-			view.Questionnaires = append(view.Questionnaires, info.Key)
-		}
 	}
 	view.Query = q
 	if view.Query.Limit == 0 {
