@@ -1,10 +1,10 @@
 package questionnairefile_test
 
 import (
-	"reflect"
 	"testing"
 
 	"shareline/internal/questionnairefile"
+	"shareline/internal/questionnairefile/questionnairefiletest"
 	"shareline/internal/questionnaires"
 )
 
@@ -31,16 +31,6 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			return
 		}
-		file, err := questionnairefile.Write(q)
-		if err != nil {
-			t.Fatalf("writing an accepted questionnaire: %v", err)
-		}
-		back, err := questionnairefile.Read(file)
-		if err != nil {
-			t.Fatalf("reading back an accepted questionnaire: %v\n%s", err, file)
-		}
-		if !reflect.DeepEqual(back, q) {
-			t.Fatalf("the questionnaire changed on the way back:\n%s", file)
-		}
+		questionnairefiletest.RoundTrip(t, q)
 	})
 }

@@ -20,6 +20,7 @@ import (
 	"shareline/internal/importer"
 	"shareline/internal/importer/sheet"
 	"shareline/internal/questionnairefile"
+	"shareline/internal/report"
 	"shareline/templates"
 )
 
@@ -126,14 +127,10 @@ func (s *Server) handleQuestionnaireTemplateCSV(w http.ResponseWriter, r *http.R
 	sendAttachment(w, "text/csv; charset=utf-8", "shareline-questionnaire-template.csv", sheet.TemplateCSV())
 }
 
-// sendAttachment answers with a file to save, never to show in Shareline's origin.
+// sendAttachment answers with a file to save, under the headers every download has (attachment).
 func sendAttachment(w http.ResponseWriter, contentType, name string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
+	attachment(w, contentType, report.UploadName(name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 }

@@ -8,6 +8,7 @@ import (
 
 	"shareline/internal/importer/cisoassistant"
 	"shareline/internal/questionnairefile"
+	"shareline/internal/questionnairefile/questionnairefiletest"
 )
 
 // FuzzRead: no input makes Read panic, a refusal is always a *questionnairefile.Error, and
@@ -37,12 +38,6 @@ func FuzzRead(f *testing.F) {
 			}
 			return
 		}
-		file, err := questionnairefile.Write(q)
-		if err != nil {
-			t.Fatalf("Write: %v", err)
-		}
-		if _, err := questionnairefile.Read(file); err != nil {
-			t.Fatalf("accepted, but not a valid Shareline file: %v\n%s", err, file)
-		}
+		questionnairefiletest.RoundTrip(t, q)
 	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"shareline/internal/importer/fit"
 	"shareline/internal/questionnairefile"
 )
 
@@ -246,10 +247,4 @@ func asBool(n *yaml.Node) (value, ok bool) {
 }
 
 // clipped is a value short enough to quote in a message.
-func clipped(s string) string {
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:79]) + "…"
-	}
-	return s
-}
+func clipped(s string) string { return fit.Brief(s, 80) }

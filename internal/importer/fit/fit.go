@@ -133,6 +133,16 @@ func Clip(s string, max int) string {
 	return strings.TrimRight(string(cut), " ,;:.") + "…"
 }
 
+// Brief is s on one line (runs of spaces and line breaks as one space, invalid UTF-8 replaced),
+// cut to at most max characters ending in "…": how a message quotes a name or an expression.
+func Brief(s string, max int) string {
+	r := []rune(strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " "))
+	if len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return string(r)
+}
+
 // Join puts the non-empty texts together as paragraphs, clipped to MaxHelp characters.
 func Join(texts ...string) string {
 	var parts []string

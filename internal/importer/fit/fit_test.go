@@ -54,3 +54,15 @@ func TestPlainAndLabel(t *testing.T) {
 		t.Errorf("Label(short) = %q, %q", label, rest)
 	}
 }
+
+func TestBrief(t *testing.T) {
+	if got := fit.Brief("a  b\nc", 10); got != "a b c" {
+		t.Errorf("Brief of a short text = %q, want it on one line", got)
+	}
+	if got := fit.Brief(strings.Repeat("x", 100), 10); got != strings.Repeat("x", 9)+"…" {
+		t.Errorf("Brief of a long text = %q, want 9 characters and …", got)
+	}
+	if got := fit.Brief("bad \xff byte", 20); got != "bad \uFFFD byte" {
+		t.Errorf("Brief of invalid UTF-8 = %q", got)
+	}
+}

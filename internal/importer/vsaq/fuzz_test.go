@@ -4,11 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"shareline/internal/importer/vsaq"
 	"shareline/internal/questionnairefile"
+	"shareline/internal/questionnairefile/questionnairefiletest"
 )
 
 // FuzzRead: Read never panics, refuses only with problems that name a line, and whatever it
@@ -57,21 +57,6 @@ func FuzzRead(f *testing.F) {
 				t.Fatal("an empty note")
 			}
 		}
-		first, err := questionnairefile.Write(q)
-		if err != nil {
-			t.Fatalf("Write: %v", err)
-		}
-		reread, err := questionnairefile.Read(first)
-		if err != nil {
-			t.Fatalf("accepted, but Shareline refuses the result: %v\n%s", err, first)
-		}
-		second, err := questionnairefile.Write(reread)
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := questionnairefile.Read(second)
-		if err != nil || !reflect.DeepEqual(reread, again) {
-			t.Fatalf("the round trip is not stable: %v", err)
-		}
+		questionnairefiletest.RoundTrip(t, q)
 	})
 }

@@ -3,6 +3,8 @@ package vsaq
 import (
 	"fmt"
 	"strings"
+
+	"shareline/internal/importer/fit"
 )
 
 // item is one item of the template, as read.
@@ -231,10 +233,4 @@ func (r *reader) item(v *value, parent *item, level int) (*item, error) {
 }
 
 // clipWord shortens a text quoted in a message.
-func clipWord(s string) string {
-	r := []rune(strings.Join(strings.Fields(s), " "))
-	if len(r) > 60 {
-		return string(r[:59]) + "…"
-	}
-	return string(r)
-}
+func clipWord(s string) string { return fit.Brief(s, 60) }

@@ -824,13 +824,7 @@ func describe(it *item) string {
 	return fmt.Sprintf("the %s “%s” (line %d)", kind, label, it.line)
 }
 
-func clipCond(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 200 {
-		return string(r[:199]) + "…"
-	}
-	return s
-}
+func clipCond(s string) string { return fit.Brief(s, 200) }
 
 // conditions sets each element's When: its own condition and those of the blocks around it.
 func (b *builder) conditions() {
