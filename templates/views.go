@@ -407,8 +407,25 @@ var (
 	errorID = strings.NewReplacer(".", "-", "[", "-", "]", "", " ", "-")
 )
 
-// ProvidersURL is the provider list URL for a query, keeping the other parameters.
-func ProvidersURL(q assess.ProviderQuery, offset int, selected ...int64) string {
+// PreviousPage and NextPage are the queries of the pages before and after page, which q asked
+// for: each starts from a key of page (so that it is read from its place in the list, however
+// far down), but for the first page, which needs none.
+func PreviousPage(q assess.ProviderQuery, page assess.ProviderPage) assess.ProviderQuery {
+	q.Offset, q.After, q.Before = max(q.Offset-q.Limit, 0), nil, &page.First
+	if q.Offset == 0 {
+		q.Before = nil
+	}
+	return q
+}
+
+// NextPage: see PreviousPage.
+func NextPage(q assess.ProviderQuery, page assess.ProviderPage) assess.ProviderQuery {
+	q.Offset, q.After, q.Before = q.Offset+q.Limit, &page.Last, nil
+	return q
+}
+
+// ProvidersURL is the provider list URL for a query (its page too), keeping the selection.
+func ProvidersURL(q assess.ProviderQuery, selected ...int64) string {
 	v := url.Values{}
 	for name, value := range map[string]string{"q": q.Search, "tier": string(q.Tier), "model": string(q.Model),
 		"status": string(q.Status), "questionnaire": q.Questionnaire} {
@@ -422,8 +439,14 @@ func ProvidersURL(q assess.ProviderQuery, offset int, selected ...int64) string 
 	if q.Sort != "" && q.Sort != assess.SortByName {
 		v.Set("sort", string(q.Sort))
 	}
-	if offset > 0 {
-		v.Set("offset", strconv.Itoa(offset))
+	if q.Offset > 0 {
+		v.Set("offset", strconv.Itoa(q.Offset))
+	}
+	if q.After != nil {
+		v.Set("after", q.After.String())
+	}
+	if q.Before != nil {
+		v.Set("before", q.Before.String())
 	}
 	if q.Limit != 0 && q.Limit != assess.DefaultPageSize {
 		v.Set("limit", strconv.Itoa(q.Limit))

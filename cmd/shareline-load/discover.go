@@ -27,6 +27,7 @@ type catalog struct {
 	evaluated []evaluated // providers with an evaluation, up to maxDiscovered
 	drafts    []evaluated // providers with a draft, which saves go to (evaluationID is the draft)
 	fragments []string    // parts of names to search for
+	deepAfter string      // the key of the deep page's Next link from the page before it
 }
 
 type evaluationRef struct {
@@ -41,7 +42,8 @@ type providerPage struct {
 		CurrentEvaluation *evaluationRef `json:"current_evaluation"`
 		DraftEvaluation   *evaluationRef `json:"draft_evaluation"`
 	} `json:"providers"`
-	Total int `json:"total"`
+	Total     int    `json:"total"`
+	NextAfter string `json:"next_after"`
 }
 
 // discover lists providers through the API and keeps those with an evaluation, and those with
@@ -77,6 +79,15 @@ func discover(ctx context.Context, c *client) (catalog, error) {
 		return cat, fmt.Errorf("discover providers: found %d with a draft among %d, want at least 20 to save answers to (load some with `shareline demo`)", len(cat.drafts), cat.total)
 	}
 	cat.fragments = nameFragments(cat.evaluated)
+	// The deep page as a person reaches it: through the Next link of the page before it.
+	var before providerPage
+	if err := c.getJSON(ctx, fmt.Sprintf("/api/v1/providers?sort=score&limit=%d&offset=%d", assess.DefaultPageSize, max(cat.deepOffset()-assess.DefaultPageSize, 0)), &before); err != nil {
+		return cat, fmt.Errorf("discover the deep page: %w", err)
+	}
+	if before.NextAfter == "" {
+		return cat, fmt.Errorf("discover the deep page: the page before it gave no next_after")
+	}
+	cat.deepAfter = before.NextAfter
 	return cat, nil
 }
 

@@ -59,7 +59,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.IntVar(&c.clients, "clients", 16, "concurrent clients")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each scenario runs")
 	fs.IntVar(&c.requests, "requests", 0, "requests per scenario instead of a duration (0: use --duration)")
-	fs.StringVar(&c.scenarios, "scenarios", "", "comma list of scenarios to run (default all): write-floor, http-write-floor, http-read-floor, save-answer, list-page, list-page-deep, list-page-search, evaluation-page, report-page, report-pdf, compare-page, portfolio-csv")
+	fs.StringVar(&c.scenarios, "scenarios", "", "comma list of scenarios to run (default all): write-floor, http-write-floor, http-read-floor, save-answer, list-page, list-page-deep, list-page-offset, list-page-search, evaluation-page, report-page, report-pdf, compare-page, portfolio-csv")
 	fs.StringVar(&c.databaseURL, "database-url", getenv("DATABASE_URL"), "the server's PostgreSQL, for the floors (default $DATABASE_URL)")
 	fs.IntVar(&c.pid, "pid", 0, "the server's process id, to sample its resident memory during each scenario (Linux)")
 	fs.IntVar(&c.csvRequests, "csv-requests", 3, "requests of the portfolio CSV export, one at a time")

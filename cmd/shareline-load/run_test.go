@@ -39,8 +39,9 @@ func fakeServer(t *testing.T) (*httptest.Server, *sessionsSeen) {
 		var page struct {
 			Providers []map[string]any `json:"providers"`
 			Total     int              `json:"total"`
+			NextAfter string           `json:"next_after"`
 		}
-		page.Total = 30
+		page.Total, page.NextAfter = 30, "a-key"
 		for i := range 30 {
 			p := map[string]any{"id": fmt.Sprint(i + 1), "name": fmt.Sprintf("Acme Cloud %d", i), "service_model": "paas"}
 			switch i % 3 {
@@ -121,7 +122,7 @@ func TestRunDrivesEveryScenarioAndReportsErrors(t *testing.T) {
 	text := out.String()
 	for _, want := range []string{
 		"| write-floor | skipped: the floors need --database-url |",
-		"| save-answer | 4 | 30 | 0 |", "| list-page | 4 | 30 | 0 |", "| list-page-deep | 4 | 30 | 0 |",
+		"| save-answer | 4 | 30 | 0 |", "| list-page | 4 | 30 | 0 |", "| list-page-deep | 4 | 30 | 0 |", "| list-page-offset | 4 | 30 | 0 |",
 		"| list-page-search | 4 | 30 | 0 |", "| evaluation-page | 4 | 30 | 0 |", "| report-page | 4 | 30 | 0 |",
 		"| report-pdf | 4 | 30 | 0 |", "| compare-page | 4 | 30 | 30 |", "| portfolio-csv | 1 | 3 | 0 |",
 		"- compare-page: GET /compare?ids=", "404 Not Found",

@@ -93,7 +93,12 @@ func httpScenarios(c *client, cat catalog, saves *answerMaker, csvRequests int) 
 	return []scenario{
 		{name: "save-answer", needs: needsAPI, op: saveAnswer(c, cat, saves)},
 		{name: "list-page", needs: needsSession, op: get(func(int) string { return "/providers" })},
+		// A page three quarters down, by score: through its Next link (a key), and typed in as
+		// an offset alone, which the ordering index walks to.
 		{name: "list-page-deep", needs: needsSession, op: get(func(int) string {
+			return fmt.Sprintf("/providers?offset=%d&sort=score&after=%s", cat.deepOffset(), url.QueryEscape(cat.deepAfter))
+		})},
+		{name: "list-page-offset", needs: needsSession, op: get(func(int) string {
 			return fmt.Sprintf("/providers?offset=%d&sort=score", cat.deepOffset())
 		})},
 		{name: "list-page-search", needs: needsSession, op: get(func(i int) string {

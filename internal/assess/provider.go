@@ -1,9 +1,14 @@
 package assess
 
 import (
+	"encoding/base64"
+	"errors"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits on provider fields.
@@ -168,6 +173,46 @@ type ProviderQuery struct {
 	Questionnaire string
 	// Archived asks for the archived providers only; without it the list leaves them out.
 	Archived bool
+	// After and Before, at most one of them, start the page just past the last row, or just
+	// before the first row, of the page next to it (its Next or Previous link carries the key):
+	// the list is then read from that place in its order, so that a page far down costs what
+	// the first one does. Offset still numbers the rows shown ("51–100 of 900"), and without a
+	// key it is where the page starts.
+	After, Before *ListKey
+}
+
+// ListKey is where one provider sorts in a list: by its score (Score, as the store keeps it
+// for ordering) when the list is sorted by score, then its name as it sorts, then its id.
+type ListKey struct {
+	Score float64
+	Name  string
+	ID    int64
+}
+
+// String is the key as a page link carries it: opaque to people, read back by ParseListKey.
+func (k ListKey) String() string {
+	raw := strconv.FormatInt(k.ID, 10) + "|" + strconv.FormatFloat(k.Score, 'g', -1, 64) + "|" + k.Name
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// ParseListKey reads a key that String wrote.
+func ParseListKey(s string) (ListKey, error) {
+	bad := errors.New("not a place in this list: go back to its first page")
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(raw) > 4*MaxNameLength+64 {
+		return ListKey{}, bad
+	}
+	id, rest, ok1 := strings.Cut(string(raw), "|")
+	score, name, ok2 := strings.Cut(rest, "|")
+	var k ListKey
+	var errID, errScore error
+	k.ID, errID = strconv.ParseInt(id, 10, 64)
+	k.Score, errScore = strconv.ParseFloat(score, 64)
+	if !ok1 || !ok2 || errID != nil || errScore != nil || k.ID < 1 || math.IsNaN(k.Score) || !utf8.ValidString(name) {
+		return ListKey{}, bad
+	}
+	k.Name = name
+	return k, nil
 }
 
 // ProviderStatus is where a provider's evaluations stand, for filtering lists.
@@ -225,6 +270,9 @@ func (q *ProviderQuery) Check() error {
 	if q.Offset < 0 {
 		errs.add("offset", "want 0 or more")
 	}
+	if q.After != nil && q.Before != nil {
+		errs.add("before", "a page starts after one row or before another, not both")
+	}
 	if q.Tier != "" && !slices.Contains(OverviewTiers, q.Tier) {
 		errs.add("tier", "choose strong, adequate, weak, poor or not assessed")
 	}
@@ -253,4 +301,7 @@ type ProviderListing struct {
 type ProviderPage struct {
 	Providers []ProviderListing
 	Total     int
+	// First and Last are the keys of the first and last providers shown, for the links to the
+	// pages before and after this one (zero when the page is empty).
+	First, Last ListKey
 }

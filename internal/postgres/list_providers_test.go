@@ -1,8 +1,10 @@
 package postgres_test
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -303,10 +305,13 @@ func TestListProvidersOrdersByIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ where, order, index string }{
-		{"p.archived_at IS NULL", "p.current_score DESC NULLS LAST, p.name_key, p.id", "providers_current_score_idx"},
+		{"p.archived_at IS NULL", "p.score_order, p.name_key, p.id", "providers_current_score_idx"},
 		{"p.archived_at IS NULL", "p.name_key, p.id", "providers_name_order_idx"},
-		{"p.archived_at IS NOT NULL", "p.current_score DESC NULLS LAST, p.name_key, p.id", "providers_archived_score_idx"},
+		{"p.archived_at IS NOT NULL", "p.score_order, p.name_key, p.id", "providers_archived_score_idx"},
 		{"p.archived_at IS NOT NULL", "p.name_key, p.id", "providers_archived_name_idx"},
+		// A page after a key starts there in the index, by an index condition.
+		{"p.archived_at IS NULL AND (p.score_order, p.name_key, p.id) > (-50, 'provider 1', 1)", "p.score_order, p.name_key, p.id", "providers_current_score_idx"},
+		{"p.archived_at IS NULL AND (p.name_key, p.id) < ('provider 5', 1)", "p.name_key DESC, p.id DESC", "providers_name_order_idx"},
 	} {
 		t.Run(tc.where+" "+tc.order, func(t *testing.T) {
 			rows, _ := f.pool.Query(t.Context(), `EXPLAIN SELECT p.id FROM providers AS p WHERE `+tc.where+` ORDER BY `+tc.order+` LIMIT 50 OFFSET 1000`)
@@ -322,9 +327,109 @@ func TestListProvidersOrdersByIndex(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := strings.Join(plan, "\n")
-			if !strings.Contains(text, "Index Only Scan using "+tc.index) || strings.Contains(text, "Sort") {
+			scan := "Index Only Scan using "
+			if strings.Contains(tc.order, "DESC") {
+				scan = "Index Only Scan Backward using "
+			}
+			if !strings.Contains(text, scan+tc.index) || strings.Contains(text, "Sort") {
 				t.Errorf("plan:\n%s\nwant an index-only scan of %s and no sort", text, tc.index)
 			}
 		})
+	}
+}
+
+// TestListProvidersPagesByKey walks lists through their Next and Previous keys, as the page's
+// links do, and finds the pages that offsets give: for both sorts (scores tied, and missing),
+// with and without a search, and for a search matching more providers than are sorted in memory
+// (searchSortLimit) as well as one matching a few.
+func TestListProvidersPagesByKey(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	_, err := f.pool.Exec(t.Context(), `
+		INSERT INTO providers (name, service_model, current_score)
+		SELECT CASE WHEN i % 7 = 0 THEN 'Sparse ' ELSE 'Dense ' END || (i % 40) || CASE WHEN i % 2 = 0 THEN ' Ab' ELSE ' ab' END || i,
+			'saas', CASE WHEN i % 5 = 0 THEN NULL ELSE (i % 4) * 10 END
+		FROM generate_series(1, 6100) AS i;
+		ANALYZE providers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := func(t *testing.T, q assess.ProviderQuery) []string {
+		t.Helper()
+		var got []string
+		for q.Offset, q.Limit = 0, assess.MaxPageSize; ; q.Offset += q.Limit {
+			page := f.list(t, q)
+			got = append(got, names(page)...)
+			if len(page.Providers) < q.Limit {
+				return got
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		query assess.ProviderQuery
+		want  int
+	}{
+		{"by name", assess.ProviderQuery{}, 6100},
+		{"by score", assess.ProviderQuery{Sort: assess.SortByScore}, 6100},
+		{"a search matching thousands, by name", assess.ProviderQuery{Search: "dense"}, 5229},
+		{"a search matching thousands, by score", assess.ProviderQuery{Search: "dense", Sort: assess.SortByScore}, 5229},
+		{"a search matching hundreds, by name", assess.ProviderQuery{Search: "sparse 1"}, 0},
+		{"a search matching hundreds, by score", assess.ProviderQuery{Search: "sparse 1", Sort: assess.SortByScore}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := all(t, tc.query)
+			if tc.want != 0 && len(want) != tc.want {
+				t.Fatalf("pages by offset: got %d providers, want %d", len(want), tc.want)
+			}
+			if len(want) < 40 {
+				t.Fatalf("pages by offset: got %d providers, want more to page through", len(want))
+			}
+			// Forward through Next keys, as the links carry them.
+			q := tc.query
+			q.Limit = 37
+			var got []string
+			var pages []assess.ProviderPage
+			for {
+				page := f.list(t, q)
+				if page.Total != len(want) {
+					t.Fatalf("offset %d: got Total %d, want %d", q.Offset, page.Total, len(want))
+				}
+				pages = append(pages, page)
+				got = append(got, names(page)...)
+				if q.Offset+len(page.Providers) >= page.Total {
+					break
+				}
+				q.Offset, q.After, q.Before = q.Offset+q.Limit, &page.Last, nil
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("pages through Next keys, joined (-want +got):\n%s", diff)
+			}
+			// Back through Previous keys: each page is the one before it.
+			for i := len(pages) - 1; i > 0; i-- {
+				back := tc.query
+				back.Limit, back.Before = 37, &pages[i].First
+				if diff := cmp.Diff(names(pages[i-1]), names(f.list(t, back))); diff != "" {
+					t.Fatalf("the page before page %d (-want +got):\n%s", i+1, diff)
+				}
+			}
+		})
+	}
+}
+
+func TestListKeyRoundTripsAndRefusesForgeries(t *testing.T) {
+	t.Parallel()
+	for _, k := range []assess.ListKey{{Score: math.Inf(1), Name: "acme | cloud", ID: 7}, {Score: -42.5, Name: "", ID: 1}, {Name: "облако", ID: 1 << 40}} {
+		got, err := assess.ParseListKey(k.String())
+		if err != nil || got != k {
+			t.Errorf("ParseListKey(%v.String()): got %v, %v; want the key back", k, got, err)
+		}
+	}
+	for _, bad := range []string{"", "!!", "MTIz", base64.RawURLEncoding.EncodeToString([]byte("0|1|x")),
+		base64.RawURLEncoding.EncodeToString([]byte("1|NaN|x")), base64.RawURLEncoding.EncodeToString([]byte("1|x|y")),
+		base64.RawURLEncoding.EncodeToString([]byte("1|2|\xff"))} {
+		if k, err := assess.ParseListKey(bad); err == nil {
+			t.Errorf("ParseListKey(%q): got %v, want an error", bad, k)
+		}
 	}
 }

@@ -37,8 +37,10 @@ type headOut struct {
 }
 
 type listOut struct {
-	Providers []providerOut `json:"providers"`
-	Total     int           `json:"total"`
+	Providers      []providerOut `json:"providers"`
+	Total          int           `json:"total"`
+	NextAfter      string        `json:"next_after"`
+	PreviousBefore string        `json:"previous_before"`
 }
 
 type evidenceOut struct {

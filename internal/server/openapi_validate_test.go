@@ -241,6 +241,8 @@ func semanticField(field, msg string) bool {
 		// The value's type and options are the element's (the questionnaire's); the bounds
 		// and uniqueness every value shares are in AnswerValue.
 		return !strings.Contains(msg, "at most") && !strings.Contains(msg, "twice")
+	case (field == "after" || field == "before") && (strings.HasPrefix(msg, "not a place in this list") || strings.Contains(msg, "not both")):
+		return true // a key is opaque, one the server gave; and a document cannot say "one of two parameters"
 	case strings.HasSuffix(msg, "is in the future"):
 		return true // today is the server's
 	case field == "due_date" && (strings.HasPrefix(msg, "is in the past") || strings.Contains(msg, "days ahead")):

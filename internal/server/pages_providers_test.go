@@ -84,6 +84,53 @@ func TestProvidersPage(t *testing.T) {
 		}
 	})
 
+	t.Run("Next and Previous links page by key, and number the rows", func(t *testing.T) {
+		for _, sort := range []string{"", "&sort=score"} {
+			link := func(p *page, rel string) string {
+				t.Helper()
+				links := p.all(func(n *htmlNode) bool { return n.Data == "a" && attr(n, "rel") == rel })
+				if len(links) != 1 {
+					t.Fatalf("%s links: got %d, want 1", rel, len(links))
+				}
+				return attr(links[0], "href")
+			}
+			first := parsePage(t, a.get(t, "/providers?q="+word+"&limit=1"+sort), http.StatusOK)
+			next := link(first, "next")
+			if !strings.Contains(next, "after=") || !strings.Contains(next, "offset=1") {
+				t.Errorf("Next: got %q, want a key (after=) and offset 1", next)
+			}
+			second := parsePage(t, a.get(t, next), http.StatusOK)
+			third := parsePage(t, a.get(t, link(second, "next")), http.StatusOK)
+			var got []string
+			for _, p := range []*page{first, second, third} {
+				got = append(got, rowNames(p)...)
+			}
+			want := []string{acme.Name, bravo.Name, charlie.Name}
+			if sort != "" {
+				want = []string{bravo.Name, acme.Name, charlie.Name}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("sort %q: three pages of one through Next: got %q, want %q", sort, got, want)
+			}
+			if got := third.textOf(t, "page-info"); got != "3–3 of 3" {
+				t.Errorf("page-info of the third page: got %q, want 3–3 of 3", got)
+			}
+			if third.all(func(n *htmlNode) bool { return attr(n, "rel") == "next" }) != nil {
+				t.Error("the last page has a Next link")
+			}
+			prev := link(third, "prev")
+			if !strings.Contains(prev, "before=") {
+				t.Errorf("Previous from the third page: got %q, want a key (before=)", prev)
+			}
+			if got := rowNames(parsePage(t, a.get(t, prev), http.StatusOK)); !slices.Equal(got, want[1:2]) {
+				t.Errorf("Previous from the third page: got %q, want %q", got, want[1:2])
+			}
+			if prev := link(second, "prev"); strings.Contains(prev, "before=") || strings.Contains(prev, "offset=") {
+				t.Errorf("Previous from the second page: got %q, want the first page, without a key", prev)
+			}
+		}
+	})
+
 	t.Run("a query that cannot be served shows the first page and says why", func(t *testing.T) {
 		p := parsePage(t, a.get(t, "/providers?limit=abc"), http.StatusUnprocessableEntity)
 		alerts := p.all(func(n *htmlNode) bool { return attr(n, "role") == "alert" })

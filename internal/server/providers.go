@@ -23,6 +23,18 @@ func providerQuery(v url.Values) (assess.ProviderQuery, error) {
 	}
 	for _, f := range []struct {
 		name string
+		dst  **assess.ListKey
+	}{{"after", &q.After}, {"before", &q.Before}} {
+		if raw := v.Get(f.name); raw != "" {
+			k, err := assess.ParseListKey(raw)
+			if err != nil {
+				return q, assess.Invalid(f.name, "%s", err.Error())
+			}
+			*f.dst = &k
+		}
+	}
+	for _, f := range []struct {
+		name string
 		dst  *int
 	}{{"limit", &q.Limit}, {"offset", &q.Offset}} {
 		raw := v.Get(f.name)
@@ -42,8 +54,10 @@ func providerQuery(v url.Values) (assess.ProviderQuery, error) {
 }
 
 type providerList struct {
-	Providers []providerJSON `json:"providers"`
-	Total     int            `json:"total"`
+	Providers      []providerJSON `json:"providers"`
+	Total          int            `json:"total"`
+	NextAfter      string         `json:"next_after,omitempty"`
+	PreviousBefore string         `json:"previous_before,omitempty"`
 }
 
 func (s *Server) handleProviderList(w http.ResponseWriter, r *http.Request) {
@@ -60,6 +74,9 @@ func (s *Server) handleProviderList(w http.ResponseWriter, r *http.Request) {
 	out := providerList{Providers: make([]providerJSON, 0, len(page.Providers)), Total: page.Total}
 	for _, p := range page.Providers {
 		out.Providers = append(out.Providers, newProviderJSON(p.Provider, p.Current, p.Draft))
+	}
+	if len(page.Providers) > 0 {
+		out.NextAfter, out.PreviousBefore = page.Last.String(), page.First.String()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

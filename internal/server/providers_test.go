@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -217,6 +218,31 @@ func TestProviderList(t *testing.T) {
 		})
 	}
 
+	t.Run("pages through next_after and previous_before", func(t *testing.T) {
+		for _, sort := range []string{"name", "score"} {
+			all := names(a.listProviders(t, q+"&sort="+sort))
+			var got []string
+			var pages []listOut
+			for offset, after := 0, ""; offset < 4; offset++ {
+				l := a.listProviders(t, q+"&sort="+sort+"&limit=1&offset="+strconv.Itoa(offset)+"&after="+url.QueryEscape(after))
+				if l.Total != 4 || len(l.Providers) != 1 || l.NextAfter == "" || l.PreviousBefore == "" {
+					t.Fatalf("sort %s, page %d: got %+v, want one provider of 4 and both keys", sort, offset+1, l)
+				}
+				got, pages, after = append(got, names(l)...), append(pages, l), l.NextAfter
+			}
+			if !slices.Equal(got, all) {
+				t.Errorf("sort %s: pages of one through next_after: got %q, want %q", sort, got, all)
+			}
+			last := a.listProviders(t, q+"&sort="+sort+"&limit=1&before="+url.QueryEscape(pages[3].PreviousBefore))
+			if want := names(pages[2]); !slices.Equal(names(last), want) {
+				t.Errorf("sort %s: before the last page: got %q, want %q", sort, names(last), want)
+			}
+		}
+		if l := a.listProviders(t, "q=no-such-provider-"+word); l.NextAfter != "" || l.PreviousBefore != "" {
+			t.Errorf("an empty page: got keys %q and %q, want none", l.NextAfter, l.PreviousBefore)
+		}
+	})
+
 	t.Run("latest evaluation is null or its head", func(t *testing.T) {
 		byName := map[string]providerOut{}
 		for _, p := range a.listProviders(t, q).Providers {
@@ -252,6 +278,9 @@ func TestProviderListRefusals(t *testing.T) {
 		{"q=" + strings.Repeat("q", 201), "q"},
 		{"q=%00", "q"},
 		{"q=%FF", "q"},
+		{"after=x", "after"},
+		{"before=MXx4fHk", "before"},
+		{"after=MXwyfHg&before=MXwyfHg", "before"},
 	}
 	for _, c := range cases {
 		t.Run(c.query[:min(len(c.query), 20)], func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
@@ -38,8 +39,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // render writes a templ component as an HTML page or fragment. A whole page for a signed-in
 // user also tells them, once, of changes to their credentials not shown yet (withNotices).
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(s.withNotices(r), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := c.Render(s.withNotices(r), buf); err != nil {
 		s.log.ErrorContext(r.Context(), "render failed", "path", loggedPath(r.URL.Path), "err", err)
 		http.Error(w, "Something went wrong while rendering this page.", http.StatusInternalServerError)
 		return
@@ -47,6 +49,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// renderBuffers keep the buffers pages are rendered into, so that a page does not grow a new
+// one from nothing (a 16-client profile of the evaluation page had 4 % of the server's CPU in
+// growing them).
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putRenderBuffer returns buf to the pool unless it grew past 1 MiB, which a rare page may.
+func putRenderBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	renderBuffers.Put(buf)
 }
 
 // decodeJSON reads a JSON body into dst strictly: at most 1 MiB, one document, no unknown fields.

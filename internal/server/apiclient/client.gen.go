@@ -1134,7 +1134,12 @@ type ProviderInput struct {
 
 // ProviderList defines model for ProviderList.
 type ProviderList struct {
-	Providers []Provider `json:"providers"`
+	// NextAfter Where the next page starts: pass it as after, with offset increased by limit. Absent on an empty page.
+	NextAfter *string `json:"next_after,omitempty"`
+
+	// PreviousBefore Where the previous page ends: pass it as before, with offset decreased by limit. Absent on an empty page.
+	PreviousBefore *string    `json:"previous_before,omitempty"`
+	Providers      []Provider `json:"providers"`
 
 	// Total Providers that match the search, over all pages.
 	Total int `json:"total"`
@@ -1474,11 +1479,17 @@ type Timestamp = time.Time
 // Verdict pending: no verdict since the answer last changed; clarify: a question is asked of the provider's contact.
 type Verdict string
 
+// After defines model for After.
+type After = string
+
 // AnswerRef defines model for AnswerRef.
 type AnswerRef = string
 
 // ArchivedFilter defines model for ArchivedFilter.
 type ArchivedFilter = bool
+
+// Before defines model for Before.
+type Before = string
 
 // CompareIDs defines model for CompareIDs.
 type CompareIDs = []ID
@@ -1664,6 +1675,12 @@ type ListProvidersParams struct {
 
 	// Offset Providers to skip before the page starts.
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// After Start the page just after this provider: the next_after of the page before it. The page is then read from that place in the list, as fast however far down it is; offset only numbers it. Not with before.
+	After *After `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before End the page just before this provider: the previous_before of the page after it. Not with after.
+	Before *Before `form:"before,omitempty" json:"before,omitempty"`
 
 	// Tier Only providers whose current tier is this one.
 	Tier *TierFilter `form:"tier,omitempty" json:"tier,omitempty"`
@@ -4067,6 +4084,30 @@ func NewListProvidersRequest(server string, params *ListProvidersParams) (*http.
 		if params.Offset != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
