@@ -234,7 +234,8 @@ print_targets() {
 say "building into bin/ (raw output in $WORK)"
 $GO build -o bin/shareline ./cmd/shareline
 $GO build -o bin/shareline-load ./cmd/shareline-load
-if ! ./bin/shareline help | grep -q '^  demo '; then
+# Not grep -q: it would stop reading at the match, and pipefail would count help's SIGPIPE.
+if ! ./bin/shareline help | grep '^  demo ' >/dev/null; then
 	say "bin/shareline has no demo subcommand: register demoCmd in cmd/shareline/main.go"
 	exit 1
 fi
