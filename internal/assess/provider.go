@@ -195,12 +195,14 @@ func (k ListKey) String() string {
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
+// errListKey refuses a key that String did not write.
+var errListKey = errors.New("not a place in this list: go back to its first page")
+
 // ParseListKey reads a key that String wrote.
 func ParseListKey(s string) (ListKey, error) {
-	bad := errors.New("not a place in this list: go back to its first page")
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(raw) > 4*MaxNameLength+64 {
-		return ListKey{}, bad
+		return ListKey{}, errListKey
 	}
 	id, rest, ok1 := strings.Cut(string(raw), "|")
 	score, name, ok2 := strings.Cut(rest, "|")
@@ -209,7 +211,7 @@ func ParseListKey(s string) (ListKey, error) {
 	k.ID, errID = strconv.ParseInt(id, 10, 64)
 	k.Score, errScore = strconv.ParseFloat(score, 64)
 	if !ok1 || !ok2 || errID != nil || errScore != nil || k.ID < 1 || math.IsNaN(k.Score) || !utf8.ValidString(name) {
-		return ListKey{}, bad
+		return ListKey{}, errListKey
 	}
 	k.Name = name
 	return k, nil

@@ -191,11 +191,12 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 		return assess.ProviderPage{}, err
 	}
 	key := listKeyColumns(q.Sort)
+	order := strings.Join(key, ", ")
 	// The search is added only when there is one, so that the planner can use the trigram index
 	// for it and the ordering indexes without it.
 	where, args := listFilter(q, 3)
 	args = append([]any{q.Limit, q.Offset}, args...)
-	pick := strings.Join(key, ", ")
+	pick := order
 	if k, cmp := q.After, ">"; k != nil || q.Before != nil {
 		if k == nil {
 			k, cmp = q.Before, "<"
@@ -210,15 +211,16 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 			args = append(args, v)
 			params[i] = fmt.Sprintf("$%d", len(args))
 		}
-		where += ` AND (` + strings.Join(key, ", ") + `) ` + cmp + ` (` + strings.Join(params, ", ") + `)`
+		where += ` AND (` + order + `) ` + cmp + ` (` + strings.Join(params, ", ") + `)`
 		args[1] = 0
 	}
 	var page assess.ProviderPage
 	batch := &pgx.Batch{}
+	countWhere, countArgs := listFilter(q, 1)
+	count := `SELECT count(*) FROM providers AS p ` + countWhere
 	with, from := ``, `providers AS p `+where
 	if q.Search != "" {
-		count, countArgs := listFilter(q, 1)
-		if err := r.q.QueryRow(ctx, `SELECT count(*) FROM providers AS p `+count, countArgs...).Scan(&page.Total); err != nil {
+		if err := r.q.QueryRow(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 			return assess.ProviderPage{}, translate(err, "count providers")
 		}
 		if page.Total <= searchSortLimit {
@@ -234,7 +236,7 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 		FROM (SELECT p.id FROM `+from+` ORDER BY `+pick+` LIMIT $1 OFFSET $2) AS page
 		JOIN providers AS p ON p.id = page.id
 		`+listingJoins+`
-		ORDER BY `+strings.Join(key, ", "), args...).Query(func(rows pgx.Rows) (err error) {
+		ORDER BY `+order, args...).Query(func(rows pgx.Rows) (err error) {
 		list, err = pgx.CollectRows(rows, pgx.RowToStructByName[pageRow])
 		return err
 	})
@@ -245,8 +247,7 @@ func (r providers) List(ctx context.Context, q assess.ProviderQuery) (assess.Pro
 		// restore (migrations 0007, 0011): one row, however many providers there are.
 		batch.Queue(`SELECT providers FROM provider_total`).QueryRow(total)
 	case q.Search == "":
-		count, countArgs := listFilter(q, 1)
-		batch.Queue(`SELECT count(*) FROM providers AS p `+count, countArgs...).QueryRow(total)
+		batch.Queue(count, countArgs...).QueryRow(total)
 	}
 	if err := r.q.SendBatch(ctx, batch).Close(); err != nil {
 		return assess.ProviderPage{}, translate(err, "list providers")

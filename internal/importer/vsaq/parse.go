@@ -230,21 +230,8 @@ func (l *lexer) object(depth int) (*value, error) {
 			return nil, err
 		}
 		v.names, v.vals = append(v.names, name), append(v.vals, val)
-		if err := l.space(); err != nil {
-			return nil, err
-		}
-		switch l.peek() {
-		case ',':
-			comma = l.line
-			l.pos++
-		case '}':
-			l.pos++
-			return v, nil
-		default:
-			if l.pos >= len(l.data) {
-				return nil, l.fail(l.line, "the file ends inside the object that starts on line %d (a “}” is missing)", v.line)
-			}
-			return nil, l.fail(l.line, "expected “,” or “}” in the object that starts on line %d, found %s", v.line, l.word())
+		if done, err := l.after("object", '}', v.line, &comma); done || err != nil {
+			return v, err
 		}
 	}
 }
@@ -269,23 +256,31 @@ func (l *lexer) array(depth int) (*value, error) {
 			return nil, err
 		}
 		v.vals = append(v.vals, val)
-		if err := l.space(); err != nil {
-			return nil, err
-		}
-		switch l.peek() {
-		case ',':
-			comma = l.line
-			l.pos++
-		case ']':
-			l.pos++
-			return v, nil
-		default:
-			if l.pos >= len(l.data) {
-				return nil, l.fail(l.line, "the file ends inside the list that starts on line %d (a “]” is missing)", v.line)
-			}
-			return nil, l.fail(l.line, "expected “,” or “]” in the list that starts on line %d, found %s", v.line, l.word())
+		if done, err := l.after("list", ']', v.line, &comma); done || err != nil {
+			return v, err
 		}
 	}
+}
+
+// after reads what follows a member of the object or list (what) that starts on line start:
+// a comma, whose line it keeps in comma, or the closing bracket (done).
+func (l *lexer) after(what string, closing byte, start int, comma *int) (done bool, err error) {
+	if err := l.space(); err != nil {
+		return false, err
+	}
+	switch l.peek() {
+	case ',':
+		*comma = l.line
+		l.pos++
+		return false, nil
+	case closing:
+		l.pos++
+		return true, nil
+	}
+	if l.pos >= len(l.data) {
+		return false, l.fail(l.line, "the file ends inside the %s that starts on line %d (a “%c” is missing)", what, start, closing)
+	}
+	return false, l.fail(l.line, "expected “,” or “%c” in the %s that starts on line %d, found %s", closing, what, start, l.word())
 }
 
 func (l *lexer) number() (*value, error) {
